@@ -1,0 +1,53 @@
+// Address translation for both directions: RFC 7757 explicit mappings first, then the RFC 6052
+// prefix (pool6), with the RFC 6052 §3.1 restriction on the well-known prefix.
+
+import type { Ipv6Prefix } from '../wire/address.js';
+import type { SiitConfig } from './config.js';
+import { Eamt } from './eamt.js';
+import { embedIpv4, extractIpv4, hasPrefix, isNonGlobalIpv4, isWellKnownPrefix } from './rfc6052.js';
+
+/** map6to4 and map4to6 results other than success. */
+export const noMapping = -1;
+export const wkpNonGlobal = -2;
+
+export class AddressMap {
+  readonly eamt: Eamt;
+  readonly pool6: Ipv6Prefix | null;
+  private readonly pool6IsWkp: boolean;
+
+  constructor(config: SiitConfig) {
+    this.eamt = new Eamt(config.eamt);
+    this.pool6 = config.pool6;
+    this.pool6IsWkp = config.pool6 !== null && isWellKnownPrefix(config.pool6);
+  }
+
+  /**
+   * Writes the IPv6 form of `v4` at `out[offset]`. Returns 0, `noMapping` or `wkpNonGlobal`.
+   * `pool6Only` skips the EAMT: RFC 7757 §4 translates the source of a hairpinned packet by RFC 6052.
+   */
+  map4to6(v4: number, out: Uint8Array, offset: number, pool6Only: boolean): number {
+    if (!pool6Only && this.eamt.size > 0 && this.eamt.map4to6(v4, out, offset)) return 0;
+    if (this.pool6 === null) return noMapping;
+    if (this.pool6IsWkp && isNonGlobalIpv4(v4)) return wkpNonGlobal;
+    embedIpv4(this.pool6, v4, out, offset);
+    return 0;
+  }
+
+  /** The IPv4 form of the IPv6 address at `bytes[offset]`, or `noMapping` / `wkpNonGlobal` (negative). */
+  map6to4(bytes: Uint8Array, offset: number): number {
+    if (this.eamt.size > 0) {
+      const mapped = this.eamt.map6to4(bytes, offset);
+      if (mapped >= 0) return mapped;
+    }
+    const pool6 = this.pool6;
+    if (pool6 === null || !hasPrefix(pool6, bytes, offset)) return noMapping;
+    const v4 = extractIpv4(pool6.length, bytes, offset);
+    if (this.pool6IsWkp && isNonGlobalIpv4(v4)) return wkpNonGlobal;
+    return v4;
+  }
+
+  /** RFC 7757 §4: an IPv4 destination inside an EAMT entry lies on the IPv6 side: hairpin it. */
+  isHairpin(v4Destination: number): boolean {
+    return this.eamt.size > 0 && this.eamt.find4(v4Destination) !== undefined;
+  }
+}

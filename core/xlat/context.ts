@@ -1,0 +1,23 @@
+// What both translation directions share: the configuration, the address maps, and the few
+// pieces of state a stateless translator still has (the IPv4 Identification counter, scratch space).
+
+import type { SiitConfig } from './config.js';
+import { AddressMap } from './address-map.js';
+import { XlatOutput } from './output.js';
+
+export class XlatContext {
+  readonly addresses: AddressMap;
+  /** RFC 7915 §5.1 / RFC 6864: Identification for IPv4 packets that may be fragmented. */
+  private ipv4Id = 0;
+  /** Intermediate IPv4 packets of hairpinned translations (RFC 7757 §4). */
+  readonly hairpinOutput = new XlatOutput();
+
+  constructor(readonly config: SiitConfig) {
+    this.addresses = new AddressMap(config);
+  }
+
+  nextIpv4Id(): number {
+    this.ipv4Id = (this.ipv4Id + 1) & 0xffff;
+    return this.ipv4Id;
+  }
+}

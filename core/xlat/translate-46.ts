@@ -1,0 +1,409 @@
+// RFC 7915 §4: IPv4 → IPv6. The steps, in order:
+//   1. validate the IPv4 header (length, checksum), the source (§4.1, RFC 1812 §5.3.7);
+//   2. map the destination, decrement the TTL (Time Exceeded on expiry), check source routes;
+//   3. map the source (RFC 6791 fallback for ICMP errors);
+//   4. Fragmentation Needed when DF is set and the IPv6 packet will not fit the IPv6 MTU;
+//   5. copy the payload and fix the transport header in the copy (checksum by RFC 1624, ICMP types);
+//   6. write the IPv6 header, with a Fragment header for fragments, or split DF=0 packets to fit
+//      lowestIpv6Mtu.
+// ICMP errors take their own path: their embedded packet is translated too (§4.3).
+
+import { adjustChecksum, checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
+import { icmp4HasLengthField, icmp6HasLengthField, isIcmp4Error } from '../wire/icmp.js';
+import { ipv4Option } from '../wire/ipv4.js';
+import { protocol } from '../wire/ipv6.js';
+import { wkpNonGlobal } from './address-map.js';
+import type { XlatContext } from './context.js';
+import { copyBytes } from './copy-bytes.js';
+import { icmp4to6, mapPointer4to6, plateauBelow } from './icmp-map.js';
+import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
+import { maxOutputPackets, type XlatOutput } from './output.js';
+import { Verdict } from './verdict.js';
+
+/** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
+function isIllegalIpv4Source(src: number): boolean {
+  const top = src >>> 24;
+  return top === 0 || top === 127 || top >= 224;
+}
+
+/** RFC 7915 §1.2: multicast and broadcast have no RFC 6052 mapping. */
+function isIpv4MulticastOrBroadcast(dst: number): boolean {
+  return dst >>> 28 === 0xe || dst === 0xffffffff;
+}
+
+function addressSum4(v4: number): number {
+  return (v4 >>> 16) + (v4 & 0xffff);
+}
+
+const optionsValid = 0;
+const optionsSourceRoute = 1;
+const optionsMalformed = 2;
+
+/** RFC 7915 §4.1: a source route option that is not used up means the packet must not go on. */
+function scanOptions(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const type = b[i];
+    if (type === ipv4Option.endOfList) return optionsValid;
+    if (type === ipv4Option.noOperation) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) return optionsMalformed;
+    const length = b[i + 1];
+    if (length < 2 || i + length > end) return optionsMalformed;
+    if (type === ipv4Option.looseSourceRoute || type === ipv4Option.strictSourceRoute) {
+      if (length < 3) return optionsMalformed;
+      // The pointer (1-based) is past the route data once every hop has been visited.
+      if (b[i + 2] <= length) return optionsSourceRoute;
+    }
+    i += length;
+  }
+  return optionsValid;
+}
+
+/** Writes the fixed IPv6 header fields; the addresses are already in place at p+8 and p+24. */
+function writeIpv6Header(o: Uint8Array, p: number, trafficClass: number, payloadLen: number, nextHeader: number, hopLimit: number): void {
+  o[p] = 0x60 | (trafficClass >> 4);
+  o[p + 1] = (trafficClass & 0x0f) << 4; // flow label 0 (RFC 7915 §4.1)
+  o[p + 2] = 0;
+  o[p + 3] = 0;
+  write16(o, p + 4, payloadLen);
+  o[p + 6] = nextHeader;
+  o[p + 7] = hopLimit;
+}
+
+function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offsetBytes: number, more: boolean, id: number): void {
+  o[f] = nextHeader;
+  o[f + 1] = 0;
+  write16(o, f + 2, offsetBytes | (more ? 1 : 0));
+  write32(o, f + 4, id);
+}
+
+/**
+ * Translates the IPv4 packet `b[s, s + n)`. `hairpin`: the packet is the IPv4 form of a packet
+ * that came from the IPv6 side and goes back there (RFC 7757 §4): no second TTL decrement, and the
+ * source maps by pool6 only.
+ */
+export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: XlatOutput, hairpin: boolean): number {
+  out.count = 0;
+  if (n < 20) return Verdict.truncated;
+  if (b[s] >> 4 !== 4) return Verdict.badVersion;
+  const ihl = (b[s] & 0x0f) << 2;
+  const totalLen = read16(b, s + 2);
+  if (ihl < 20 || totalLen < ihl) return Verdict.ipv4BadHeader;
+  if (totalLen > n) return Verdict.truncated;
+  if (!checksumIsValid(sumWords(b, s, s + ihl))) return Verdict.ipv4BadHeaderChecksum;
+
+  const config = ctx.config;
+  const flags = read16(b, s + 6);
+  const fragOffsetBytes = (flags & 0x1fff) << 3;
+  const moreFragments = (flags & 0x2000) !== 0;
+  const dontFragment = (flags & 0x4000) !== 0;
+  const isFragment = moreFragments || fragOffsetBytes !== 0;
+  const proto = b[s + 9];
+  const l4 = s + ihl;
+  const payloadLen = totalLen - ihl;
+  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(b[l4]);
+  const src = read32(b, s + 12);
+  const dst = read32(b, s + 16);
+
+  // RFC 7915 §4.1: illegal sources are dropped, except in ICMP errors ("for trouble shooting").
+  if (!isIcmpError && isIllegalIpv4Source(src)) return Verdict.illegalSource;
+  if (isIpv4MulticastOrBroadcast(dst)) return Verdict.untranslatableDestination;
+
+  const o = out.buffer;
+  const p = out.baseOffset + out.headroomBytes;
+  const addresses = ctx.addresses;
+  const dstResult = addresses.map4to6(dst, o, p + 24, false);
+  if (dstResult !== 0) return dstResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+
+  // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded.
+  let hopLimit = b[s + 8];
+  if (config.decrementTtl && !hairpin) {
+    if (hopLimit <= 1) {
+      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0);
+      return Verdict.ttlExpired;
+    }
+    hopLimit--;
+  }
+
+  if (ihl > 20) {
+    const options = scanOptions(b, s + 20, s + ihl);
+    if (options === optionsSourceRoute) {
+      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 5, 0); // Source Route Failed
+      return Verdict.ipv4SourceRoute;
+    }
+    if (options === optionsMalformed) return Verdict.ipv4BadHeader;
+  }
+
+  const srcResult = addresses.map4to6(src, o, p + 8, hairpin);
+  if (srcResult !== 0) {
+    if (!isIcmpError) return srcResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+    // RFC 6791 §4: the source of a translated ICMP error comes from a configured pool.
+    const fallback = config.rfc6791v6 ?? config.selfIpv6;
+    for (let i = 0; i < 16; i++) o[p + 8 + i] = fallback[i];
+  }
+
+  const trafficClass = b[s + 1];
+  if (proto === protocol.icmp) {
+    if (isFragment) return Verdict.fragmentedIcmp;
+    if (isIcmpError) return translateIcmp4Error(ctx, b, s, l4, totalLen, out, p, trafficClass, hopLimit, hairpin);
+  }
+
+  const mtu6 = config.mtu.ipv6;
+  if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
+    // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
+    sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0));
+    return Verdict.fragmentationNeeded;
+  }
+  const fragmentLimit = Math.min(mtu6, config.lowestIpv6Mtu);
+  const mustSplit = !dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > fragmentLimit;
+  const withFragmentHeader = isFragment || mustSplit;
+  const h = p + 40 + (withFragmentHeader ? 8 : 0);
+  if (h + payloadLen > o.length) return Verdict.outputTooLarge;
+  copyBytes(b, l4, o, h, payloadLen);
+
+  let nextHeader = proto;
+  if (fragOffsetBytes === 0) {
+    const verdict = translateTransport46(ctx, b, s, totalLen, o, p, h, proto, payloadLen, isFragment, out);
+    if (verdict !== Verdict.translated) return verdict;
+    if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
+  }
+
+  const id = read16(b, s + 4);
+  if (!mustSplit) {
+    if (isFragment) {
+      writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
+      writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes, moreFragments, id);
+    } else {
+      writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
+    }
+    recordOutput(out, p, h - p + payloadLen, 6, 0);
+    return Verdict.translated;
+  }
+  return splitIntoFragments(o, p, out, payloadLen, fragmentLimit, trafficClass, nextHeader, hopLimit, fragOffsetBytes, moreFragments, id);
+}
+
+/**
+ * RFC 7915 §4.1: a DF=0 packet that would exceed lowestIpv6Mtu leaves as IPv6 fragments. The whole
+ * translated payload sits at p+48; pieces are moved right to their final places, last first, so that
+ * no piece overwrites one not yet moved.
+ */
+function splitIntoFragments(
+  o: Uint8Array, p: number, out: XlatOutput, payloadLen: number, limit: number, trafficClass: number,
+  nextHeader: number, hopLimit: number, fragOffsetBytes: number, moreFragments: boolean, id: number,
+): number {
+  const chunk = (limit - 48) & ~7;
+  const pieces = Math.ceil(payloadLen / chunk);
+  const stride = 48 + chunk + out.headroomBytes;
+  if (pieces > maxOutputPackets || p + (pieces - 1) * stride + 48 + chunk > o.length) return Verdict.outputTooLarge;
+  for (let i = pieces - 1; i >= 0; i--) {
+    const q = p + i * stride;
+    const length = Math.min(chunk, payloadLen - i * chunk);
+    if (i > 0) {
+      const from = p + 48 + i * chunk;
+      o.copyWithin(q + 48, from, from + length);
+      o.copyWithin(q + 8, p + 8, p + 40);
+    }
+    writeIpv6Header(o, q, trafficClass, 8 + length, protocol.fragment, hopLimit);
+    writeFragmentHeader(o, q + 40, nextHeader, fragOffsetBytes + i * chunk, i < pieces - 1 || moreFragments, id);
+  }
+  for (let i = 0; i < pieces; i++) {
+    recordOutput(out, p + i * stride, 48 + Math.min(chunk, payloadLen - i * chunk), 6, 0);
+  }
+  return Verdict.translated;
+}
+
+/** Fixes the transport header copied to `o[h]` (first fragment or whole packet). */
+function translateTransport46(
+  ctx: XlatContext, b: Uint8Array, s: number, totalLen: number, o: Uint8Array, p: number, h: number,
+  proto: number, payloadLen: number, isFragment: boolean, out: XlatOutput,
+): number {
+  const oldAddresses = addressSum4(read32(b, s + 12)) + addressSum4(read32(b, s + 16));
+  switch (proto) {
+    case protocol.tcp: {
+      if (payloadLen < 18) return Verdict.transportTruncated;
+      write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddresses, sumWords(o, p + 8, p + 40)));
+      return Verdict.translated;
+    }
+    case protocol.udp: {
+      if (payloadLen < 8) return Verdict.transportTruncated;
+      const checksum = read16(o, h + 6);
+      if (checksum !== 0) {
+        const adjusted = adjustChecksum(checksum, oldAddresses, sumWords(o, p + 8, p + 40));
+        write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+        return Verdict.translated;
+      }
+      // RFC 7915 §4.5: IPv6 requires a UDP checksum.
+      const policy = ctx.config.udpZeroChecksum;
+      if (policy === 'forward') return Verdict.translated;
+      if (policy === 'compute' && !isFragment) {
+        const udpLength = payloadLen;
+        let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
+        sum = sumWords(o, h, h + udpLength, sum);
+        const computed = finishChecksum(sum);
+        write16(o, h + 6, computed === 0 ? 0xffff : computed);
+        return Verdict.translated;
+      }
+      sendIcmp4Error(out, ctx.config.selfIpv4, b, s, totalLen, 3, 13, 0);
+      return isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
+    }
+    case protocol.icmp: {
+      if (payloadLen < 4) return Verdict.transportTruncated;
+      const mapped = icmp4to6(o[h], o[h + 1]);
+      if (mapped < 0) return Verdict.icmpUntranslatableType;
+      const oldWord = (o[h] << 8) | o[h + 1];
+      o[h] = mapped >> 8;
+      o[h + 1] = mapped & 0xff;
+      // ICMPv6 adds the pseudo-header (RFC 4443 §2.3); ICMPv4 has none.
+      const added = mapped + sumWords(o, p + 8, p + 40) + payloadLen + protocol.icmpv6;
+      write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+      return Verdict.translated;
+    }
+    default:
+      return Verdict.translated; // RFC 7915 §4.5: other protocols pass unchanged
+  }
+}
+
+/**
+ * RFC 7915 §4.2-4.3: an ICMPv4 error becomes an ICMPv6 error whose embedded IPv4 packet is
+ * translated too (addresses, header, transport checksum; TTL unchanged), cut to 1280 bytes, with an
+ * RFC 4884 extension kept when it fits (the embedded packet padded to 8 bytes and at least 128).
+ */
+function translateIcmp4Error(
+  ctx: XlatContext, b: Uint8Array, s: number, l4: number, totalLen: number, out: XlatOutput,
+  p: number, trafficClass: number, hopLimit: number, hairpin: boolean,
+): number {
+  const end = s + totalLen;
+  if (end - l4 < 8) return Verdict.transportTruncated;
+  // The error is rebuilt and its checksum computed anew, so a wrong checksum must stop it here.
+  if (!checksumIsValid(sumWords(b, l4, end))) return Verdict.icmpErrorBadChecksum;
+  const type = b[l4];
+  const mapped = icmp4to6(type, b[l4 + 1]);
+  if (mapped < 0) return Verdict.icmpUntranslatableType;
+  const type6 = mapped >> 8;
+  const config = ctx.config;
+
+  const inner = l4 + 8;
+  const innerAvailable = end - inner;
+  if (innerAvailable < 20 || b[inner] >> 4 !== 4) return Verdict.icmpErrorBadInner;
+  const innerIhl = (b[inner] & 0x0f) << 2;
+  const innerTotal = read16(b, inner + 2);
+  if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) return Verdict.icmpErrorBadInner;
+  const innerProto = b[inner + 9];
+  const innerFlags = read16(b, inner + 6);
+  const innerFragOffset = (innerFlags & 0x1fff) << 3;
+  const innerIsFragment = (innerFlags & 0x2000) !== 0 || innerFragOffset !== 0;
+
+  // RFC 4884 §4.1: a non-zero length (32-bit words) says where the original datagram ends.
+  let originalBytes = innerAvailable;
+  let extensionStart = end;
+  if (icmp4HasLengthField(type) && b[l4 + 5] !== 0 && b[l4 + 5] * 4 < innerAvailable) {
+    originalBytes = b[l4 + 5] * 4;
+    extensionStart = inner + originalBytes;
+  }
+  const extensionBytes = end - extensionStart;
+  const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
+  const innerPayloadAvailable = innerBytes - innerIhl;
+  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
+    return Verdict.icmpErrorNested; // RFC 7915 §4.3: stop at the first embedded header
+  }
+
+  // ICMPv6 rest-of-header: MTU for Packet Too Big, pointer for Parameter Problem.
+  let rest = 0;
+  if (type6 === 2) {
+    let mtu4 = read16(b, l4 + 6);
+    if (mtu4 === 0) mtu4 = plateauBelow(innerTotal); // RFC 1191 §7, RFC 7915 §4.2
+    rest = Math.max(1280, Math.min(mtu4 + 20, config.mtu.ipv6, config.mtu.ipv4 + 20));
+  } else if (mapped === ((4 << 8) | 1)) {
+    rest = 6; // Protocol Unreachable → the IPv6 Next Header field
+  } else if (type6 === 4) {
+    const pointer = mapPointer4to6(b[l4 + 4]);
+    if (pointer < 0) return Verdict.icmpUntranslatableType;
+    rest = pointer;
+  }
+
+  // The embedded packet, translated at q.
+  const o = out.buffer;
+  const q = p + 48;
+  const addresses = ctx.addresses;
+  // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
+  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) return Verdict.icmpErrorBadInner;
+  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) return Verdict.icmpErrorBadInner;
+  const innerHeader6 = innerIsFragment ? 48 : 40;
+  const budget = icmp6ErrorMaxBytes - 48;
+  const innerCopied = Math.max(0, Math.min(innerPayloadAvailable, budget - innerHeader6));
+  copyBytes(b, inner + innerIhl, o, q + innerHeader6, innerCopied);
+  const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
+  if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied);
+  const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
+  if (innerIsFragment) {
+    writeIpv6Header(o, q, b[inner + 1], innerPayload6, protocol.fragment, b[inner + 8]);
+    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset, (innerFlags & 0x2000) !== 0, read16(b, inner + 4));
+  } else {
+    writeIpv6Header(o, q, b[inner + 1], innerPayload6, innerNext, b[inner + 8]);
+  }
+  const inner6 = innerHeader6 + innerCopied;
+
+  let icmpLength: number;
+  let lengthWords = 0;
+  if (extensionBytes > 0 && icmp6HasLengthField(type6) && 128 + extensionBytes <= budget) {
+    // RFC 4884 §4.2 and Jool's priorities: headers and 128 bytes of the packet, then the whole
+    // extension, then as much more of the packet as fits (in 8-byte units).
+    const room = budget - extensionBytes;
+    let kept = Math.min(inner6, room);
+    let padded = Math.max(128, (kept + 7) & ~7);
+    if (padded > room) {
+      kept = room & ~7;
+      padded = kept;
+    }
+    o.fill(0, q + kept, q + padded);
+    copyBytes(b, extensionStart, o, q + padded, extensionBytes);
+    lengthWords = padded >> 3;
+    icmpLength = 8 + padded + extensionBytes;
+  } else {
+    icmpLength = 8 + Math.min(inner6, budget);
+  }
+
+  const c = p + 40;
+  o[c] = type6;
+  o[c + 1] = mapped & 0xff;
+  write16(o, c + 2, 0);
+  write32(o, c + 4, rest);
+  if (lengthWords !== 0) o[c + 4] = lengthWords;
+  writeIpv6Header(o, p, trafficClass, icmpLength, protocol.icmpv6, hopLimit);
+  const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
+  write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
+  recordOutput(out, p, 40 + icmpLength, 6, 0);
+  return Verdict.translated;
+}
+
+/**
+ * The transport header of an embedded packet: its checksum follows the address change (the
+ * checksum covers the whole original packet, so the update is exact even when the quote is cut);
+ * an embedded ICMP echo gets its ICMPv6 type and pseudo-header.
+ */
+function translateEmbeddedTransport46(
+  b: Uint8Array, inner: number, innerIhl: number, innerTotal: number, o: Uint8Array, q: number, h: number,
+  proto: number, copied: number,
+): void {
+  const removed = addressSum4(read32(b, inner + 12)) + addressSum4(read32(b, inner + 16));
+  if (proto === protocol.tcp && copied >= 18) {
+    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, sumWords(o, q + 8, q + 40)));
+  } else if (proto === protocol.udp && copied >= 8) {
+    const checksum = read16(o, h + 6);
+    if (checksum !== 0) {
+      const adjusted = adjustChecksum(checksum, removed, sumWords(o, q + 8, q + 40));
+      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+    }
+  } else if (proto === protocol.icmp && copied >= 4) {
+    const mapped = icmp4to6(o[h], o[h + 1]);
+    if (mapped < 0) return;
+    const oldWord = (o[h] << 8) | o[h + 1];
+    o[h] = mapped >> 8;
+    o[h + 1] = mapped & 0xff;
+    const added = mapped + sumWords(o, q + 8, q + 40) + (innerTotal - innerIhl) + protocol.icmpv6;
+    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+  }
+}

@@ -1,0 +1,412 @@
+// RFC 7915 §5: IPv6 → IPv4. The steps, in order:
+//   1. validate the IPv6 header and walk the extension headers (§5.1): Hop-by-Hop, Destination
+//      Options and Routing (segments left 0) are skipped, a Fragment header is remembered,
+//      anything after a Fragment header or a Routing header with segments left is refused;
+//   2. map the destination, decrement the hop limit (Time Exceeded on expiry), map the source
+//      (RFC 6791 fallback for ICMPv6 errors);
+//   3. Packet Too Big when the IPv4 packet will not fit the IPv4 MTU;
+//   4. copy the payload and fix the transport header in the copy;
+//   5. write the IPv4 header: DF by size (§5.1), Identification from the Fragment header.
+// ICMPv6 errors take their own path: their embedded packet is translated too (§5.3).
+// A destination that maps into the EAMT lies back on the IPv6 side: RFC 7757 §4 hairpinning.
+
+import { adjustChecksum, checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
+import { icmp4HasLengthField, icmp6HasLengthField, isIcmp6Error } from '../wire/icmp.js';
+import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import { protocol } from '../wire/ipv6.js';
+import { wkpNonGlobal } from './address-map.js';
+import type { XlatContext } from './context.js';
+import { copyBytes } from './copy-bytes.js';
+import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } from './icmp-errors.js';
+import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
+import type { XlatOutput } from './output.js';
+import { translate46 } from './translate-46.js';
+import { Verdict } from './verdict.js';
+
+/** RFC 7915 §5.1: an IPv4 packet of at most 1260 bytes leaves with DF clear, a larger one with DF set. */
+const dfThresholdBytes = 1260;
+
+/** The result of walking an extension header chain; reused, never allocated per packet. */
+class HeaderChain {
+  /** The upper-layer protocol and where its header starts. */
+  proto = 0;
+  l4 = 0;
+  /** Offset of the Fragment header, or -1. */
+  fragment = -1;
+  /** A verdict other than `translated` when the chain is refused; `pointer` then locates the fault. */
+  verdict = 0;
+  pointer = 0;
+}
+
+function isExtensionToSkip(nextHeader: number): boolean {
+  return nextHeader === protocol.hopByHop || nextHeader === protocol.destinationOptions || nextHeader === protocol.routing;
+}
+
+/** Walks the extension headers of the IPv6 packet at `s`, up to `end` (exclusive). */
+function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain): void {
+  let nextHeader = b[s + 6];
+  let offset = s + 40;
+  chain.fragment = -1;
+  chain.verdict = Verdict.translated;
+  for (;;) {
+    if (isExtensionToSkip(nextHeader)) {
+      // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
+      if (chain.fragment >= 0) break;
+      if (offset + 8 > end) {
+        chain.verdict = Verdict.ipv6BadExtensionHeader;
+        return;
+      }
+      const length = (b[offset + 1] + 1) << 3;
+      if (offset + length > end) {
+        chain.verdict = Verdict.ipv6BadExtensionHeader;
+        return;
+      }
+      if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
+        chain.verdict = Verdict.ipv6RoutingHeader;
+        chain.pointer = offset + 3 - s; // the Segments Left field
+        return;
+      }
+      nextHeader = b[offset];
+      offset += length;
+    } else if (nextHeader === protocol.fragment) {
+      if (chain.fragment >= 0) break;
+      if (offset + 8 > end) {
+        chain.verdict = Verdict.ipv6BadExtensionHeader;
+        return;
+      }
+      chain.fragment = offset;
+      nextHeader = b[offset];
+      offset += 8;
+    } else {
+      break;
+    }
+  }
+  if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
+    chain.verdict = Verdict.ipv6ExtensionAfterFragment;
+  }
+  chain.proto = nextHeader;
+  chain.l4 = offset;
+}
+
+function addressSum6(b: Uint8Array, offset: number): number {
+  return sumWords(b, offset, offset + 32);
+}
+
+function addressSum4(v4: number): number {
+  return (v4 >>> 16) + (v4 & 0xffff);
+}
+
+function isIllegalIpv6Source(b: Uint8Array, s: number): boolean {
+  if (b[s + 8] === 0xff) return true; // multicast
+  for (let i = 8; i < 23; i++) if (b[s + i] !== 0) return false;
+  return b[s + 23] <= 1; // :: (unspecified) or ::1 (loopback)
+}
+
+function writeIpv4Header(
+  o: Uint8Array, p: number, tos: number, totalLen: number, id: number, flagsOffset: number,
+  ttl: number, proto: number, src: number, dst: number,
+): void {
+  o[p] = 0x45;
+  o[p + 1] = tos;
+  write16(o, p + 2, totalLen);
+  write16(o, p + 4, id);
+  write16(o, p + 6, flagsOffset);
+  o[p + 8] = ttl;
+  o[p + 9] = proto;
+  write32(o, p + 12, src);
+  write32(o, p + 16, dst);
+  fillIpv4HeaderChecksum(o, p, 20);
+}
+
+function trafficClassOf(b: Uint8Array, s: number): number {
+  return ((b[s] & 0x0f) << 4) | (b[s + 1] >> 4);
+}
+
+const outerChain = new HeaderChain();
+const innerChain = new HeaderChain();
+
+/**
+ * Translates the IPv6 packet `b[s, s + n)`. `hairpinPass`: this is the first half of a hairpinned
+ * translation; its IPv4 result is translated back to IPv6 by the caller.
+ */
+export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: XlatOutput, hairpinPass = false): number {
+  out.count = 0;
+  if (n < 40) return Verdict.truncated;
+  if (b[s] >> 4 !== 6) return Verdict.badVersion;
+  const payloadLen = read16(b, s + 4);
+  const end = s + 40 + payloadLen;
+  if (40 + payloadLen > n) return Verdict.truncated;
+  const config = ctx.config;
+
+  const chain = outerChain;
+  walkHeaders(b, s, end, chain);
+  const proto = chain.proto;
+  const l4 = chain.l4;
+  if (chain.verdict === Verdict.ipv6RoutingHeader) {
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 4, 0, chain.pointer);
+    return chain.verdict;
+  }
+  if (chain.verdict === Verdict.ipv6ExtensionAfterFragment) {
+    // RFC 7915 §5.1 "SHOULD be dropped and logged", with the §5.4 default error (Jool does the same).
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 1, 1, 0);
+    return chain.verdict;
+  }
+  if (chain.verdict !== Verdict.translated) return chain.verdict;
+
+  const fragment = chain.fragment;
+  const fragOffsetBytes = fragment >= 0 ? read16(b, fragment + 2) & 0xfff8 : 0;
+  const moreFragments = fragment >= 0 && (b[fragment + 3] & 1) !== 0;
+  const isFragmented = fragOffsetBytes !== 0 || moreFragments;
+  const l4Len = end - l4;
+  const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(b[l4]);
+
+  if (!isIcmpError && isIllegalIpv6Source(b, s)) return Verdict.illegalSource;
+  const addresses = ctx.addresses;
+  const dst = addresses.map6to4(b, s + 24);
+  if (dst < 0) return dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+
+  // RFC 7915 §5.1 "TTL": the translator is a router.
+  let ttl = b[s + 7];
+  if (config.decrementTtl) {
+    if (ttl <= 1) {
+      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 3, 0, 0);
+      return Verdict.ttlExpired;
+    }
+    ttl--;
+  }
+
+  let src = addresses.map6to4(b, s + 8);
+  if (src < 0) {
+    if (!isIcmpError) return src === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+    src = config.rfc6791v4 ?? config.selfIpv4; // RFC 6791 §4
+  }
+
+  if (!hairpinPass && addresses.isHairpin(dst)) return hairpin(ctx, b, s, n, out);
+
+  if (proto === protocol.icmpv6) {
+    if (isFragmented) return Verdict.fragmentedIcmp;
+    if (isIcmpError) return translateIcmp6Error(ctx, b, s, l4, end, out, src, dst, ttl, fragment);
+  }
+
+  const totalLen = 20 + l4Len;
+  if (totalLen > config.mtu.ipv4) {
+    // RFC 7915 §5.1 and §6: Packet Too Big with the IPv4 MTU plus the header growth.
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 2, 0, Math.max(1280, config.mtu.ipv4 + 20));
+    return Verdict.packetTooBig;
+  }
+
+  const o = out.buffer;
+  const p = out.baseOffset + out.headroomBytes;
+  const h = p + 20;
+  if (h + l4Len > o.length) return Verdict.outputTooLarge;
+  copyBytes(b, l4, o, h, l4Len);
+
+  let proto4 = proto;
+  if (fragOffsetBytes === 0) {
+    const verdict = translateTransport64(b, s, o, h, proto, l4Len, src, dst);
+    if (verdict !== Verdict.translated) return verdict;
+    if (proto === protocol.icmpv6) proto4 = protocol.icmp;
+  }
+
+  let id: number;
+  let flagsOffset: number;
+  if (fragment >= 0) {
+    // RFC 7915 §5.1.1: low 16 bits of the Identification, MF copied, DF clear.
+    id = read16(b, fragment + 6);
+    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? 0x2000 : 0);
+  } else if (totalLen > dfThresholdBytes) {
+    id = 0; // RFC 6864 §4.1: an atomic datagram's Identification has no meaning
+    flagsOffset = 0x4000;
+  } else {
+    id = ctx.nextIpv4Id();
+    flagsOffset = 0;
+  }
+  writeIpv4Header(o, p, trafficClassOf(b, s), totalLen, id, flagsOffset, ttl, proto4, src, dst);
+  recordOutput(out, p, totalLen, 4, 0);
+  return Verdict.translated;
+}
+
+/** RFC 7757 §4: translate to IPv4, then back to IPv6 with the source mapped by pool6. */
+function hairpin(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: XlatOutput): number {
+  const middle = ctx.hairpinOutput;
+  const verdict = translate64(ctx, b, s, n, middle, true);
+  if (verdict !== Verdict.translated || middle.count !== 1 || middle.family[0] !== 4) {
+    // Errors sent back towards the IPv6 source leave as they are.
+    out.count = 0;
+    for (let i = 0; i < middle.count; i++) {
+      const start = nextOutputStart(out);
+      copyBytes(middle.buffer, middle.start[i], out.buffer, start, middle.length[i]);
+      recordOutput(out, start, middle.length[i], middle.family[i], middle.generated[i]);
+    }
+    return verdict;
+  }
+  return translate46(ctx, middle.buffer, middle.start[0], middle.length[0], out, true);
+}
+
+function translateTransport64(
+  b: Uint8Array, s: number, o: Uint8Array, h: number, proto: number, l4Len: number, src: number, dst: number,
+): number {
+  switch (proto) {
+    case protocol.tcp: {
+      if (l4Len < 18) return Verdict.transportTruncated;
+      write16(o, h + 16, adjustChecksum(read16(o, h + 16), addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst)));
+      return Verdict.translated;
+    }
+    case protocol.udp: {
+      if (l4Len < 8) return Verdict.transportTruncated;
+      const checksum = read16(o, h + 6);
+      if (checksum === 0) return Verdict.translated; // IPv6 forbids it; IPv4 reads it as "no checksum"
+      const adjusted = adjustChecksum(checksum, addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst));
+      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+      return Verdict.translated;
+    }
+    case protocol.icmpv6: {
+      if (l4Len < 4) return Verdict.transportTruncated;
+      const mapped = icmp6to4(o[h], o[h + 1]);
+      if (mapped < 0) return Verdict.icmpUntranslatableType;
+      const oldWord = (o[h] << 8) | o[h + 1];
+      o[h] = mapped >> 8;
+      o[h + 1] = mapped & 0xff;
+      // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
+      const removed = oldWord + addressSum6(b, s + 8) + l4Len + protocol.icmpv6;
+      write16(o, h + 2, adjustChecksum(read16(o, h + 2), removed, mapped));
+      return Verdict.translated;
+    }
+    default:
+      return Verdict.translated;
+  }
+}
+
+/**
+ * RFC 7915 §5.2-5.3: an ICMPv6 error becomes an ICMPv4 error whose embedded IPv6 packet is
+ * translated too, cut to 576 bytes, with an RFC 4884 extension kept when it fits (the embedded
+ * packet padded to 4 bytes and at least 128).
+ */
+function translateIcmp6Error(
+  ctx: XlatContext, b: Uint8Array, s: number, l4: number, end: number, out: XlatOutput,
+  src: number, dst: number, ttl: number, fragment: number,
+): number {
+  if (end - l4 < 8) return Verdict.transportTruncated;
+  const pseudo = addressSum6(b, s + 8) + (end - l4) + protocol.icmpv6;
+  if (!checksumIsValid(sumWords(b, l4, end, pseudo))) return Verdict.icmpErrorBadChecksum;
+  const type = b[l4];
+  const mapped = icmp6to4(type, b[l4 + 1]);
+  if (mapped < 0) return Verdict.icmpUntranslatableType;
+  const type4 = mapped >> 8;
+  const config = ctx.config;
+
+  const inner = l4 + 8;
+  const innerAvailable = end - inner;
+  if (innerAvailable < 40 || b[inner] >> 4 !== 6) return Verdict.icmpErrorBadInner;
+  let originalBytes = innerAvailable;
+  let extensionStart = end;
+  if (icmp6HasLengthField(type) && b[l4 + 4] !== 0 && b[l4 + 4] * 8 < innerAvailable) {
+    originalBytes = b[l4 + 4] * 8; // RFC 4884 §4.2: 64-bit words
+    extensionStart = inner + originalBytes;
+  }
+  const extensionBytes = end - extensionStart;
+  const innerPayloadLen = read16(b, inner + 4);
+  const innerBytes = Math.min(originalBytes, 40 + innerPayloadLen);
+  const chain = innerChain;
+  walkHeaders(b, inner, inner + innerBytes, chain);
+  if (chain.verdict !== Verdict.translated) return Verdict.icmpErrorBadInner;
+  const innerProto = chain.proto;
+  const innerFragment = chain.fragment;
+  const innerFragOffset = innerFragment >= 0 ? read16(b, innerFragment + 2) & 0xfff8 : 0;
+  const innerL4Available = inner + innerBytes - chain.l4;
+  if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(b[chain.l4])) {
+    return Verdict.icmpErrorNested;
+  }
+
+  let rest = 0;
+  if (type === 2) {
+    // RFC 7915 §5.2: minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20).
+    const advertised = read32(b, l4 + 4);
+    rest = Math.max(68, Math.min(advertised - 20, config.mtu.ipv4, config.mtu.ipv6 - 20));
+  } else if (mapped === ((12 << 8) | 0)) {
+    const pointer = read32(b, l4 + 4);
+    const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
+    if (pointer4 < 0) return Verdict.icmpUntranslatableType;
+    rest = pointer4 << 24;
+  }
+
+  const innerSrc = ctx.addresses.map6to4(b, inner + 8);
+  const innerDst = ctx.addresses.map6to4(b, inner + 24);
+  if (innerSrc < 0 || innerDst < 0) return Verdict.icmpErrorBadInner;
+
+  const o = out.buffer;
+  const p = out.baseOffset + out.headroomBytes;
+  const q = p + 28;
+  const budget = icmp4ErrorMaxBytes - 28;
+  const innerUpperLen = innerPayloadLen - (chain.l4 - inner - 40); // as the embedded header declares
+  const innerCopied = Math.max(0, Math.min(innerL4Available, budget - 20));
+  copyBytes(b, chain.l4, o, q + 20, innerCopied);
+  if (innerFragOffset === 0) translateEmbeddedTransport64(b, inner, o, q + 20, innerProto, innerCopied, innerUpperLen, innerSrc, innerDst);
+  let innerId = 0;
+  let innerFlags = 0;
+  if (innerFragment >= 0) {
+    innerId = read16(b, innerFragment + 6);
+    innerFlags = (innerFragOffset >> 3) | ((b[innerFragment + 3] & 1) !== 0 ? 0x2000 : 0);
+  } else if (20 + innerUpperLen > dfThresholdBytes) {
+    innerFlags = 0x4000;
+  }
+  const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
+  writeIpv4Header(o, q, trafficClassOf(b, inner), 20 + innerUpperLen, innerId, innerFlags, b[inner + 7], innerProto4, innerSrc, innerDst);
+  const inner4 = 20 + innerCopied;
+
+  let icmpLength: number;
+  let lengthWords = 0;
+  if (extensionBytes > 0 && icmp4HasLengthField(type4) && 128 + extensionBytes <= budget) {
+    const room = budget - extensionBytes;
+    let kept = Math.min(inner4, room);
+    let padded = Math.max(128, (kept + 3) & ~3);
+    if (padded > room) {
+      kept = room & ~3;
+      padded = kept;
+    }
+    o.fill(0, q + kept, q + padded);
+    copyBytes(b, extensionStart, o, q + padded, extensionBytes);
+    lengthWords = padded >> 2;
+    icmpLength = 8 + padded + extensionBytes;
+  } else {
+    icmpLength = 8 + Math.min(inner4, budget);
+  }
+
+  const c = p + 20;
+  o[c] = type4;
+  o[c + 1] = mapped & 0xff;
+  write16(o, c + 2, 0);
+  write32(o, c + 4, rest);
+  if (lengthWords !== 0) o[c + 5] = lengthWords;
+  write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength)));
+  // Errors leave with DF clear (so does Jool: a router may fragment them on a small link).
+  // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.
+  const id = fragment >= 0 ? read16(b, fragment + 6) : ctx.nextIpv4Id();
+  writeIpv4Header(o, p, trafficClassOf(b, s), 20 + icmpLength, id, 0, ttl, protocol.icmp, src, dst);
+  recordOutput(out, p, 20 + icmpLength, 4, 0);
+  return Verdict.translated;
+}
+
+function translateEmbeddedTransport64(
+  b: Uint8Array, inner: number, o: Uint8Array, h: number, proto: number, copied: number,
+  upperLen: number, src: number, dst: number,
+): void {
+  const removed = addressSum6(b, inner + 8);
+  const added = addressSum4(src) + addressSum4(dst);
+  if (proto === protocol.tcp && copied >= 18) {
+    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, added));
+  } else if (proto === protocol.udp && copied >= 8) {
+    const checksum = read16(o, h + 6);
+    if (checksum !== 0) {
+      const adjusted = adjustChecksum(checksum, removed, added);
+      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+    }
+  } else if (proto === protocol.icmpv6 && copied >= 4) {
+    const mapped = icmp6to4(o[h], o[h + 1]);
+    if (mapped < 0) return;
+    const oldWord = (o[h] << 8) | o[h + 1];
+    o[h] = mapped >> 8;
+    o[h + 1] = mapped & 0xff;
+    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord + removed + upperLen + protocol.icmpv6, mapped));
+  }
+}
