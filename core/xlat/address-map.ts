@@ -14,6 +14,8 @@ export class AddressMap {
   readonly eamt: Eamt;
   readonly pool6: Ipv6Prefix | null;
   private readonly pool6IsWkp: boolean;
+  /** Whether the last successful map6to4 used the EAMT (false: pool6). */
+  lastMappedByEamt = false;
 
   constructor(config: SiitConfig) {
     this.eamt = new Eamt(config.eamt);
@@ -37,8 +39,12 @@ export class AddressMap {
   map6to4(bytes: Uint8Array, offset: number): number {
     if (this.eamt.size > 0) {
       const mapped = this.eamt.map6to4(bytes, offset);
-      if (mapped >= 0) return mapped;
+      if (mapped >= 0) {
+        this.lastMappedByEamt = true;
+        return mapped;
+      }
     }
+    this.lastMappedByEamt = false;
     const pool6 = this.pool6;
     if (pool6 === null || !hasPrefix(pool6, bytes, offset)) return noMapping;
     const v4 = extractIpv4(pool6.length, bytes, offset);
@@ -46,8 +52,12 @@ export class AddressMap {
     return v4;
   }
 
-  /** RFC 7757 §4: an IPv4 destination inside an EAMT entry lies on the IPv6 side: hairpin it. */
+  /**
+   * RFC 7757 §4: an IPv6 destination translated by pool6 into an IPv4 address that an EAMT entry
+   * holds names a node on the IPv6 side: the packet must be hairpinned. Call right after mapping
+   * the destination (a destination mapped by the EAMT itself, as the CLAT's own address is, is not).
+   */
   isHairpin(v4Destination: number): boolean {
-    return this.eamt.size > 0 && this.eamt.find4(v4Destination) !== undefined;
+    return !this.lastMappedByEamt && this.eamt.size > 0 && this.eamt.find4(v4Destination) !== undefined;
   }
 }

@@ -164,6 +164,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const addresses = ctx.addresses;
   const dst = addresses.map6to4(b, s + 24);
   if (dst < 0) return dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+  const mustHairpin = !hairpinPass && addresses.isHairpin(dst);
 
   // RFC 7915 §5.1 "TTL": the translator is a router.
   let ttl = b[s + 7];
@@ -181,7 +182,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     src = config.rfc6791v4 ?? config.selfIpv4; // RFC 6791 §4
   }
 
-  if (!hairpinPass && addresses.isHairpin(dst)) return hairpin(ctx, b, s, n, out);
+  if (mustHairpin) return hairpin(ctx, b, s, n, out);
 
   if (proto === protocol.icmpv6) {
     if (isFragmented) return Verdict.fragmentedIcmp;

@@ -1,0 +1,180 @@
+// `clatter translate`: runs a capture file through the translator offline and writes what comes
+// out as pcapng, so a translation can be inspected in Wireshark next to its input. Every failure
+// is one line on stderr; the output file appears whole or not at all (written to a temporary file
+// beside it, then renamed).
+
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { PcapngWriter } from '../capture/pcapng-writer.js';
+import { readCapture, type Capture } from '../capture/read-capture.js';
+import { parseSiitConfig, type SiitConfig } from '../xlat/config.js';
+import { Translator } from '../xlat/translator.js';
+import { verdictDescription } from '../xlat/verdict.js';
+import { describeSystemError, ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { ipv4SideName, ipv6SideName, translateCapture, type TranslationReport } from './translate-capture.js';
+
+const options = {
+  config: { type: 'string' },
+  in: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const help = `Usage: clatter translate --config <siit.json> --in <capture> --out <file.pcapng> [--json]
+
+Runs every IP packet of a capture through the SIIT translator (RFC 7915), as the CLAT would:
+IPv4 packets enter on the IPv4 side, IPv6 packets on the IPv6 side.
+
+  --config <file>  translator configuration (JSON: pool6, eamt, selfIpv4, selfIpv6, …)
+  --in <file>      pcap or pcapng; Ethernet (VLAN tags too), raw IP, or Linux cooked
+                   (tcpdump -i any) link types
+  --out <file>     pcapng to write: interfaces "${ipv4SideName}" and "${ipv6SideName}", each output packet
+                   on the side it leaves by, with its input's timestamp and a comment naming
+                   the input packet
+  --json           also print a report on stdout: each input packet's verdict and outputs,
+                   and the totals
+  -h, --help       show this help
+
+A summary goes to stderr. Exit status: 0 done (even if packets were dropped), 1 the config,
+the capture or the output file was unusable, 2 the command line was wrong.
+`;
+
+export const translateCommand: Command = {
+  name: 'translate',
+  summary: 'translate a capture file offline and write the result as pcapng',
+  help,
+  run: runTranslate,
+};
+
+async function runTranslate(args: readonly string[], io: CommandIo): Promise<number> {
+  const fail = (message: string, code: number = ExitCode.failure): number => {
+    io.stderr(`clatter translate: ${message}\n`);
+    return code;
+  };
+  const parsed = parseCommandArgs(args, options);
+  if (!parsed.ok) return fail(`${parsed.error} (see clatter translate --help)`, ExitCode.usage);
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(help);
+    return ExitCode.ok;
+  }
+  const missing = (['config', 'in', 'out'] as const).filter((name) => values[name] === undefined);
+  if (missing.length > 0) {
+    return fail(`missing ${missing.map((name) => `--${name}`).join(', ')} (see clatter translate --help)`, ExitCode.usage);
+  }
+  const configPath = values.config as string;
+  const inPath = values.in as string;
+  const outPath = values.out as string;
+  if (resolve(outPath) === resolve(inPath)) return fail('--out is the same file as --in; it would overwrite the capture', ExitCode.usage);
+
+  const config = await loadConfig(configPath);
+  if (!config.ok) return fail(config.error);
+  const capture = await loadCapture(inPath);
+  if (!capture.ok) return fail(capture.error);
+
+  const writer = new PcapngWriter();
+  const report = translateCapture(capture.capture, new Translator(config.config), writer);
+  const written = await writeFileAtomically(outPath, writer.take());
+  if (!written.ok) return fail(`cannot write ${outPath}: ${written.error}`);
+
+  io.stderr(summary(inPath, outPath, capture.capture, report));
+  if (values.json) io.stdout(`${JSON.stringify(jsonReport(inPath, outPath, capture.capture, report), null, 2)}\n`);
+  return ExitCode.ok;
+}
+
+type Loaded<T> = { ok: true } & T | { ok: false; error: string };
+
+async function loadConfig(path: string): Promise<Loaded<{ config: SiitConfig }>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return { ok: false, error: `cannot read config ${path}: ${describeSystemError(error)}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `config ${path} is not valid JSON: ${describeSystemError(error)}` };
+  }
+  const result = parseSiitConfig(json);
+  return result.ok ? result : { ok: false, error: `config ${path}: ${result.error}` };
+}
+
+async function loadCapture(path: string): Promise<Loaded<{ capture: Capture }>> {
+  let bytes: Uint8Array;
+  try {
+    const buffer = await readFile(path);
+    // A plain Uint8Array view: the capture code is standard-only and need not meet a Buffer.
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (error) {
+    return { ok: false, error: `cannot read capture ${path}: ${describeSystemError(error)}` };
+  }
+  const result = readCapture(bytes);
+  return result.ok ? result : { ok: false, error: `${path}: ${result.error}` };
+}
+
+/** Writes `bytes` to a temporary file beside `path` and renames it over `path`. */
+async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<{ ok: true } | { ok: false; error: string }> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temporary, bytes, { flag: 'wx' });
+    await rename(temporary, path);
+    return { ok: true };
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    return { ok: false, error: describeSystemError(error) };
+  }
+}
+
+const maxDamageLines = 10;
+
+function summary(inPath: string, outPath: string, capture: Capture, report: TranslationReport): string {
+  const lines = [`clatter translate: ${inPath} (${capture.format}, ${capture.records} packet records) → ${outPath}`];
+  const labelWidth = Math.max(22, ...[...report.verdicts.keys()].map((name) => name.length + 6));
+  const row = (label: string, count: number, note = '') => {
+    lines.push(`${label.padEnd(labelWidth)}${String(count).padStart(7)}${note === '' ? '' : `  ${note}`}`);
+  };
+  row('  packets read', capture.packets.length, 'IP packets handed to the translator');
+  row('  translated', report.translated);
+  row('  not translated', capture.packets.length - report.translated);
+  for (const [name, { verdict, count }] of report.verdicts) {
+    if (name !== 'translated') row(`    ${name}`, count, verdictDescription(verdict));
+  }
+  const { ipv4, ipv6, generated } = report.outputs;
+  row('  outputs written', ipv4 + ipv6, `${ipv4} on ${ipv4SideName}, ${ipv6} on ${ipv6SideName}; ${generated} of them ICMP errors generated`);
+  if (capture.notIp > 0) row('  skipped, not IP', capture.notIp);
+  if (capture.unsupportedLinkType > 0) row('  skipped, link type', capture.unsupportedLinkType, 'on interfaces of a link type Clatter does not read');
+  row('  skipped, damaged', capture.damaged.length);
+  for (const damage of capture.damaged.slice(0, maxDamageLines)) {
+    const where = damage.index === null ? `at byte ${damage.offset}` : `#${damage.index} at byte ${damage.offset}`;
+    lines.push(`    ${where}: ${damage.description}`);
+  }
+  if (capture.damaged.length > maxDamageLines) lines.push(`    … and ${capture.damaged.length - maxDamageLines} more`);
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonReport(inPath: string, outPath: string, capture: Capture, report: TranslationReport) {
+  const { ipv4, ipv6, generated } = report.outputs;
+  return {
+    input: { path: inPath, format: capture.format, records: capture.records },
+    output: { path: outPath, interfaces: [ipv4SideName, ipv6SideName] },
+    packets: report.packets,
+    damaged: capture.damaged,
+    totals: {
+      read: capture.packets.length,
+      translated: report.translated,
+      notTranslated: capture.packets.length - report.translated,
+      outputs: ipv4 + ipv6,
+      outputsIpv4: ipv4,
+      outputsIpv6: ipv6,
+      generated,
+      notIp: capture.notIp,
+      unsupportedLinkType: capture.unsupportedLinkType,
+      damaged: capture.damaged.length,
+      verdicts: Object.fromEntries([...report.verdicts].map(([name, { count }]) => [name, count])),
+    },
+  };
+}
