@@ -24,7 +24,18 @@ export interface JoolCase {
   };
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The checkout's root: the nearest folder up with a package.json (from test/ or dist/test/). */
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('dist')) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the checkout root');
+    dir = parent;
+  }
+  return dir;
+}
+
+const repoRoot = findRepoRoot();
 
 /** The shared conformance folder: beside the checkout, or where CLATTER_CONFORMANCE_DIR says. */
 export function conformanceDir(): string {
