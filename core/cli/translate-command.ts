@@ -84,7 +84,7 @@ async function runTranslate(args: readonly string[], io: CommandIo): Promise<num
   return ExitCode.ok;
 }
 
-type Loaded<T> = { ok: true } & T | { ok: false; error: string };
+type Loaded<T> = ({ ok: true } & T) | { ok: false; error: string };
 
 async function loadConfig(path: string): Promise<Loaded<{ config: SiitConfig }>> {
   let text: string;
@@ -95,7 +95,7 @@ async function loadConfig(path: string): Promise<Loaded<{ config: SiitConfig }>>
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text); // editors on Windows add a BOM
   } catch (error) {
     return { ok: false, error: `config ${path} is not valid JSON: ${describeSystemError(error)}` };
   }
