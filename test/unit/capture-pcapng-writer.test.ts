@@ -95,7 +95,7 @@ describe('encodeUtf8', () => {
   });
 });
 
-describe.runIf(existsSync(tshark))('tshark reads what the writer writes', () => {
+describe('tshark reads what the writer writes', () => {
   it('finds the interface names, comments, timestamps and IP packets', () => {
     const writer = new PcapngWriter();
     writer.addInterface('ipv4-side');
@@ -124,7 +124,7 @@ describe.runIf(existsSync(tshark))('tshark reads what the writer writes', () => 
     expect(checks.trimEnd().split('\n')).toEqual(['1|1', '|1', '|1']); // 1: good
   });
 
-  it.runIf(existsSync(editcap))('reads back what editcap converts the file to (pcap µs, pcap ns, pcapng)', () => {
+  it('reads back what editcap converts the file to (pcap µs, pcap ns, pcapng)', () => {
     const writer = new PcapngWriter();
     writer.addInterface('tun0');
     const packets = [ipv4Udp(4), ipv6Udp(5), ipv4Udp(6)];

@@ -12,6 +12,7 @@ import { parseSiitConfig } from '../../core/xlat/config.js';
 import { XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';
 import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
+import { loadJoolCases, readPacket, toSiitConfig } from '../conformance/jool-corpus.js';
 import { concat, epb, ethernet, idb, ipv4Udp, ipv6Udp, pcapFile, shb } from './capture-fixtures.js';
 
 const tshark = '/usr/bin/tshark';
@@ -261,7 +262,7 @@ describe('translateCapture', () => {
       [100_000_000_001n, ipv4Udp(30, 64, 3)],
       [100_000_000_002n, ipv4Udp(40, 64, 4)],
     ]);
-    if (existsSync(tshark)) {
+    {
       const path = join(root, 'scripted.pcapng');
       writeFileSync(path, bytes);
       expect(tsharkFields(path)).toEqual([
@@ -284,27 +285,13 @@ describe('translateCapture', () => {
   });
 });
 
-// The Jool SIIT corpus (../shared/conformance): every packet it sends, in one capture, through the
-// command. The file must hold exactly what the translator gives for each packet, on the right side.
-const corpus = fileURLToPath(new URL('../../../shared/conformance/jool-siit/', import.meta.url));
-const corpusCases = existsSync(corpus)
-  ? (JSON.parse(readFileSync(join(corpus, 'jool-siit-cases.json'), 'utf8')).cases as { config: Record<string, unknown>; send: string[] }[])
-  : [];
-const corpusConfig = corpusCases.length === 0 ? undefined : corpusCases[0].config;
-const joolConfig = corpusConfig && {
-  pool6: corpusConfig.pool6,
-  eamt: (corpusConfig.eamt as string[]).map((entry) => {
-    const [ipv6, ipv4] = entry.split(' ');
-    return { ipv6, ipv4 };
-  }),
-  rfc6791v4: corpusConfig['rfc6791v4-prefix'],
-  selfIpv4: '198.51.100.1',
-  selfIpv6: '2001:db8:1c0:2:1::',
-  lowestIpv6Mtu: corpusConfig['lowest-ipv6-mtu'],
-};
-const sends = [
-  ...new Set(corpusCases.filter((c) => JSON.stringify(c.config) === JSON.stringify(corpusConfig)).flatMap((c) => c.send)),
-].map((name) => new Uint8Array(readFileSync(join(corpus, name))));
+// The Jool SIIT corpus (../shared/conformance): every packet it sends under its common
+// configuration, in one capture, through the command. The file must hold exactly what the
+// translator gives for each packet, on the right side.
+const corpusCases = loadJoolCases();
+const commonConfig = JSON.stringify(corpusCases[0].config);
+const joolConfig = toSiitConfig(corpusCases[0].config);
+const sends = [...new Set(corpusCases.filter((c) => JSON.stringify(c.config) === commonConfig).flatMap((c) => c.send))].map(readPacket);
 
 /** What the translator itself gives for each packet: the reference for the file. */
 function direct(config: unknown) {
@@ -319,7 +306,7 @@ function direct(config: unknown) {
   });
 }
 
-describe.runIf(sends.length > 0)('clatter translate on the Jool corpus', () => {
+describe('clatter translate on the Jool corpus', () => {
   it('writes exactly the translator’s outputs, each on its side with its comment', async () => {
     const expected = direct(joolConfig);
     const input = file('jool.pcap', pcapFile({ linkType: 101, records: sends.map((data, i) => ({ seconds: 1000 + i, fraction: 0, data })) }));
@@ -333,7 +320,7 @@ describe.runIf(sends.length > 0)('clatter translate on the Jool corpus', () => {
     const written = readOutput(out);
     expect(written.packets.map((p) => p.data)).toEqual(flat.map((o) => o.bytes));
     expect(written.packets.map((p) => p.timestampNs)).toEqual(flat.map((o) => BigInt(1000 + o.index - 1) * 1_000_000_000n));
-    if (existsSync(tshark) && flat.length > 0) {
+    if (flat.length > 0) {
       const fields = tsharkFields(out);
       expect(fields.map(([name]) => name)).toEqual(flat.map((o) => (o.family === 4 ? 'ipv4-side' : 'ipv6-side')));
       fields.forEach(([, comment], i) => {
