@@ -85,13 +85,15 @@ function mayAnswer6(b: Uint8Array, s: number, l4: number, proto: number, n: numb
   let unspecified = true;
   for (let i = 8; i < 24; i++) if (b[s + i] !== 0) unspecified = false;
   if (unspecified) return false;
-  if (proto === protocol.icmpv6 && l4 < n && isIcmp6Error(b[s + l4])) return false;
+  // `l4` is an offset in `b` (as `s` is), not relative to `s`.
+  if (proto === protocol.icmpv6 && l4 < s + n && isIcmp6Error(b[l4])) return false;
   return true;
 }
 
 /**
- * Sends an ICMPv6 error about the IPv6 packet `b[s, s + n)` back to its source. `l4` and `proto`
- * locate its upper-layer header (to avoid answering an ICMPv6 error). Returns false when forbidden.
+ * Sends an ICMPv6 error about the IPv6 packet `b[s, s + n)` back to its source. `l4` (an offset in
+ * `b`, like `s`) and `proto` locate its upper-layer header (to avoid answering an ICMPv6 error).
+ * Returns false when forbidden.
  */
 export function sendIcmp6Error(
   out: XlatOutput, selfIpv6: Uint8Array, b: Uint8Array, s: number, n: number, l4: number, proto: number,
