@@ -9,7 +9,7 @@ import {
   type Ipv4Prefix,
   type Ipv6Prefix,
 } from '../wire/address.js';
-import { rfc6052PrefixLengths } from './rfc6052.js';
+import { rfc6052PrefixProblem } from './rfc6052.js';
 
 export type UdpZeroChecksumPolicy = 'drop' | 'compute' | 'forward';
 
@@ -126,11 +126,8 @@ function parse(json: unknown): SiitConfig {
     if (typeof raw.pool6 !== 'string') fail('pool6', 'must be an IPv6 prefix string or null');
     const prefix = parseIpv6Prefix(raw.pool6);
     if (prefix === undefined) fail('pool6', `"${raw.pool6}" is not an IPv6 prefix (host bits must be 0)`);
-    if (!rfc6052PrefixLengths.includes(prefix.length)) {
-      fail('pool6', `prefix length must be one of ${rfc6052PrefixLengths.join(', ')} (RFC 6052 §2.2)`);
-    }
-    // RFC 6052 §2.2: bits 64-71 (the u-octet) must be zero.
-    if (prefix.length > 64 && prefix.address[8] !== 0) fail('pool6', 'bits 64 to 71 (the u-octet) must be zero');
+    const problem = rfc6052PrefixProblem(prefix);
+    if (problem !== undefined) fail('pool6', problem);
     pool6 = prefix;
   }
   const eamt = eamtField(raw.eamt);

@@ -15,6 +15,23 @@ import type { Ipv6Prefix } from '../wire/address.js';
 
 export const rfc6052PrefixLengths: readonly number[] = [32, 40, 48, 56, 64, 96];
 
+/**
+ * Why `prefix` cannot carry IPv4 addresses by RFC 6052, or undefined when it can: one of the six
+ * lengths (§2.2), bits 64 to 71 zero (§2.2: the u-octet "MUST be set to zero"; for a /96 they lie
+ * inside the prefix), host bits zero.
+ */
+export function rfc6052PrefixProblem(prefix: Ipv6Prefix): string | undefined {
+  if (prefix.address.length !== 16) return 'a prefix address has 16 bytes';
+  if (!rfc6052PrefixLengths.includes(prefix.length)) {
+    return `prefix length /${prefix.length} is not one of /${rfc6052PrefixLengths.join(', /')} (RFC 6052 §2.2)`;
+  }
+  if (prefix.address[8] !== 0) return 'bits 64 to 71 (the u-octet) must be zero (RFC 6052 §2.2)';
+  for (let i = prefix.length >> 3; i < 16; i++) {
+    if (prefix.address[i] !== 0) return `bits after /${prefix.length} must be zero`;
+  }
+  return undefined;
+}
+
 /** The well-known prefix 64:ff9b::/96 (RFC 6052 §2.1). */
 export const wellKnownPrefix: Ipv6Prefix = {
   address: Uint8Array.of(0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),

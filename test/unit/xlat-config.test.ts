@@ -32,11 +32,11 @@ describe('parseSiitConfig', () => {
   });
 
   it('pool6: other lengths, host bits, the u-octet (RFC 6052 §2.2), and non-strings are refused by name', () => {
-    expect(errorOf({ ...base, pool6: '2001:db8::/44' })).toMatch(/^pool6: prefix length must be one of 32, 40, 48, 56, 64, 96/);
+    expect(errorOf({ ...base, pool6: '2001:db8::/44' })).toMatch(/^pool6: prefix length \/44 is not one of \/32, \/40, \/48, \/56, \/64, \/96/);
     expect(errorOf({ ...base, pool6: '2001:db8::/128' })).toMatch(/^pool6: /);
     expect(errorOf({ ...base, pool6: '2001:db8::1/96' })).toMatch(/^pool6: .*host bits/);
     // Bits 64-71 are inside a /96 prefix, and RFC 6052 §2.2 requires them to be zero.
-    expect(errorOf({ ...base, pool6: '2001:db8:0:0:100::/96' })).toBe('pool6: bits 64 to 71 (the u-octet) must be zero');
+    expect(errorOf({ ...base, pool6: '2001:db8:0:0:100::/96' })).toBe('pool6: bits 64 to 71 (the u-octet) must be zero (RFC 6052 §2.2)');
     expect(errorOf({ ...base, pool6: 64 })).toMatch(/^pool6: /);
     expect(errorOf({ ...base, pool6: 'not a prefix' })).toMatch(/^pool6: /);
   });

@@ -1,0 +1,130 @@
+// The engine's control protocol, declared once: both the engine and its clients (the CLI, the
+// desktop shell) import these types and validators. A conversation on the socket:
+//   client → engine: { "id": 1, "method": "up", "params": { "uplink": "wlan0" } }
+//   engine → client: { "id": 1, "ok": true, "result": <ClatStatus> }
+//                or: { "id": 1, "ok": false, "error": { "code": "unknown-uplink", "message": "…" } }
+//   engine → client, unasked, after `subscribe`: { "event": "status", "status": <ClatStatus> }
+// Requests are answered in order; errors are values, never a dropped connection, except for a
+// line that is not JSON or too long, after which the engine closes the connection.
+
+import type { ClatStatus } from './status.js';
+
+export interface UpParams {
+  /** The uplink interface; default: the one with the IPv6 default route. */
+  readonly uplink?: string;
+  /** A manual NAT64 prefix, used when neither RA nor DNS64 gives one. */
+  readonly prefix?: string;
+  /** Take the IPv4 default route even though the host has native IPv4. */
+  readonly force?: boolean;
+}
+
+type NoParams = Record<string, never>;
+
+export interface Methods {
+  status: { params: NoParams; result: ClatStatus };
+  up: { params: UpParams; result: ClatStatus };
+  down: { params: NoParams; result: ClatStatus };
+  /** Status events on every change, until the connection closes. */
+  subscribe: { params: NoParams; result: ClatStatus };
+}
+
+export type Method = keyof Methods;
+
+export type Request<M extends Method = Method> = M extends Method
+  ? { readonly id: number; readonly method: M; readonly params: Methods[M]['params'] }
+  : never;
+
+export const errorCodes = [
+  'bad-request',
+  'already-up',
+  'unknown-uplink',
+  'no-ipv6',
+  'native-ipv4',
+  'bad-prefix',
+  'no-prefix',
+  'host-setup-failed',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ApiError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Response<M extends Method = Method> =
+  | { readonly id: number; readonly ok: true; readonly result: Methods[M]['result'] }
+  | { readonly id: number; readonly ok: false; readonly error: ApiError };
+
+export type EngineEvent = { readonly event: 'status'; readonly status: ClatStatus };
+
+type ParamsCheck = (params: Record<string, unknown>) => string | undefined;
+
+const noParams: ParamsCheck = (params) => {
+  const extra = Object.keys(params);
+  return extra.length > 0 ? `unexpected parameter "${extra[0]}"` : undefined;
+};
+
+const paramChecks: { readonly [M in Method]: ParamsCheck } = {
+  status: noParams,
+  down: noParams,
+  subscribe: noParams,
+  up: (params) => {
+    for (const [key, value] of Object.entries(params)) {
+      if (key === 'uplink' || key === 'prefix') {
+        if (typeof value !== 'string' || value.length === 0 || value.length > 64) return `"${key}" must be a non-empty string`;
+      } else if (key === 'force') {
+        if (typeof value !== 'boolean') return '"force" must be true or false';
+      } else {
+        return `unexpected parameter "${key}"`;
+      }
+    }
+    return undefined;
+  },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type ParsedRequest = { ok: true; request: Request } | { ok: false; id: number | null; error: string };
+
+/** Validates one decoded line as a request. */
+export function parseRequest(value: unknown): ParsedRequest {
+  if (!isRecord(value)) return { ok: false, id: null, error: 'a request must be a JSON object' };
+  const id = value.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, id: null, error: '"id" must be an integer' };
+  const method = value.method;
+  if (typeof method !== 'string' || !Object.hasOwn(paramChecks, method)) {
+    return { ok: false, id, error: `unknown method ${JSON.stringify(method)}` };
+  }
+  const params = value.params ?? {};
+  if (!isRecord(params)) return { ok: false, id, error: '"params" must be an object' };
+  const problem = paramChecks[method as Method](params);
+  if (problem !== undefined) return { ok: false, id, error: problem };
+  return { ok: true, request: { id, method, params } as Request };
+}
+
+export type ParsedServerMessage =
+  | { ok: true; kind: 'response'; response: Response }
+  | { ok: true; kind: 'event'; event: EngineEvent }
+  | { ok: false; error: string };
+
+/** Validates one decoded line from the engine (the envelope; results are trusted as the engine's own types). */
+export function parseServerMessage(value: unknown): ParsedServerMessage {
+  if (!isRecord(value)) return { ok: false, error: 'engine message is not an object' };
+  if (value.event === 'status' && isRecord(value.status) && typeof value.status.state === 'string') {
+    return { ok: true, kind: 'event', event: value as unknown as EngineEvent };
+  }
+  if (typeof value.id !== 'number' || typeof value.ok !== 'boolean') return { ok: false, error: 'engine message has no id/ok' };
+  if (value.ok === false) {
+    const error = value.error;
+    if (!isRecord(error) || typeof error.message !== 'string' || !errorCodes.includes(error.code as ErrorCode)) {
+      return { ok: false, error: 'engine error without code/message' };
+    }
+  } else if (!isRecord(value.result)) {
+    return { ok: false, error: 'engine response without a result' };
+  }
+  return { ok: true, kind: 'response', response: value as unknown as Response };
+}

@@ -1,0 +1,46 @@
+// What the engine reports about the CLAT: one discriminated union, shared by the CLI, the
+// desktop shell and the UI. Addresses are text; times are milliseconds since the epoch.
+
+import type { VerdictName } from '../xlat/verdict.js';
+
+export type PrefixSource = 'ra' | 'dns' | 'manual';
+
+export interface PrefixInfo {
+  /** The NAT64 prefix, e.g. "2001:db8:64::/96". */
+  readonly prefix: string;
+  readonly source: PrefixSource;
+  readonly learnedAtMs: number;
+  /** When it stops being valid unless refreshed; null for a manual prefix. */
+  readonly expiresAtMs: number | null;
+}
+
+/** How the CLAT's IPv6 packets reach the engine (see core/host). */
+export type DeliveryMode = 'force-forwarding' | 'packet-socket';
+
+export interface ClatCounters {
+  /** Packets translated IPv4 → IPv6 and IPv6 → IPv4. */
+  readonly translated46: number;
+  readonly translated64: number;
+  readonly bytes46: number;
+  readonly bytes64: number;
+  /** Packets not translated, by verdict name. */
+  readonly dropped: Partial<Record<VerdictName, number>>;
+}
+
+export interface RunningClat {
+  readonly uplink: string;
+  readonly tun: string;
+  readonly clatIpv4: string;
+  readonly clatIpv6: string;
+  readonly prefix: PrefixInfo;
+  /** MTU of the IPv4 default route through the CLAT. */
+  readonly mtu: number;
+  readonly delivery: DeliveryMode;
+  readonly sinceMs: number;
+}
+
+export type ClatStatus =
+  | { readonly state: 'off'; readonly mode: 'manual' | 'auto'; readonly reason?: string }
+  | { readonly state: 'discovering'; readonly mode: 'manual' | 'auto'; readonly uplink: string; readonly sinceMs: number }
+  | ({ readonly state: 'running'; readonly mode: 'manual' | 'auto'; readonly counters: ClatCounters } & RunningClat)
+  | { readonly state: 'error'; readonly mode: 'manual' | 'auto'; readonly cause: string; readonly uplink?: string };

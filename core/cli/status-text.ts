@@ -1,0 +1,50 @@
+// `clatter status` for people: a few aligned lines.
+
+import type { ClatStatus } from '../api/status.js';
+
+function ago(ms: number, nowMs: number): string {
+  const seconds = Math.round((nowMs - ms) / 1000);
+  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
+
+function until(ms: number, nowMs: number): string {
+  const seconds = Math.round((ms - nowMs) / 1000);
+  return seconds <= 0 ? 'expired' : seconds < 120 ? `in ${seconds} s` : `in ${Math.round(seconds / 60)} min`;
+}
+
+const sourceNames = { ra: 'Router Advertisement (PREF64, RFC 8781)', dns: 'DNS64 (ipv4only.arpa, RFC 7050)', manual: 'manual' } as const;
+
+export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
+  const lines: [string, string][] = [['state', `${status.state} (mode ${status.mode})`]];
+  switch (status.state) {
+    case 'off':
+      if (status.reason !== undefined) lines.push(['reason', status.reason]);
+      break;
+    case 'discovering':
+      lines.push(['uplink', status.uplink], ['since', ago(status.sinceMs, nowMs)]);
+      break;
+    case 'error':
+      lines.push(['cause', status.cause]);
+      if (status.uplink !== undefined) lines.push(['uplink', status.uplink]);
+      break;
+    case 'running': {
+      const prefix = status.prefix;
+      const expiry = prefix.expiresAtMs === null ? 'does not expire' : `expires ${until(prefix.expiresAtMs, nowMs)}`;
+      const dropped = Object.entries(status.counters.dropped).map(([name, count]) => `${name} ${count}`).join(', ');
+      lines.push(
+        ['uplink', `${status.uplink} (delivery: ${status.delivery})`],
+        ['interface', status.tun],
+        ['IPv4', status.clatIpv4],
+        ['IPv6', status.clatIpv6],
+        ['NAT64 prefix', `${prefix.prefix} from ${sourceNames[prefix.source]}, ${expiry}`],
+        ['MTU', `${status.mtu} (IPv4 route)`],
+        ['translated', `${status.counters.translated46} IPv4→IPv6 (${status.counters.bytes46} B), ${status.counters.translated64} IPv6→IPv4 (${status.counters.bytes64} B)`],
+        ['dropped', dropped === '' ? 'none' : dropped],
+        ['since', ago(status.sinceMs, nowMs)],
+      );
+      break;
+    }
+  }
+  const width = Math.max(...lines.map(([label]) => label.length));
+  return lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+}

@@ -1,0 +1,63 @@
+// PREF64 from Router Advertisements, as the kernel relays them: Linux parses each RA itself and hands
+// the options it does not use, PREF64 included, to netlink sockets in the RTNLGRP_ND_USEROPT group
+// (RTM_NEWNDUSEROPT messages). This file turns those datagrams into the state machine's 'pref64'
+// inputs for the uplink; the socket itself lives behind NdUserOptSource (the C addon in core/tun).
+//
+// Lifecycle: raDiscovery() registers on the source at once; every datagram is parsed synchronously in
+// the source's callback; setUplinkIfindex() changes the filter; close() closes the source.
+
+import { formatIpv6 } from '../wire/address.js';
+import type { DiscoveryInput } from './discovery-input.js';
+import { parseNdUserOptMessages } from './nd-useropt-message.js';
+
+/** A netlink socket bound to RTNLGRP_ND_USEROPT, or a test double. */
+export interface NdUserOptSource {
+  /**
+   * Sets the one listener for datagrams read from the socket. Each datagram holds one or more netlink
+   * messages; the bytes belong to the source and are valid only during the call (it may reuse them).
+   */
+  onMessage(listener: (bytes: Uint8Array) => void): void;
+  /** Stops reading and releases the socket; the listener is not called after close() returns. */
+  close(): void;
+}
+
+export type Pref64Input = Extract<DiscoveryInput, { kind: 'pref64' }>;
+
+export interface RaDiscoveryOptions {
+  /** Only RAs received on this interface count; null: every interface. */
+  readonly uplinkIfindex: number | null;
+  readonly nowMs: () => number;
+  readonly onPref64: (input: Pref64Input) => void;
+}
+
+export interface RaDiscovery {
+  setUplinkIfindex(ifindex: number | null): void;
+  /** Closes the source. */
+  close(): void;
+}
+
+export function raDiscovery(source: NdUserOptSource, options: RaDiscoveryOptions): RaDiscovery {
+  let uplinkIfindex = options.uplinkIfindex;
+  let closed = false;
+  source.onMessage((bytes) => {
+    if (closed) return;
+    const atMs = options.nowMs();
+    for (const message of parseNdUserOptMessages(bytes)) {
+      if (uplinkIfindex !== null && message.ifindex !== uplinkIfindex) continue;
+      const router = message.router === null ? null : formatIpv6(message.router);
+      for (const { prefix, lifetimeS } of message.pref64) {
+        options.onPref64({ kind: 'pref64', atMs, ifindex: message.ifindex, router, prefix, lifetimeS });
+      }
+    }
+  });
+  return {
+    setUplinkIfindex(ifindex) {
+      uplinkIfindex = ifindex;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      source.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Reading the host's network state (never changing it): the uplink, its SLAAC prefix and MTU,
+// and whether native IPv4 is present. All through `ip -j`, which every Linux has.
+
+import { ipJson } from './run-command.js';
+
+interface IpLink {
+  ifindex: number;
+  ifname: string;
+  mtu: number;
+  operstate: string;
+  flags: string[];
+}
+
+interface IpAddrInfo {
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+  scope: string;
+  dynamic?: boolean;
+  temporary?: boolean;
+  tentative?: boolean;
+  dadfailed?: boolean;
+  deprecated?: boolean;
+}
+
+interface IpAddr {
+  ifname: string;
+  addr_info: IpAddrInfo[];
+}
+
+interface IpRoute {
+  dst: string;
+  dev?: string;
+  gateway?: string;
+}
+
+export interface Uplink {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly mtu: number;
+  readonly up: boolean;
+  /** Global IPv6 addresses with their prefix lengths. */
+  readonly globalIpv6: readonly { address: string; prefixLength: number; dynamic: boolean }[];
+}
+
+export type Found<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export async function readUplink(name: string): Promise<Found<Uplink>> {
+  const links = await ipJson<IpLink[]>(['link', 'show', 'dev', name]);
+  if (!links.ok || links.value.length === 0) return { ok: false, error: `no interface named "${name}"` };
+  const link = links.value[0];
+  const addrs = await ipJson<IpAddr[]>(['-6', 'addr', 'show', 'dev', name, 'scope', 'global']);
+  if (!addrs.ok) return addrs;
+  const globalIpv6 = addrs.value
+    .flatMap((entry) => entry.addr_info)
+    .filter((info) => info.family === 'inet6' && !info.tentative && !info.dadfailed && !info.deprecated)
+    .map((info) => ({ address: info.local, prefixLength: info.prefixlen, dynamic: info.dynamic === true }));
+  return {
+    ok: true,
+    value: {
+      name: link.ifname,
+      ifindex: link.ifindex,
+      mtu: link.mtu,
+      up: link.flags.includes('UP') && link.operstate !== 'DOWN',
+      globalIpv6,
+    },
+  };
+}
+
+/** The interface of the IPv6 default route: the uplink a CLAT uses when none is named. */
+export async function findIpv6DefaultUplink(): Promise<Found<string>> {
+  const routes = await ipJson<IpRoute[]>(['-6', 'route', 'show', 'default']);
+  if (!routes.ok) return routes;
+  const withDev = routes.value.find((route) => route.dev !== undefined);
+  if (withDev?.dev === undefined) return { ok: false, error: 'no IPv6 default route: is this host on an IPv6 network?' };
+  return { ok: true, value: withDev.dev };
+}
+
+/** IPv4 default routes not through `exceptDev`: native IPv4, in which case a CLAT is not needed. */
+export async function nativeIpv4DefaultRoutes(exceptDev: string | null): Promise<Found<string[]>> {
+  const routes = await ipJson<IpRoute[]>(['-4', 'route', 'show', 'default']);
+  if (!routes.ok) return routes;
+  return {
+    ok: true,
+    value: routes.value.filter((route) => route.dev !== exceptDev).map((route) => `default via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`),
+  };
+}
+
+/** The state of one IPv6 address on an interface, for duplicate address detection. */
+export async function ipv6AddressState(dev: string, address: string): Promise<'absent' | 'tentative' | 'dadfailed' | 'valid'> {
+  const addrs = await ipJson<IpAddr[]>(['-6', 'addr', 'show', 'dev', dev]);
+  if (!addrs.ok) return 'absent';
+  for (const info of addrs.value.flatMap((entry) => entry.addr_info)) {
+    if (info.local !== address) continue;
+    if (info.dadfailed) return 'dadfailed';
+    return info.tentative ? 'tentative' : 'valid';
+  }
+  return 'absent';
+}

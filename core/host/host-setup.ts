@@ -1,0 +1,145 @@
+// Setting the host up for the CLAT, every step journaled before it is taken (journal.ts):
+//
+//   uplink (SLAAC /64)                         TUN "clat" (one device, both families)
+//   ─ CLAT IPv6 address: DAD probed, then      ─ 192.0.0.1/32 (RFC 7335), link up, MTU = uplink MTU
+//     answered by proxy NDP on the uplink      ─ IPv4 default route, MTU uplink − 28, advmss − 40
+//   ─ force_forwarding=1, accept_ra=2          ─ route <CLAT IPv6>/128 → the TUN; force_forwarding=1
+//
+// Delivery "force-forwarding" (kernels ≥ 6.17): the kernel forwards IPv6 packets for the CLAT
+// address from the uplink into the TUN, and the translated IPv6 packets the engine writes into the
+// TUN out of the uplink, with forwarding enabled on those two interfaces only (never globally).
+// Forwarding on an interface makes the kernel ignore Router Advertisements there unless
+// accept_ra is 2, so SLAAC and PREF64 keep working only with accept_ra=2; the old value comes back
+// on stop. The IPv4 route MTU leaves room for the IPv6 header (+20) and a Fragment header (+8).
+
+import { formatIpv6, parseIpv6 } from '../wire/address.js';
+import { clatAddressCandidate } from './clat-address.js';
+import { ipv6AddressState, type Found, type Uplink } from './host-inspect.js';
+import type { HostJournal } from './journal.js';
+import { runCommand } from './run-command.js';
+import { readSysctl, sysctlKey, writeSysctl } from './sysctl.js';
+
+export const clatIpv4 = '192.0.0.1';
+/** Source of the ICMPv4 errors the CLAT sends to host programs (RFC 7335 range). */
+export const clatTranslatorIpv4 = '192.0.0.2';
+/** IPv6 header growth (20) plus a possible Fragment header (8). */
+export const clatMtuOverheadBytes = 28;
+
+export interface TunPlan {
+  readonly uplink: Uplink;
+  readonly tun: string;
+  readonly clatIpv6: string;
+  /** Add the IPv4 default route through the TUN. */
+  readonly ipv4DefaultRoute: boolean;
+}
+
+const dadTimeoutMs = 4000;
+const dadPollMs = 100;
+const maxDadAttempts = 5;
+
+/** True when this kernel has per-interface IPv6 forwarding (Linux 6.17+). */
+export function hasForceForwarding(uplink: string): boolean {
+  return readSysctl(sysctlKey('net', 'ipv6', 'conf', uplink, 'force_forwarding')).ok;
+}
+
+export class HostSetup {
+  constructor(
+    private readonly journal: HostJournal,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Runs `ip args` after journaling how to undo it. */
+  private async ip(args: string[], undo: string[], what: string): Promise<Found<void>> {
+    this.journal.record({ kind: 'ip', undo, what });
+    const result = await runCommand('ip', args);
+    return result.ok ? { ok: true, value: undefined } : { ok: false, error: `${what}: ${result.error}` };
+  }
+
+  /** Sets a sysctl after journaling its previous value (no change, no entry). */
+  private sysctl(key: string, value: string, what: string): Found<void> {
+    const previous = readSysctl(key);
+    if (!previous.ok) return { ok: false, error: `${what}: ${previous.error}` };
+    if (previous.value === value) return { ok: true, value: undefined };
+    this.journal.record({ kind: 'sysctl', key, previous: previous.value, what });
+    const written = writeSysctl(key, value);
+    return written.ok ? { ok: true, value: undefined } : { ok: false, error: `${what}: ${written.error}` };
+  }
+
+  /**
+   * Picks the CLAT's IPv6 address in the uplink's SLAAC /64 and proves it unused by the kernel's
+   * own duplicate address detection (RFC 4862 §5.4): the candidate is added to the uplink, and if
+   * DAD fails the next candidate is tried; the probe address is removed again either way, since an
+   * address assigned to the host would be delivered to the host instead of to the CLAT.
+   */
+  async chooseClatAddress(uplink: Uplink, secret: Uint8Array): Promise<Found<string>> {
+    const slaac = uplink.globalIpv6.find((a) => a.prefixLength === 64 && a.dynamic) ?? uplink.globalIpv6.find((a) => a.prefixLength === 64);
+    if (slaac === undefined) {
+      return { ok: false, error: `${uplink.name} has no global IPv6 address in a /64 (SLAAC): the CLAT needs one for its address` };
+    }
+    for (let counter = 0; counter < maxDadAttempts; counter++) {
+      const candidate = clatAddressCandidate(slaac.address, uplink.name, secret, counter);
+      const outcome = await this.probeAddress(uplink.name, candidate);
+      if (!outcome.ok) return outcome;
+      if (outcome.value === 'unique') return { ok: true, value: candidate };
+      this.log(`CLAT address ${candidate} is in use on ${uplink.name} (DAD failed); trying another`);
+    }
+    return { ok: false, error: `no free CLAT address found on ${uplink.name} after ${maxDadAttempts} attempts` };
+  }
+
+  private async probeAddress(dev: string, address: string): Promise<Found<'unique' | 'duplicate'>> {
+    const prefix = `${address}/128`;
+    const added = await this.ip(['-6', 'addr', 'add', prefix, 'dev', dev, 'noprefixroute'], ['-6', 'addr', 'del', prefix, 'dev', dev], `DAD probe ${address}`);
+    if (!added.ok) return added;
+    let state: Awaited<ReturnType<typeof ipv6AddressState>> = 'tentative';
+    const deadline = Date.now() + dadTimeoutMs;
+    while (Date.now() < deadline) {
+      state = await ipv6AddressState(dev, canonical(address));
+      if (state !== 'tentative') break;
+      await new Promise((resolve) => setTimeout(resolve, dadPollMs));
+    }
+    const removed = await runCommand('ip', ['-6', 'addr', 'del', prefix, 'dev', dev]);
+    if (!removed.ok) return { ok: false, error: `removing DAD probe ${address}: ${removed.error}` };
+    if (state === 'tentative') return { ok: false, error: `DAD for ${address} on ${dev} did not finish in ${dadTimeoutMs} ms` };
+    return { ok: true, value: state === 'dadfailed' ? 'duplicate' : 'unique' };
+  }
+
+  /** Configures the TUN (already created by the engine) and the uplink for force-forwarding delivery. */
+  async applyTun(plan: TunPlan): Promise<Found<{ mtu4: number }>> {
+    const { uplink, tun, clatIpv6 } = plan;
+    const mtu4 = uplink.mtu - clatMtuOverheadBytes;
+    const steps: (() => Promise<Found<void>> | Found<void>)[] = [
+      () => this.ip(['link', 'set', 'dev', tun, 'mtu', String(uplink.mtu), 'up'], ['link', 'set', 'dev', tun, 'down'], `bring ${tun} up`),
+      () => this.ip(['-4', 'addr', 'add', `${clatIpv4}/32`, 'dev', tun], ['-4', 'addr', 'del', `${clatIpv4}/32`, 'dev', tun], `CLAT IPv4 address on ${tun}`),
+      () => this.ip(['-6', 'route', 'add', `${clatIpv6}/128`, 'dev', tun], ['-6', 'route', 'del', `${clatIpv6}/128`, 'dev', tun], `route to the CLAT IPv6 address`),
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', tun, 'force_forwarding'), '1', `IPv6 forwarding from ${tun}`),
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'accept_ra'), '2', `keep accepting RAs on ${uplink.name}`),
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'force_forwarding'), '1', `IPv6 forwarding from ${uplink.name}`),
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'proxy_ndp'), '1', `proxy NDP on ${uplink.name}`),
+      () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink.name], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink.name], `answer neighbour solicitations for ${clatIpv6}`),
+    ];
+    if (plan.ipv4DefaultRoute) {
+      steps.push(() =>
+        this.ip(
+          ['-4', 'route', 'add', 'default', 'dev', tun, 'mtu', String(mtu4), 'advmss', String(mtu4 - 40)],
+          ['-4', 'route', 'del', 'default', 'dev', tun],
+          `IPv4 default route through ${tun}`,
+        ),
+      );
+    }
+    for (const step of steps) {
+      const result = await step();
+      if (!result.ok) return result;
+    }
+    return { ok: true, value: { mtu4 } };
+  }
+
+  /** Undoes everything journaled (also what a crashed run left). */
+  undo(): Promise<string[]> {
+    return this.journal.undoAll(this.log);
+  }
+}
+
+function canonical(address: string): string {
+  const bytes = parseIpv6(address);
+  return bytes === undefined ? address : formatIpv6(bytes);
+}
