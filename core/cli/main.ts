@@ -2,9 +2,13 @@
 // `<name>-command.ts` exporting a `Command` (command.ts) and list it in `commands` below.
 
 import { ExitCode, type Command, type CommandIo } from './command.js';
+import { downCommand } from './down-command.js';
+import { engineCommand } from './engine-command.js';
+import { statusCommand } from './status-command.js';
 import { translateCommand } from './translate-command.js';
+import { upCommand } from './up-command.js';
 
-const commands: readonly Command[] = [translateCommand];
+const commands: readonly Command[] = [engineCommand, upCommand, downCommand, statusCommand, translateCommand];
 
 const processIo: CommandIo = {
   stdout: (text) => void process.stdout.write(text),

@@ -1,0 +1,27 @@
+# The native addon of core/tun (see core/tun/native/addon.c). npm install builds it with node-gyp
+# because this file exists; the result is build/Release/clatter_native.node.
+{
+  "targets": [
+    {
+      "target_name": "clatter_native",
+      "sources": [
+        "core/tun/native/addon.c",
+        "core/tun/native/napi-args.c",
+        "core/tun/native/tun-open.c",
+        "core/tun/native/batch-io.c",
+        "core/tun/native/fd-watch.c",
+        "core/tun/native/fd-close.c",
+        "core/tun/native/interface-info.c",
+        "core/tun/native/netlink-socket.c",
+        "core/tun/native/icmp6-socket.c",
+        "core/tun/native/packet-socket.c",
+        "core/tun/native/ip6-raw-send.c",
+        "core/tun/native/anycast6.c",
+        "core/tun/native/peer-credentials.c"
+      ],
+      # Node-API 8: type tags (fd-watch.c); Node 20 has 9. _GNU_SOURCE: the Linux socket options.
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra"]
+    }
+  ]
+}

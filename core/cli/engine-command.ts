@@ -1,0 +1,162 @@
+// `clatter engine`: the privileged engine in the foreground, as systemd runs it: logs on stderr,
+// a clean stop (CLAT down, host restored) on SIGTERM or SIGINT. It owns the TUN, the translator
+// and the host setup, and answers on its control socket (core/engine/control-server.ts).
+
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { defaultSocketPath } from '../client/engine-client.js';
+import { ClatEngine } from '../engine/clat-engine.js';
+import { ControlServer, type Handler } from '../engine/control-server.js';
+import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
+import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+
+const options = {
+  socket: { type: 'string' },
+  'state-dir': { type: 'string' },
+  tun: { type: 'string' },
+  auto: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const defaultStateDir = '/var/lib/clatter';
+
+const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto]
+
+Runs the Clatter engine in the foreground (as root): the CLAT's TUN device, the translator, the
+host network setup and the control socket that \`clatter up/down/status\` and the desktop app use.
+Logs go to stderr; SIGTERM or SIGINT turn the CLAT off, restore the host network and exit.
+After a crash the next start first undoes what the crashed run had changed.
+
+  --socket PATH     control socket (default: $CLATTER_SOCKET or ${defaultSocketPath});
+                    root and members of the "clatter" group may connect
+  --state-dir PATH  where the undo journal and the CLAT address secret live (default ${defaultStateDir})
+  --tun NAME        name of the CLAT interface (default clat)
+  --auto            turn the CLAT on by itself when the host is IPv6-only, off when native IPv4 appears
+  -h, --help        show this help
+`;
+
+/** The gid of group `name` from /etc/group, or null. */
+function groupId(name: string): number | null {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const [group, , gid] = line.split(':');
+      if (group === name && gid !== undefined) return Number(gid);
+    }
+  } catch {
+    // No /etc/group: no group access.
+  }
+  return null;
+}
+
+/** Members of group `name` (supplementary), by user name. */
+function groupMembers(name: string): Set<string> {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (fields[0] === name) return new Set((fields[3] ?? '').split(',').filter((m) => m !== ''));
+    }
+  } catch {
+    // As above.
+  }
+  return new Set();
+}
+
+function userName(uid: number): string | null {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (Number(fields[2]) === uid) return fields[0];
+    }
+  } catch {
+    // As above.
+  }
+  return null;
+}
+
+/**
+ * SO_PEERCRED: the socket file's mode already keeps others out; this checks the process at the
+ * other end too (root, primary group clatter, or a listed member of it).
+ */
+function peerChecker(addon: NativeAddon, clatterGid: number | null): (socket: Socket) => string | undefined {
+  return (socket) => {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) return 'cannot identify the connecting process';
+    const credentials = new Int32Array(3);
+    const result = addon.peerCredentials(fd, credentials);
+    if (result < 0) return `cannot read the peer's credentials (errno ${-result})`;
+    const [pid, uid, gid] = credentials;
+    if (uid === 0) return undefined;
+    if (clatterGid !== null) {
+      if (gid === clatterGid) return undefined;
+      const user = userName(uid);
+      if (user !== null && groupMembers('clatter').has(user)) return undefined;
+    }
+    return `process ${pid} (uid ${uid}) is neither root nor in the "clatter" group`;
+  };
+}
+
+export const engineCommand: Command = {
+  name: 'engine',
+  summary: 'run the privileged CLAT engine in the foreground',
+  help,
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const parsed = parseCommandArgs(args, options);
+    if (!parsed.ok) {
+      io.stderr(`clatter engine: ${parsed.error} (see clatter engine --help)\n`);
+      return ExitCode.usage;
+    }
+    const { values } = parsed;
+    if (values.help) {
+      io.stdout(help);
+      return ExitCode.ok;
+    }
+    if (process.getuid?.() !== 0) {
+      io.stderr('clatter engine: must run as root (it creates a TUN device and changes routes): sudo clatter engine\n');
+      return ExitCode.failure;
+    }
+    let addon: NativeAddon;
+    try {
+      addon = nativeAddon();
+    } catch (error) {
+      io.stderr(`clatter engine: ${(error as Error).message}\n`);
+      return ExitCode.failure;
+    }
+    const log = (line: string) => io.stderr(`clatter engine: ${line}\n`);
+    const stateDir = values['state-dir'] ?? defaultStateDir;
+    const socketPath = values.socket ?? process.env.CLATTER_SOCKET ?? defaultSocketPath;
+    const engine = new ClatEngine({ stateDir, tunName: values.tun ?? 'clat', mode: values.auto ? 'auto' : 'manual', addon, log });
+    const clatterGid = groupId('clatter');
+    const handler: Handler = {
+      status: async () => ({ ok: true, result: engine.status() }),
+      subscribe: async () => ({ ok: true, result: engine.status() }),
+      up: (request) => engine.up(request.params),
+      down: async () => ({ ok: true, result: await engine.down() }),
+    };
+    const server = new ControlServer({ socketPath, groupId: clatterGid, handler, checkPeer: peerChecker(addon, clatterGid), log });
+    const listening = await server.listen();
+    if (!listening.ok) {
+      io.stderr(`clatter engine: ${listening.error}\n`);
+      return ExitCode.failure;
+    }
+    const started = await engine.start();
+    if (!started.ok) {
+      await server.close();
+      io.stderr(`clatter engine: ${started.error}\n`);
+      return ExitCode.failure;
+    }
+    engine.onStatus((status) => server.broadcast({ event: 'status', status }));
+    log(`listening on ${socketPath} (state in ${join(stateDir)}${clatterGid === null ? '; no "clatter" group: root only' : ''})`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        log(`${signal}: turning the CLAT off and exiting`);
+        resolve();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    await engine.shutdown();
+    await server.close();
+    return ExitCode.ok;
+  },
+};

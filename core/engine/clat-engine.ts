@@ -1,0 +1,351 @@
+// The CLAT's life in the engine: off → discovering → running, and back, driven by `up`/`down`,
+// by the NAT64 prefix discovery (core/discovery), and by the kernel's own events about the uplink
+// (netlink). Operations run one at a time, in order (a promise chain), so a prefix change arriving
+// during `down` cannot half-configure the host.
+//
+//   up ──> discovering ──(prefix known)──> running ──(prefix changed)──> running (new translator)
+//              ^  └─(error)─> error            │
+//              └────(prefix gone, uplink down or renumbered: data path torn down)
+//   down, from any state ──> off, with every host change undone (core/host/journal.ts)
+//
+// In auto mode the engine brings the CLAT up by itself when the host has IPv6 and no native IPv4
+// default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access).
+
+import type { UpParams, ApiError } from '../api/messages.js';
+import type { ClatStatus, PrefixInfo } from '../api/status.js';
+import { DiscoveryService } from '../discovery/node/discovery-service.js';
+import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
+import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
+import { toPrefixInfo } from '../discovery/prefix-state.js';
+import { loadSecret } from '../host/clat-address.js';
+import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
+import { HostSetup } from '../host/host-setup.js';
+import { HostJournal } from '../host/journal.js';
+import type { NativeAddon } from '../tun/native-addon.js';
+import type { Ipv6Prefix } from '../wire/address.js';
+import { EngineCounters } from './counters.js';
+import { Datapath } from './datapath.js';
+import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+
+export interface EngineOptions {
+  readonly stateDir: string;
+  /** Name of the CLAT's TUN device. */
+  readonly tunName: string;
+  readonly mode: 'manual' | 'auto';
+  readonly addon: NativeAddon;
+  readonly log: (line: string) => void;
+  /** RFC 7050 query; default: through the host's resolver. */
+  readonly queryDns?: Ipv4onlyArpaQuery;
+  /** How long `up` waits for the CLAT to be running before answering "discovering". */
+  readonly upWaitMs?: number;
+}
+
+interface Session {
+  readonly uplinkName: string;
+  readonly force: boolean;
+  readonly discovery: DiscoveryService;
+  readonly sinceMs: number;
+  uplink: Uplink;
+  /** What identifies the network the uplink is on: a change means a new CLAT address. */
+  fingerprint: string;
+  datapath: Datapath | null;
+  prefix: PrefixInfo | null;
+  failure: string | null;
+}
+
+type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
+
+/** The uplink's network identity: interface, state, MTU and its SLAAC /64s. */
+function fingerprintOf(uplink: Uplink): string {
+  const prefixes = uplink.globalIpv6
+    .filter((a) => a.prefixLength === 64)
+    .map((a) => a.address.split(':').slice(0, 4).join(':'))
+    .sort();
+  return JSON.stringify([uplink.ifindex, uplink.up, uplink.mtu, [...new Set(prefixes)]]);
+}
+
+const debounceMs = 300;
+
+export class ClatEngine {
+  private readonly counters = new EngineCounters();
+  private readonly journal: HostJournal;
+  private readonly hostSetup: HostSetup;
+  private readonly listeners = new Set<(status: ClatStatus) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private session: Session | null = null;
+  private offReason: string | undefined;
+  private netlink: NetlinkSubscription | null = null;
+  private uplinkTimer: NodeJS.Timeout | undefined;
+  private routeTimer: NodeJS.Timeout | undefined;
+  private lastStatusJson = '';
+
+  constructor(private readonly options: EngineOptions) {
+    this.journal = new HostJournal(options.stateDir);
+    this.hostSetup = new HostSetup(this.journal, options.log);
+  }
+
+  /** Undoes what a crashed run left, then listens to the kernel's network events. */
+  async start(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const leftovers = this.journal.pending();
+    if (leftovers.length > 0) {
+      this.options.log(`undoing ${leftovers.length} host changes left by a previous run`);
+      await this.hostSetup.undo();
+    }
+    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ndUserOpt]);
+    if (!opened.ok) return opened;
+    this.netlink = opened.subscription;
+    this.netlink.onMessage((datagram) => this.onNetlink(datagram));
+    if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
+    return { ok: true };
+  }
+
+  onStatus(listener: (status: ClatStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): ClatStatus {
+    const mode = this.options.mode;
+    const session = this.session;
+    if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
+    if (session.failure !== null) return { state: 'error', mode, cause: session.failure, uplink: session.uplinkName };
+    if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
+    return { state: 'running', mode, ...session.datapath.info, prefix: session.prefix, sinceMs: session.sinceMs, counters: this.counters.snapshot() };
+  }
+
+  up(params: UpParams): Promise<UpResult> {
+    return this.enqueue(() => this.bringUp(params)).then(async (started) => {
+      if (!started.ok) return started;
+      return { ok: true, result: await this.settled() };
+    });
+  }
+
+  down(reason?: string): Promise<ClatStatus> {
+    return this.enqueue(async () => {
+      await this.takeDown(reason);
+      return this.status();
+    });
+  }
+
+  /** Down, and stop listening: the engine is exiting. */
+  async shutdown(): Promise<void> {
+    await this.down();
+    clearTimeout(this.uplinkTimer);
+    clearTimeout(this.routeTimer);
+    this.netlink?.close();
+    this.netlink = null;
+  }
+
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private publish(): void {
+    const status = this.status();
+    // Counters change with every packet: announce changes of state, not of traffic.
+    const json = JSON.stringify({ ...status, counters: undefined });
+    if (json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    for (const listener of this.listeners) listener(status);
+  }
+
+  /** Resolves when the CLAT is running or failed, or after upWaitMs with it still discovering. */
+  private settled(): Promise<ClatStatus> {
+    const current = this.status();
+    if (current.state !== 'discovering') return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        stop();
+        resolve(this.status());
+      }, this.options.upWaitMs ?? 10_000);
+      const stop = this.onStatus((status) => {
+        if (status.state === 'discovering') return;
+        clearTimeout(timer);
+        stop();
+        resolve(status);
+      });
+    });
+  }
+
+  private async bringUp(params: UpParams): Promise<{ ok: true } | { ok: false; error: ApiError }> {
+    if (this.session !== null) return { ok: false, error: { code: 'already-up', message: `the CLAT is already ${this.status().state} on ${this.session.uplinkName}; run clatter down first` } };
+    let manualPrefix: Ipv6Prefix | null = null;
+    if (params.prefix !== undefined) {
+      const checked = parseNat64Prefix(params.prefix);
+      if (!checked.ok) return { ok: false, error: { code: 'bad-prefix', message: `--prefix: ${checked.error}` } };
+      manualPrefix = checked.prefix;
+    }
+    let uplinkName = params.uplink;
+    if (uplinkName === undefined) {
+      const found = await findIpv6DefaultUplink();
+      if (!found.ok) return { ok: false, error: { code: 'no-ipv6', message: found.error } };
+      uplinkName = found.value;
+    }
+    const uplink = await readUplink(uplinkName);
+    if (!uplink.ok) return { ok: false, error: { code: 'unknown-uplink', message: uplink.error } };
+    const native = await nativeIpv4DefaultRoutes(this.options.tunName);
+    if (!native.ok) return { ok: false, error: { code: 'internal', message: native.error } };
+    if (native.value.length > 0 && params.force !== true) {
+      return {
+        ok: false,
+        error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
+      };
+    }
+    const discovery = new DiscoveryService({
+      uplinkIfindex: uplink.value.ifindex,
+      ndUserOpts: this.netlink,
+      manualPrefix,
+      ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
+    });
+    const session: Session = {
+      uplinkName,
+      force: params.force === true,
+      discovery,
+      sinceMs: Date.now(),
+      uplink: uplink.value,
+      fingerprint: fingerprintOf(uplink.value),
+      datapath: null,
+      prefix: null,
+      failure: null,
+    };
+    this.session = session;
+    this.offReason = undefined;
+    discovery.onPrefixChange(() => void this.enqueue(() => this.reconcile(session)));
+    discovery.onStatusChange((current) => {
+      if (session.datapath !== null) session.prefix = toPrefixInfo(current);
+      this.publish();
+    });
+    this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
+    discovery.start();
+    this.publish();
+    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
+    await this.reconcile(session);
+    return { ok: true };
+  }
+
+  /** Brings the data path in line with the prefix discovery knows. */
+  private async reconcile(session: Session): Promise<void> {
+    if (this.session !== session) return;
+    const current = session.discovery.current;
+    if (current.state !== 'known') {
+      if (session.datapath !== null) {
+        this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
+        await this.tearDownDatapath(session);
+      }
+      this.publish();
+      return;
+    }
+    if (session.datapath !== null) {
+      session.datapath.setPrefix(current.prefix);
+      session.prefix = toPrefixInfo(current);
+      this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      this.publish();
+      return;
+    }
+    const started = await this.startDatapath(session, current.prefix);
+    if (!started.ok) {
+      session.failure = started.error;
+      this.options.log(`CLAT failed: ${started.error}`);
+      await this.hostSetup.undo();
+    } else {
+      session.prefix = toPrefixInfo(current);
+      session.failure = null;
+      // (startDatapath set it; TypeScript still narrows it to null from the test above.)
+      const info = (session.datapath as Datapath | null)?.info;
+      this.options.log(`CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source})`);
+    }
+    this.publish();
+  }
+
+  private async startDatapath(session: Session, prefix: Ipv6Prefix): Promise<{ ok: true } | { ok: false; error: string }> {
+    const uplink = await readUplink(session.uplinkName);
+    if (!uplink.ok) return uplink;
+    if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
+    session.uplink = uplink.value;
+    session.fingerprint = fingerprintOf(uplink.value);
+    const address = await this.hostSetup.chooseClatAddress(uplink.value, loadSecret(this.options.stateDir));
+    if (!address.ok) return address;
+    const native = await nativeIpv4DefaultRoutes(this.options.tunName);
+    const started = await Datapath.start(
+      {
+        uplink: uplink.value,
+        prefix,
+        clatIpv6: address.value,
+        tunName: this.options.tunName,
+        ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
+      },
+      this.options.addon,
+      this.hostSetup,
+      this.counters,
+    );
+    if (!started.ok) return started;
+    session.datapath = started.datapath;
+    return { ok: true };
+  }
+
+  private async tearDownDatapath(session: Session): Promise<void> {
+    session.datapath?.stop();
+    session.datapath = null;
+    session.prefix = null;
+    const problems = await this.hostSetup.undo();
+    if (problems.length > 0) session.failure = `could not undo every host change: ${problems.join('; ')}`;
+  }
+
+  private async takeDown(reason?: string): Promise<void> {
+    const session = this.session;
+    if (session === null) return;
+    session.discovery.stop();
+    await this.tearDownDatapath(session);
+    this.session = null;
+    this.offReason = reason;
+    this.options.log(`CLAT down${reason === undefined ? '' : `: ${reason}`}`);
+    this.publish();
+  }
+
+  private onNetlink(datagram: Uint8Array): void {
+    // Link and address events concern the uplink; route events concern auto mode. Both are
+    // debounced: our own setup produces bursts of them.
+    if (datagram.length < 6) return;
+    clearTimeout(this.uplinkTimer);
+    this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
+    if (this.options.mode === 'auto') {
+      clearTimeout(this.routeTimer);
+      this.routeTimer = setTimeout(() => void this.enqueue(() => this.autoCheck()), debounceMs);
+    }
+  }
+
+  /** The uplink went down, came back, or moved to another network: rebuild what depends on it. */
+  private async checkUplink(): Promise<void> {
+    const session = this.session;
+    if (session === null) return;
+    const uplink = await readUplink(session.uplinkName);
+    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : 'gone';
+    if (fingerprint === session.fingerprint) return;
+    this.options.log(`uplink ${session.uplinkName} changed (${uplink.ok ? (uplink.value.up ? 'new network' : 'down') : 'gone'}): reconfiguring`);
+    session.fingerprint = fingerprint;
+    await this.tearDownDatapath(session);
+    session.failure = null;
+    if (uplink.ok) {
+      session.uplink = uplink.value;
+      session.discovery.changeUplink(uplink.value.ifindex);
+      if (uplink.value.up) await this.reconcile(session);
+    }
+    this.publish();
+  }
+
+  private async autoCheck(): Promise<void> {
+    const native = await nativeIpv4DefaultRoutes(this.options.tunName);
+    if (!native.ok) return;
+    if (this.session !== null) {
+      if (native.value.length > 0 && !this.session.force) await this.takeDown(`native IPv4 appeared (${native.value.join('; ')})`);
+      return;
+    }
+    if (native.value.length > 0) return;
+    const uplink = await findIpv6DefaultUplink();
+    if (!uplink.ok) return;
+    const started = await this.bringUp({ uplink: uplink.value });
+    if (!started.ok) this.options.log(`auto mode: ${started.error.message}`);
+  }
+}

@@ -1,0 +1,91 @@
+// A multicast netlink (rtnetlink) subscription on the addon's socket: the kernel's own events for
+// links, addresses, routes and Router Advertisement options, delivered as datagrams while they
+// happen. Event-driven: no polling, no CPU while nothing changes.
+//
+// Each datagram is handed to the listeners as a view valid only during the call (it is read into
+// one reused slab). Implements discovery's NdUserOptSource.
+
+import type { NdUserOptSource } from '../discovery/ra-discovery.js';
+import type { NativeAddon, WatchHandle } from '../tun/native-addon.js';
+
+/** rtnetlink multicast groups (linux/rtnetlink.h, RTNLGRP_*), as group numbers. */
+export const rtnlGroup = {
+  link: 1,
+  ipv4Route: 7,
+  ipv6Ifaddr: 9,
+  ipv6Route: 11,
+  ndUserOpt: 20,
+} as const;
+
+const slotBytes = 65536;
+const slots = 8;
+
+export class NetlinkSubscription implements NdUserOptSource {
+  private readonly listeners = new Set<(bytes: Uint8Array) => void>();
+  private readonly slab = new Uint8Array(slotBytes * slots);
+  private readonly lengths = new Int32Array(slots);
+  private watch: WatchHandle | null = null;
+
+  private constructor(
+    private readonly addon: NativeAddon,
+    private readonly fd: number,
+  ) {}
+
+  /** Subscribes to the given groups (numbers from rtnlGroup); the error is a sentence. */
+  static open(addon: NativeAddon, groups: readonly number[]): { ok: true; subscription: NetlinkSubscription } | { ok: false; error: string } {
+    const mask = groups.reduce((bits, group) => bits | (1 << (group - 1)), 0);
+    const fd = addon.netlinkOpen(addon.constants.NETLINK_ROUTE, mask);
+    if (fd < 0) return { ok: false, error: `cannot open a netlink socket (errno ${-fd})` };
+    const subscription = new NetlinkSubscription(addon, fd);
+    const watch = addon.watch(fd, () => subscription.drain());
+    if (typeof watch === 'number') {
+      addon.close(fd);
+      return { ok: false, error: `cannot watch the netlink socket (errno ${-watch})` };
+    }
+    subscription.watch = watch;
+    return { ok: true, subscription };
+  }
+
+  onMessage(listener: (bytes: Uint8Array) => void): void {
+    this.listeners.add(listener);
+  }
+
+  removeListener(listener: (bytes: Uint8Array) => void): void {
+    this.listeners.delete(listener);
+  }
+
+  close(): void {
+    if (this.watch === null) return;
+    this.addon.unwatch(this.watch);
+    this.watch = null;
+    this.addon.close(this.fd);
+    this.listeners.clear();
+  }
+
+  private drain(): void {
+    for (;;) {
+      const count = this.addon.readBatch(this.fd, this.slab, slotBytes, slots, this.lengths);
+      if (count <= 0) return;
+      for (let i = 0; i < count; i++) {
+        const datagram = this.slab.subarray(i * slotBytes, i * slotBytes + this.lengths[i]);
+        for (const listener of this.listeners) listener(datagram);
+      }
+      if (count < slots) return;
+    }
+  }
+}
+
+/** The message types in a netlink datagram (host byte order headers, 4-byte aligned). */
+export function netlinkMessageTypes(datagram: Uint8Array): number[] {
+  const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+  const types: number[] = [];
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  let offset = 0;
+  while (offset + 16 <= datagram.length) {
+    const length = view.getUint32(offset, littleEndian);
+    if (length < 16 || offset + length > datagram.length) break;
+    types.push(view.getUint16(offset + 4, littleEndian));
+    offset += (length + 3) & ~3;
+  }
+  return types;
+}

@@ -1,0 +1,154 @@
+// The C addon of core/tun (core/tun/native/, built by `npm install` through binding.gyp) and the
+// types of what it exports. It is loaded on first use, so code that imports this module but never
+// opens a device runs where the addon is not built.
+//
+// Contract of every function: a failed system call comes back as a negative errno, never as an
+// exception (errno.ts names it); only arguments of the wrong type or range throw (TypeError,
+// RangeError), because those are bugs in the caller. Descriptors are non-blocking and close-on-exec;
+// the caller closes them with close().
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Kernel numbers, read from the C headers when the addon was built. */
+export interface NativeConstants {
+  /** tunOpen flag: a virtio-net header before each packet (offloads; a later step). */
+  readonly IFF_VNET_HDR: number;
+  /** tunOpen flag: one fd per queue, each opened with the same name (a later step). */
+  readonly IFF_MULTI_QUEUE: number;
+  readonly NETLINK_ROUTE: number;
+  /** netlinkOpen group bit for link changes (RTM_NEWLINK, RTM_DELLINK). */
+  readonly RTMGRP_LINK: number;
+  /** Group number (not a bit) of RA options passed to user space; its bit is 1 << (n - 1). */
+  readonly RTNLGRP_ND_USEROPT: number;
+  readonly RTM_NEWLINK: number;
+  /** Message type of RA options passed to user space (struct nduseroptmsg, then the options). */
+  readonly RTM_NEWNDUSEROPT: number;
+  /** ICMPv6 type of a Router Advertisement (RFC 4861 §4.2), for rawIcmp6Open's passTypes. */
+  readonly ND_ROUTER_ADVERT: number;
+}
+
+declare const watchHandleBrand: unique symbol;
+
+/** An opaque handle returned by watch(), for unwatch(). */
+export interface WatchHandle {
+  readonly [watchHandleBrand]: true;
+}
+
+export interface OpenedTun {
+  readonly fd: number;
+  /** The name the device got (the kernel fills in a pattern such as "clat%d"). */
+  readonly name: string;
+}
+
+export interface NativeAddon {
+  readonly constants: NativeConstants;
+
+  /**
+   * Opens a TUN device (IFF_TUN | IFF_NO_PI: IP packets, no prefix) with a non-blocking fd.
+   * `name` null or "" lets the kernel choose; `flags` may add IFF_VNET_HDR and IFF_MULTI_QUEUE.
+   * The device is not persistent: it goes away when its last fd is closed.
+   */
+  tunOpen(name: string | null, flags: number): OpenedTun | number;
+
+  /**
+   * Reads up to `maxPackets` packets: packet i into `slab[i * slotBytes, (i + 1) * slotBytes)`,
+   * its length into `lengths[i]`. Returns how many (0: nothing queued), or -errno when the first
+   * read fails. A packet longer than a slot is cut to `slotBytes` without notice (TUN and datagram
+   * sockets alike), so slots longer than the largest packet make a full slot mean "cut".
+   */
+  readBatch(fd: number, slab: Uint8Array, slotBytes: number, maxPackets: number, lengths: Int32Array): number;
+
+  /**
+   * Writes `slab[starts[i], starts[i] + lengths[i])` for i < count, one packet per write().
+   * Returns how many were written: fewer than `count` when the fd would block, or when packet
+   * `result` failed (retry from there to get its -errno). -errno when the first packet fails.
+   */
+  writeBatch(fd: number, slab: Uint8Array, starts: Int32Array, lengths: Int32Array, count: number): number;
+
+  /**
+   * Calls `callback` on Node's event loop while `fd` is readable (level-triggered: again on the
+   * next loop turn if data is left). The argument is 0, or -errno if polling failed. Returns a
+   * handle, or -errno (e.g. -EBADF). Call unwatch() before closing the fd; one watch per fd.
+   */
+  watch(fd: number, callback: (status: number) => void): WatchHandle | number;
+  /** Stops the callbacks at once; harmless to repeat. */
+  unwatch(handle: WatchHandle): void;
+
+  /** A netlink socket bound to the multicast `groups` (a bitmask: group n is bit n - 1). */
+  netlinkOpen(protocol: number, groups: number): number;
+
+  /**
+   * A raw ICMPv6 socket that reports arrival interface and hop limit (recvFrom6), bound to
+   * `ifname` unless null, passing only the ICMPv6 types in `passTypes` unless null.
+   */
+  rawIcmp6Open(ifname: string | null, passTypes: readonly number[] | null): number;
+  /**
+   * Receives one datagram into `buffer`; writes the sender's address to `source` (16 bytes) and
+   * `meta[0]` = arrival interface index (0 unknown), `meta[1]` = hop limit (-1 unknown). Returns
+   * its length, or -errno (-EAGAIN: nothing queued; -EMSGSIZE: longer than `buffer`, dropped).
+   */
+  recvFrom6(fd: number, buffer: Uint8Array, source: Uint8Array, meta: Int32Array): number;
+
+  /**
+   * A packet socket for the IPv6 packets arriving on `ifname` (not those leaving), link header
+   * stripped, filtered by `bpfProgram` (struct sock_filter array, see sock-filter.ts; empty: no
+   * filter). Read with readBatch.
+   */
+  packetOpen(ifname: string, bpfProgram: Uint8Array): number;
+
+  /** A raw socket that sends whole IPv6 packets, header included; out of `ifname` unless null. */
+  rawIp6SendOpen(ifname: string | null): number;
+  /** Sends one IPv6 packet to its header's destination. Returns bytes sent, or -errno. */
+  sendTo6(fd: number, packet: Uint8Array): number;
+
+  /**
+   * Joins the anycast `address` (16 bytes) on interface `ifIndex` through IPv6 socket `fd`, so the
+   * kernel answers neighbour solicitations for it; closing the fd leaves. Returns 0 or -errno.
+   */
+  joinAnycast6(fd: number, ifIndex: number, address: Uint8Array): number;
+  leaveAnycast6(fd: number, ifIndex: number, address: Uint8Array): number;
+
+  /** Index of interface `name`, or -errno (-ENODEV: no such interface). */
+  ifIndex(name: string): number;
+  /** Current MTU of interface `name` in bytes, or -errno. */
+  ifMtu(name: string): number;
+  /**
+   * SO_PEERCRED of connected Unix socket `fd`: writes [pid, uid, gid] of the peer to `out`.
+   * Returns 0 or -errno.
+   */
+  peerCredentials(fd: number, out: Int32Array): number;
+  /** Closes any descriptor the addon returned: 0 or -errno. */
+  close(fd: number): number;
+}
+
+const addonPath = join('build', 'Release', 'clatter_native.node');
+
+let loaded: NativeAddon | undefined;
+
+/** The addon, loaded on the first call. Throws if it was never built. */
+export function nativeAddon(): NativeAddon {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): NativeAddon {
+  const root = packageRoot();
+  const path = root === undefined ? undefined : join(root, addonPath);
+  if (path === undefined || !existsSync(path)) {
+    throw new Error(`clatter: the native addon (${addonPath}) is not built: run npm install`);
+  }
+  return createRequire(import.meta.url)(path) as NativeAddon;
+}
+
+/** The directory with binding.gyp: this file runs from core/tun (sources) or dist/core/tun. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 5; level++) {
+    if (existsSync(join(dir, 'binding.gyp'))) return dir;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
