@@ -114,7 +114,7 @@ describe('clatter translate: bad config', () => {
   it('a missing file', () => expectFailure(undefined, /^clatter translate: cannot read config .*missing\.json: no such file or directory\n$/));
   it('not JSON', () => expectFailure('{ "pool6": ', /^clatter translate: config .*siit\.json is not valid JSON: /));
   it('a field missing', () => expectFailure('{ "pool6": "64:ff9b::/96" }', /^clatter translate: config .*siit\.json: selfIpv4: is required/));
-  it('a field wrong', () => expectFailure(JSON.stringify({ ...siitConfig, pool6: '64:ff9b::/95' }), /: pool6: prefix length must be one of/));
+  it('a field wrong', () => expectFailure(JSON.stringify({ ...siitConfig, pool6: '64:ff9b::/95' }), /: pool6: prefix length \/95 is not one of/));
   it('an unknown field', () => expectFailure(JSON.stringify({ ...siitConfig, pool4: '1.2.3.4' }), /: pool4: is not a configuration field/));
 });
 

@@ -1,0 +1,43 @@
+// The Debian packages the lab runs, found by one executable each, so that a missing one is named
+// before anything is created. scripts/ensure-test-tools.sh installs the same list.
+
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { childEnv } from './netns-command.js';
+
+/** Debian's own interpreter: a python3 earlier in PATH (pyenv, venv) may lack what the scripts use. */
+export const python3 = '/usr/bin/python3';
+
+const requirements: readonly { readonly executable: string; readonly debianPackage: string }[] = [
+  { executable: 'ip', debianPackage: 'iproute2' },
+  { executable: 'ss', debianPackage: 'iproute2' },
+  { executable: 'unshare', debianPackage: 'util-linux' },
+  { executable: 'radvd', debianPackage: 'radvd' },
+  { executable: 'unbound', debianPackage: 'unbound' },
+  { executable: 'tayga', debianPackage: 'tayga' },
+  { executable: 'nft', debianPackage: 'nftables' },
+  { executable: 'iperf3', debianPackage: 'iperf3' },
+  { executable: python3, debianPackage: 'python3' },
+  // Used by the probes (probes.ts) and the tests rather than by the lab itself.
+  { executable: 'dig', debianPackage: 'bind9-dnsutils' },
+  { executable: 'curl', debianPackage: 'curl' },
+  { executable: 'tcpdump', debianPackage: 'tcpdump' },
+];
+
+function findExecutable(name: string): boolean {
+  const candidates = name.startsWith('/') ? [name] : (childEnv.PATH ?? '').split(':').map((dir) => join(dir, name));
+  return candidates.some((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Debian packages the lab needs that are not installed, each named once. */
+export function missingLabPackages(): string[] {
+  const missing = requirements.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
+  return [...new Set(missing)];
+}
