@@ -18,6 +18,7 @@ command -v dig >/dev/null 2>&1 || missing="$missing bind9-dnsutils"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
+command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || missing="$missing python3-scapy"

@@ -3,14 +3,15 @@
 //   uplink (SLAAC /64)                         TUN "clat" (one device, both families)
 //   ─ CLAT IPv6 address: DAD probed, then      ─ 192.0.0.1/32 (RFC 7335), link up, MTU = uplink MTU
 //     answered by proxy NDP on the uplink      ─ IPv4 default route, MTU uplink − 28, advmss − 40
-//   ─ force_forwarding=1, accept_ra=2          ─ route <CLAT IPv6>/128 → the TUN; force_forwarding=1
+//   ─ force_forwarding=1, forwarding=1 (the    ─ route <CLAT IPv6>/128 → the TUN; force_forwarding=1
+//     interface's router mode), accept_ra=2
 //
 // Delivery "force-forwarding" (kernels ≥ 6.17): the kernel forwards IPv6 packets for the CLAT
 // address from the uplink into the TUN, and the translated IPv6 packets the engine writes into the
 // TUN out of the uplink, with forwarding enabled on those two interfaces only (never globally).
-// Forwarding on an interface makes the kernel ignore Router Advertisements there unless
-// accept_ra is 2, so SLAAC and PREF64 keep working only with accept_ra=2; the old value comes back
-// on stop. The IPv4 route MTU leaves room for the IPv6 header (+20) and a Fragment header (+8).
+// Proxy NDP needs the uplink in router mode (its own `forwarding` flag), and router mode makes the
+// kernel ignore Router Advertisements there unless accept_ra is 2, so SLAAC and PREF64 keep working
+// only with accept_ra=2 (set first); every old value comes back on stop. The IPv4 route MTU leaves room for the IPv6 header (+20) and a Fragment header (+8).
 
 import { formatIpv6, parseIpv6 } from '../wire/address.js';
 import { clatAddressCandidate } from './clat-address.js';
@@ -114,6 +115,10 @@ export class HostSetup {
       () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', tun, 'force_forwarding'), '1', `IPv6 forwarding from ${tun}`),
       () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'accept_ra'), '2', `keep accepting RAs on ${uplink.name}`),
       () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'force_forwarding'), '1', `IPv6 forwarding from ${uplink.name}`),
+      // The kernel answers neighbour solicitations for proxied addresses only on an interface in
+      // router mode (ndisc_recv_ns checks the interface's own `forwarding`, not force_forwarding).
+      // That per-interface flag is the Host/Router switch of ip-sysctl.rst, not global forwarding.
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'forwarding'), '1', `router mode on ${uplink.name} (for proxy NDP)`),
       () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'proxy_ndp'), '1', `proxy NDP on ${uplink.name}`),
       () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink.name], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink.name], `answer neighbour solicitations for ${clatIpv6}`),
     ];

@@ -22,6 +22,7 @@ const requirements: readonly { readonly executable: string; readonly debianPacka
   { executable: 'dig', debianPackage: 'bind9-dnsutils' },
   { executable: 'curl', debianPackage: 'curl' },
   { executable: 'tcpdump', debianPackage: 'tcpdump' },
+  { executable: 'ping', debianPackage: 'iputils-ping' },
 ];
 
 function findExecutable(name: string): boolean {
