@@ -16,12 +16,15 @@ const options = {
   'state-dir': { type: 'string' },
   tun: { type: 'string' },
   auto: { type: 'boolean' },
+  delivery: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const deliveries = ['auto', 'force-forwarding', 'packet-socket'] as const;
+
 const defaultStateDir = '/var/lib/clatter';
 
-const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto]
+const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto] [--delivery MODE]
 
 Runs the Clatter engine in the foreground (as root): the CLAT's TUN device, the translator, the
 host network setup and the control socket that \`clatter up/down/status\` and the desktop app use.
@@ -33,6 +36,10 @@ After a crash the next start first undoes what the crashed run had changed.
   --state-dir PATH  where the undo journal and the CLAT address secret live (default ${defaultStateDir})
   --tun NAME        name of the CLAT interface (default clat)
   --auto            turn the CLAT on by itself when the host is IPv6-only, off when native IPv4 appears
+  --delivery MODE   how the CLAT's IPv6 packets reach the engine: force-forwarding (per-interface
+                    forwarding, Linux 6.17+), packet-socket (packet socket, raw socket, anycast and
+                    an nftables rule, for older kernels), or auto (default: the first where the
+                    kernel has it)
   -h, --help        show this help
 `;
 
@@ -111,6 +118,11 @@ export const engineCommand: Command = {
       io.stdout(help);
       return ExitCode.ok;
     }
+    const delivery = values.delivery ?? 'auto';
+    if (!(deliveries as readonly string[]).includes(delivery)) {
+      io.stderr(`clatter engine: --delivery must be one of ${deliveries.join(', ')}\n`);
+      return ExitCode.usage;
+    }
     if (process.getuid?.() !== 0) {
       io.stderr('clatter engine: must run as root (it creates a TUN device and changes routes): sudo clatter engine\n');
       return ExitCode.failure;
@@ -125,7 +137,14 @@ export const engineCommand: Command = {
     const log = (line: string) => io.stderr(`clatter engine: ${line}\n`);
     const stateDir = values['state-dir'] ?? defaultStateDir;
     const socketPath = values.socket ?? process.env.CLATTER_SOCKET ?? defaultSocketPath;
-    const engine = new ClatEngine({ stateDir, tunName: values.tun ?? 'clat', mode: values.auto ? 'auto' : 'manual', addon, log });
+    const engine = new ClatEngine({
+      stateDir,
+      tunName: values.tun ?? 'clat',
+      mode: values.auto ? 'auto' : 'manual',
+      addon,
+      log,
+      delivery: delivery as (typeof deliveries)[number],
+    });
     const clatterGid = groupId('clatter');
     const handler: Handler = {
       status: async () => ({ ok: true, result: engine.status() }),

@@ -12,14 +12,14 @@
 // default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access).
 
 import type { UpParams, ApiError } from '../api/messages.js';
-import type { ClatStatus, PrefixInfo } from '../api/status.js';
+import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
 import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
-import { HostSetup } from '../host/host-setup.js';
+import { hasForceForwarding, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import type { Ipv6Prefix } from '../wire/address.js';
@@ -38,6 +38,8 @@ export interface EngineOptions {
   readonly queryDns?: Ipv4onlyArpaQuery;
   /** How long `up` waits for the CLAT to be running before answering "discovering". */
   readonly upWaitMs?: number;
+  /** How IPv6 packets for the CLAT address reach the engine; 'auto': force-forwarding where the kernel has it. */
+  readonly delivery?: DeliveryMode | 'auto';
 }
 
 interface Session {
@@ -275,6 +277,7 @@ export class ClatEngine {
         clatIpv6: address.value,
         tunName: this.options.tunName,
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
+        delivery: this.deliveryFor(uplink.value.name),
       },
       this.options.addon,
       this.hostSetup,
@@ -283,6 +286,12 @@ export class ClatEngine {
     if (!started.ok) return started;
     session.datapath = started.datapath;
     return { ok: true };
+  }
+
+  private deliveryFor(uplink: string): DeliveryMode {
+    const chosen = this.options.delivery ?? 'auto';
+    if (chosen !== 'auto') return chosen;
+    return hasForceForwarding(uplink) ? 'force-forwarding' : 'packet-socket';
   }
 
   private async tearDownDatapath(session: Session): Promise<void> {

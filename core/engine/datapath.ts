@@ -3,7 +3,7 @@
 // and one explicit mapping ties the host's 192.0.0.1 to the CLAT's own IPv6 address). A prefix
 // change swaps the translator without touching the device.
 
-import type { RunningClat } from '../api/status.js';
+import type { DeliveryMode, RunningClat } from '../api/status.js';
 import { formatIpv6Prefix, type Ipv6Prefix } from '../wire/address.js';
 import type { Uplink } from '../host/host-inspect.js';
 import { clatIpv4, clatTranslatorIpv4, type HostSetup } from '../host/host-setup.js';
@@ -12,7 +12,8 @@ import type { NativeAddon } from '../tun/native-addon.js';
 import { parseSiitConfig } from '../xlat/config.js';
 import { Translator } from '../xlat/translator.js';
 import type { EngineCounters } from './counters.js';
-import { PacketLoop } from './packet-loop.js';
+import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
+import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
 
 export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number): Translator {
   const parsed = parseSiitConfig({
@@ -33,6 +34,7 @@ export interface DatapathParams {
   readonly clatIpv6: string;
   readonly tunName: string;
   readonly ipv4DefaultRoute: boolean;
+  readonly delivery: DeliveryMode;
 }
 
 export class Datapath {
@@ -50,20 +52,43 @@ export class Datapath {
     const opened = openLinuxTun({ name: params.tunName }, addon);
     if (!opened.ok) return { ok: false, error: opened.error };
     const device = opened.device;
+    const closers: (() => void)[] = [() => device.close()];
+    const closeAll = () => {
+      for (const close of closers.reverse()) close();
+    };
     const applied = await hostSetup.applyTun({
       uplink: params.uplink,
       tun: device.name,
       clatIpv6: params.clatIpv6,
       ipv4DefaultRoute: params.ipv4DefaultRoute,
+      delivery: params.delivery,
     });
     if (!applied.ok) {
-      device.close();
+      closeAll();
       return applied;
+    }
+    let sources: PacketSource[] = [device];
+    let sinks: PacketSinks = { ipv4: device, ipv6: device };
+    if (params.delivery === 'packet-socket') {
+      const sink = RawIpv6Sink.open(addon, params.uplink.name, params.clatIpv6);
+      if (!sink.ok) {
+        closeAll();
+        return sink;
+      }
+      closers.push(() => sink.sink.close());
+      const source = PacketSocketSource.open(addon, params.uplink.name, params.clatIpv6);
+      if (!source.ok) {
+        closeAll();
+        return source;
+      }
+      closers.push(() => source.source.close());
+      sources = [device, source.source];
+      sinks = { ipv4: device, ipv6: sink.sink };
     }
     const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
     // A slot holds the largest packet either side sends, with room to spare for a TUN that is
     // given a larger MTU later.
-    const loop = new PacketLoop(device, translator, counters, Math.max(params.uplink.mtu, 1500) + 256);
+    const loop = new PacketLoop(sources, sinks, translator, counters, Math.max(params.uplink.mtu, 1500) + 256);
     loop.start();
     return {
       ok: true,
@@ -74,10 +99,10 @@ export class Datapath {
           clatIpv4,
           clatIpv6: params.clatIpv6,
           mtu: applied.value.mtu4,
-          delivery: 'force-forwarding',
+          delivery: params.delivery,
         },
         loop,
-        () => device.close(),
+        closeAll,
         params.uplink.mtu,
       ),
     };

@@ -13,6 +13,7 @@
 // kernel ignore Router Advertisements there unless accept_ra is 2, so SLAAC and PREF64 keep working
 // only with accept_ra=2 (set first); every old value comes back on stop. The IPv4 route MTU leaves room for the IPv6 header (+20) and a Fragment header (+8).
 
+import type { DeliveryMode } from '../api/status.js';
 import { formatIpv6, parseIpv6 } from '../wire/address.js';
 import { clatAddressCandidate } from './clat-address.js';
 import { ipv6AddressState, type Found, type Uplink } from './host-inspect.js';
@@ -32,7 +33,11 @@ export interface TunPlan {
   readonly clatIpv6: string;
   /** Add the IPv4 default route through the TUN. */
   readonly ipv4DefaultRoute: boolean;
+  readonly delivery: DeliveryMode;
 }
+
+/** The nftables table of the packet-socket delivery (one rule set, removed whole). */
+export const nftTable = 'clatter';
 
 const dadTimeoutMs = 4000;
 const dadPollMs = 100;
@@ -104,23 +109,14 @@ export class HostSetup {
     return { ok: true, value: state === 'dadfailed' ? 'duplicate' : 'unique' };
   }
 
-  /** Configures the TUN (already created by the engine) and the uplink for force-forwarding delivery. */
+  /** Configures the TUN (already created by the engine) and the uplink for the delivery mode. */
   async applyTun(plan: TunPlan): Promise<Found<{ mtu4: number }>> {
     const { uplink, tun, clatIpv6 } = plan;
     const mtu4 = uplink.mtu - clatMtuOverheadBytes;
     const steps: (() => Promise<Found<void>> | Found<void>)[] = [
       () => this.ip(['link', 'set', 'dev', tun, 'mtu', String(uplink.mtu), 'up'], ['link', 'set', 'dev', tun, 'down'], `bring ${tun} up`),
       () => this.ip(['-4', 'addr', 'add', `${clatIpv4}/32`, 'dev', tun], ['-4', 'addr', 'del', `${clatIpv4}/32`, 'dev', tun], `CLAT IPv4 address on ${tun}`),
-      () => this.ip(['-6', 'route', 'add', `${clatIpv6}/128`, 'dev', tun], ['-6', 'route', 'del', `${clatIpv6}/128`, 'dev', tun], `route to the CLAT IPv6 address`),
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', tun, 'force_forwarding'), '1', `IPv6 forwarding from ${tun}`),
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'accept_ra'), '2', `keep accepting RAs on ${uplink.name}`),
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'force_forwarding'), '1', `IPv6 forwarding from ${uplink.name}`),
-      // The kernel answers neighbour solicitations for proxied addresses only on an interface in
-      // router mode (ndisc_recv_ns checks the interface's own `forwarding`, not force_forwarding).
-      // That per-interface flag is the Host/Router switch of ip-sysctl.rst, not global forwarding.
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'forwarding'), '1', `router mode on ${uplink.name} (for proxy NDP)`),
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', uplink.name, 'proxy_ndp'), '1', `proxy NDP on ${uplink.name}`),
-      () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink.name], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink.name], `answer neighbour solicitations for ${clatIpv6}`),
+      ...(plan.delivery === 'force-forwarding' ? this.forceForwardingSteps(uplink.name, tun, clatIpv6) : this.packetSocketSteps(clatIpv6)),
     ];
     if (plan.ipv4DefaultRoute) {
       steps.push(() =>
@@ -136,6 +132,47 @@ export class HostSetup {
       if (!result.ok) return result;
     }
     return { ok: true, value: { mtu4 } };
+  }
+
+  private forceForwardingSteps(uplink: string, tun: string, clatIpv6: string): (() => Promise<Found<void>> | Found<void>)[] {
+    const conf = (dev: string, key: string) => sysctlKey('net', 'ipv6', 'conf', dev, key);
+    return [
+      () => this.ip(['-6', 'route', 'add', `${clatIpv6}/128`, 'dev', tun], ['-6', 'route', 'del', `${clatIpv6}/128`, 'dev', tun], `route to the CLAT IPv6 address`),
+      () => this.sysctl(conf(tun, 'force_forwarding'), '1', `IPv6 forwarding from ${tun}`),
+      () => this.sysctl(conf(uplink, 'accept_ra'), '2', `keep accepting RAs on ${uplink}`),
+      () => this.sysctl(conf(uplink, 'force_forwarding'), '1', `IPv6 forwarding from ${uplink}`),
+      // The kernel answers neighbour solicitations for proxied addresses only on an interface in
+      // router mode (ndisc_recv_ns checks the interface's own `forwarding`, not force_forwarding).
+      // That per-interface flag is the Host/Router switch of ip-sysctl.rst, not global forwarding.
+      () => this.sysctl(conf(uplink, 'forwarding'), '1', `router mode on ${uplink} (for proxy NDP)`),
+      () => this.sysctl(conf(uplink, 'proxy_ndp'), '1', `proxy NDP on ${uplink}`),
+      () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink], `answer neighbour solicitations for ${clatIpv6}`),
+    ];
+  }
+
+  /**
+   * Packet-socket delivery: the CLAT address is an anycast address of the uplink (joined by the
+   * engine's socket), so the kernel answers neighbour solicitations for it, and would also take
+   * its packets as its own; the packet socket has seen them by then, so nftables drops the kernel's
+   * copy at prerouting (raw priority), except the neighbour solicitations.
+   */
+  private packetSocketSteps(clatIpv6: string): (() => Promise<Found<void>>)[] {
+    const ruleset = [
+      `table ip6 ${nftTable} {`,
+      '  chain prerouting {',
+      '    type filter hook prerouting priority raw; policy accept;',
+      `    ip6 daddr ${clatIpv6} meta l4proto != ipv6-icmp drop`,
+      `    ip6 daddr ${clatIpv6} icmpv6 type != nd-neighbor-solicit drop`,
+      '  }',
+      '}',
+    ].join('\n');
+    return [
+      async () => {
+        this.journal.record({ kind: 'nft', undo: ['delete', 'table', 'ip6', nftTable], what: 'nftables rules of the packet-socket path' });
+        const result = await runCommand('nft', ['-f', '-'], 10_000, ruleset);
+        return result.ok ? { ok: true, value: undefined } : { ok: false, error: `nftables rules for ${clatIpv6}: ${result.error}` };
+      },
+    ];
   }
 
   /** Undoes everything journaled (also what a crashed run left). */

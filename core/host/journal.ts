@@ -2,8 +2,8 @@
 // disk, before it is made; stopping undoes the entries in reverse order and empties the journal.
 // After a crash or kill -9, the next start finds the journal non-empty and undoes it first.
 //
-// An entry says how to undo, not what was done: an `ip` command to run, or a sysctl value to put
-// back. Undoing must be harmless when the change was never made (the process may have died between
+// An entry says how to undo, not what was done: an `ip` or `nft` command to run, or a sysctl value
+// to put back. Undoing must be harmless when the change was never made (the process may have died between
 // writing the entry and making the change) or has already gone (a route that left with its device):
 // "not found" answers from `ip` are therefore not errors here.
 
@@ -13,7 +13,7 @@ import { runCommand } from './run-command.js';
 import { writeSysctl } from './sysctl.js';
 
 export type JournalEntry =
-  | { readonly kind: 'ip'; readonly undo: readonly string[]; readonly what: string }
+  | { readonly kind: 'ip' | 'nft'; readonly undo: readonly string[]; readonly what: string }
   | { readonly kind: 'sysctl'; readonly key: string; readonly previous: string; readonly what: string };
 
 const fileName = 'host-journal.jsonl';
@@ -77,7 +77,7 @@ async function undoEntry(entry: JournalEntry): Promise<string | undefined> {
     // ENOENT: the interface is gone (the TUN closes with the engine), and its settings with it.
     return written.ok || written.error.includes('ENOENT') ? undefined : `${entry.what}: ${written.error}`;
   }
-  const result = await runCommand('ip', entry.undo);
+  const result = await runCommand(entry.kind, entry.undo);
   if (result.ok || alreadyGone.test(result.error)) return undefined;
   return `${entry.what}: ${result.error}`;
 }

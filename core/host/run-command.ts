@@ -5,9 +5,9 @@ import { execFile } from 'node:child_process';
 
 export type CommandResult = { ok: true; stdout: string } | { ok: false; error: string; stderr: string };
 
-export function runCommand(file: string, args: readonly string[], timeoutMs = 10_000): Promise<CommandResult> {
+export function runCommand(file: string, args: readonly string[], timeoutMs = 10_000, input?: string): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    const child = execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error === null) {
         resolve({ ok: true, stdout });
         return;
@@ -15,6 +15,8 @@ export function runCommand(file: string, args: readonly string[], timeoutMs = 10
       const detail = stderr.trim().split('\n')[0] || error.message;
       resolve({ ok: false, error: `${file} ${args.join(' ')}: ${detail}`, stderr });
     });
+    // The rule set or other text a command reads from stdin.
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 

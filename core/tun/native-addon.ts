@@ -103,6 +103,11 @@ export interface NativeAddon {
   rawIp6SendOpen(ifname: string | null): number;
   /** Sends one IPv6 packet to its header's destination. Returns bytes sent, or -errno. */
   sendTo6(fd: number, packet: Uint8Array): number;
+  /**
+   * Sends `slab[starts[i], starts[i] + lengths[i])` for i < count, each to its own header's
+   * destination. Returns how many were sent (fewer: the next one failed), or -errno for the first.
+   */
+  sendBatch6(fd: number, slab: Uint8Array, starts: Int32Array, lengths: Int32Array, count: number): number;
 
   /**
    * Joins the anycast `address` (16 bytes) on interface `ifIndex` through IPv6 socket `fd`, so the

@@ -25,7 +25,7 @@ describe('packet loop', () => {
   it('translates both ways through one TUN and counts', async () => {
     const tun = new MemoryTun({ batchSize: 4 });
     const counters = new EngineCounters();
-    const loop = new PacketLoop(tun, clatTranslator('2001:db8:64::/96'), counters, 2048);
+    const loop = new PacketLoop([tun], { ipv4: tun, ipv6: tun }, clatTranslator('2001:db8:64::/96'), counters, 2048);
     loop.start();
     const request = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', ttl: 64 }, udp({ payload: pattern(100) }));
     for (let i = 0; i < 10; i++) tun.inject(request);

@@ -48,6 +48,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"packetOpen", NULL, packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rawIp6SendOpen", NULL, raw_ip6_send_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo6", NULL, send_to6, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendBatch6", NULL, send_batch6, NULL, NULL, NULL, napi_enumerable, NULL},
       {"joinAnycast6", NULL, join_anycast6, NULL, NULL, NULL, napi_enumerable, NULL},
       {"leaveAnycast6", NULL, leave_anycast6, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ifIndex", NULL, if_index, NULL, NULL, NULL, napi_enumerable, NULL},

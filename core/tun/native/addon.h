@@ -21,5 +21,6 @@ napi_value if_index(napi_env env, napi_callback_info info);
 napi_value if_mtu(napi_env env, napi_callback_info info);
 napi_value close_fd(napi_env env, napi_callback_info info);
 napi_value peer_credentials(napi_env env, napi_callback_info info);
+napi_value send_batch6(napi_env env, napi_callback_info info);
 
 #endif

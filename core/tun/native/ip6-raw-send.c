@@ -1,5 +1,6 @@
 // rawIp6SendOpen(ifname | null) → fd | -errno
 // sendTo6(fd, packet) → bytes sent | -errno
+// sendBatch6(fd, slab, starts, lengths, count) → packets sent | -errno
 //
 // For kernels before 6.17, the way Android's clatd sends translated packets: a raw IPv6 socket
 // to which we hand whole IPv6 packets, header included, built by the translator.
@@ -33,6 +34,55 @@ napi_value raw_ip6_send_open(napi_env env, napi_callback_info info) {
   return make_int(env, fd);
 }
 
+// One whole IPv6 packet to its header's own destination.
+static ssize_t send_packet6(int fd, const uint8_t *packet, size_t packet_bytes) {
+  if (packet_bytes < 40) {
+    errno = EINVAL;
+    return -1;
+  }
+  // sendto() still wants a destination even with the header included; it is the header's own
+  // destination address (bytes 24 to 39), the one the kernel routes by.
+  struct sockaddr_in6 destination;
+  memset(&destination, 0, sizeof destination);
+  destination.sin6_family = AF_INET6;
+  memcpy(&destination.sin6_addr, packet + 24, 16);
+  ssize_t n;
+  do n = sendto(fd, packet, packet_bytes, 0, (struct sockaddr *)&destination, sizeof destination);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+// The batch form, as writeBatch for a TUN: slab[starts[i], starts[i] + lengths[i]) for i < count,
+// stopping at the first failure (count so far, or -errno if the first one fails).
+napi_value send_batch6(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int32_t fd, count;
+  uint8_t *slab;
+  size_t slab_bytes, starts_count, lengths_count;
+  int32_t *starts, *lengths;
+  if (!get_args(env, info, 5, argv) || !arg_int32(env, argv[0], "fd", &fd) ||
+      !arg_bytes(env, argv[1], "slab", &slab, &slab_bytes) ||
+      !arg_int32s(env, argv[2], "starts", &starts, &starts_count) ||
+      !arg_int32s(env, argv[3], "lengths", &lengths, &lengths_count) ||
+      !arg_int32(env, argv[4], "count", &count)) {
+    return NULL;
+  }
+  if (count < 0 || (size_t)count > starts_count || (size_t)count > lengths_count) {
+    throw_range(env, "count exceeds starts or lengths");
+    return NULL;
+  }
+  for (int32_t i = 0; i < count; i++) {
+    if (starts[i] < 0 || lengths[i] < 0 || (size_t)starts[i] + (size_t)lengths[i] > slab_bytes) {
+      throw_range(env, "a packet lies outside the slab");
+      return NULL;
+    }
+    if (send_packet6(fd, slab + starts[i], (size_t)lengths[i]) < 0) {
+      return i == 0 ? errno_result(env, errno) : make_int(env, i);
+    }
+  }
+  return make_int(env, count);
+}
+
 napi_value send_to6(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd;
@@ -43,16 +93,6 @@ napi_value send_to6(napi_env env, napi_callback_info info) {
     return NULL;
   }
   // A packet without a whole IPv6 header is data, not a bug of the caller: refuse it as a value.
-  if (packet_bytes < 40) return errno_result(env, EINVAL);
-
-  // sendto() still wants a destination even with the header included; it is the header's own
-  // destination address (bytes 24 to 39), the one the kernel routes by.
-  struct sockaddr_in6 destination;
-  memset(&destination, 0, sizeof destination);
-  destination.sin6_family = AF_INET6;
-  memcpy(&destination.sin6_addr, packet + 24, 16);
-  ssize_t n;
-  do n = sendto(fd, packet, packet_bytes, 0, (struct sockaddr *)&destination, sizeof destination);
-  while (n < 0 && errno == EINTR);
+  ssize_t n = send_packet6(fd, packet, packet_bytes);
   return n < 0 ? errno_result(env, errno) : make_int(env, n);
 }
