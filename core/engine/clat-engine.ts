@@ -26,6 +26,7 @@ import type { Ipv6Prefix } from '../wire/address.js';
 import { EngineCounters } from './counters.js';
 import { Datapath } from './datapath.js';
 import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+import { RaSocket } from './ra-socket.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -195,9 +196,14 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
+    // RAs reach discovery two ways: the kernel's relay of the options it parsed (netlink), and a raw
+    // socket for hosts where NetworkManager or systemd-networkd parse RAs instead of the kernel.
+    const raSocket = RaSocket.open(this.options.addon, uplinkName);
+    if (!raSocket.ok) this.options.log(`RAs only through the kernel: ${raSocket.error}`);
     const discovery = new DiscoveryService({
       uplinkIfindex: uplink.value.ifindex,
-      ndUserOpts: this.netlink,
+      ndUserOpts: this.netlink?.share() ?? null,
+      raPackets: raSocket.ok ? raSocket.socket : null,
       manualPrefix,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });

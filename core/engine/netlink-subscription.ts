@@ -54,6 +54,25 @@ export class NetlinkSubscription implements NdUserOptSource {
     this.listeners.delete(listener);
   }
 
+  /**
+   * A view for one user (discovery): its close() removes only its own listener, and the engine's
+   * socket stays open for the next `up`.
+   */
+  share(): NdUserOptSource {
+    let own: ((bytes: Uint8Array) => void) | null = null;
+    return {
+      onMessage: (listener) => {
+        if (own !== null) this.listeners.delete(own);
+        own = listener;
+        this.listeners.add(listener);
+      },
+      close: () => {
+        if (own !== null) this.listeners.delete(own);
+        own = null;
+      },
+    };
+  }
+
   close(): void {
     if (this.watch === null) return;
     this.addon.unwatch(this.watch);

@@ -17,7 +17,8 @@ import { defaultDiscoveryTiming, type DiscoveryTiming } from '../discovery-timin
 import { dnsOutcomeInput, type Ipv4onlyArpaQuery } from '../dns-outcome.js';
 import { checkNat64Prefix, parseNat64Prefix, type Nat64PrefixCheck } from '../nat64-prefix.js';
 import { initialDiscoveryState, type CurrentPrefix, type DiscoveryState } from '../prefix-state.js';
-import { raDiscovery, type NdUserOptSource, type RaDiscovery } from '../ra-discovery.js';
+import { raDiscovery, type NdUserOptSource, type Pref64Input, type RaDiscovery } from '../ra-discovery.js';
+import { raPacketDiscovery, type RaPacketSource } from '../ra-packet-discovery.js';
 import { dnsDiscovery } from './dns-discovery.js';
 
 export interface DiscoveryServiceOptions {
@@ -27,6 +28,8 @@ export interface DiscoveryServiceOptions {
   readonly queryDns?: Ipv4onlyArpaQuery | null;
   /** RTM_NEWNDUSEROPT datagrams (the core/tun addon's netlink socket); null: no RA discovery. The service closes it on stop(). */
   readonly ndUserOpts?: NdUserOptSource | null;
+  /** RAs from a raw ICMPv6 socket (where user space, not the kernel, processes RAs); null: none. Closed on stop(). */
+  readonly raPackets?: RaPacketSource | null;
   /** The user's prefix, used when neither RA nor DNS gives one. */
   readonly manualPrefix?: Ipv6Prefix | null;
   readonly timing?: DiscoveryTiming;
@@ -44,10 +47,11 @@ export class DiscoveryService {
   readonly #timing: DiscoveryTiming;
   readonly #queryDns: Ipv4onlyArpaQuery | null;
   readonly #ndUserOpts: NdUserOptSource | null;
+  readonly #raPackets: RaPacketSource | null;
   readonly #prefixListeners = new Set<DiscoveryListener>();
   readonly #statusListeners = new Set<DiscoveryListener>();
   #state: DiscoveryState;
-  #ra: RaDiscovery | null = null;
+  #ra: RaDiscovery[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running = false;
 
@@ -56,6 +60,7 @@ export class DiscoveryService {
     this.#timing = options.timing ?? defaultDiscoveryTiming;
     this.#queryDns = options.queryDns === undefined ? dnsDiscovery() : options.queryDns;
     this.#ndUserOpts = options.ndUserOpts ?? null;
+    this.#raPackets = options.raPackets ?? null;
     this.#state = initialDiscoveryState({
       uplinkIfindex: options.uplinkIfindex,
       dnsEnabled: this.#queryDns !== null,
@@ -87,13 +92,9 @@ export class DiscoveryService {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    if (this.#ndUserOpts !== null) {
-      this.#ra = raDiscovery(this.#ndUserOpts, {
-        uplinkIfindex: this.#state.uplinkIfindex,
-        nowMs: this.#nowMs,
-        onPref64: (input) => this.#feed(input),
-      });
-    }
+    const raOptions = { uplinkIfindex: this.#state.uplinkIfindex, nowMs: this.#nowMs, onPref64: (input: Pref64Input) => this.#feed(input) };
+    if (this.#ndUserOpts !== null) this.#ra.push(raDiscovery(this.#ndUserOpts, raOptions));
+    if (this.#raPackets !== null) this.#ra.push(raPacketDiscovery(this.#raPackets, raOptions));
     this.#schedule();
   }
 
@@ -101,8 +102,7 @@ export class DiscoveryService {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#ra?.close();
-    this.#ra = null;
+    for (const ra of this.#ra.splice(0)) ra.close();
   }
 
   /** Checks the text (RFC 6052 length, u-octet zero) and uses it as the manual prefix if it is valid. */
@@ -124,7 +124,7 @@ export class DiscoveryService {
 
   /** A new network: forget what RA and DNS said, filter RAs by `ifindex`, query DNS now. */
   changeUplink(ifindex: number | null): void {
-    this.#ra?.setUplinkIfindex(ifindex);
+    for (const ra of this.#ra) ra.setUplinkIfindex(ifindex);
     this.#feed({ kind: 'uplink-change', atMs: this.#nowMs(), ifindex });
   }
 
