@@ -20,7 +20,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const deliveries = ['auto', 'force-forwarding', 'packet-socket'] as const;
+const deliveries = ['auto', 'force-forwarding', 'packet-socket', 'nat66'] as const;
 
 const defaultStateDir = '/var/lib/clatter';
 
@@ -38,8 +38,9 @@ After a crash the next start first undoes what the crashed run had changed.
   --auto            turn the CLAT on by itself when the host is IPv6-only, off when native IPv4 appears
   --delivery MODE   how the CLAT's IPv6 packets reach the engine: force-forwarding (per-interface
                     forwarding, Linux 6.17+), packet-socket (packet socket, raw socket, anycast and
-                    an nftables rule, for older kernels), or auto (default: the first where the
-                    kernel has it)
+                    an nftables rule, for older kernels), nat66 (a private address behind NAT66 to
+                    the host's own address: the fallback for networks without SLAAC, Linux 6.17+),
+                    or auto (default: the SLAAC modes where the uplink has a /64, nat66 otherwise)
   -h, --help        show this help
 `;
 

@@ -17,7 +17,7 @@ import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
-import { loadSecret } from '../host/clat-address.js';
+import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
 import { hasForceForwarding, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
@@ -273,17 +273,18 @@ export class ClatEngine {
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
     session.uplink = uplink.value;
     session.fingerprint = fingerprintOf(uplink.value);
-    const address = await this.hostSetup.chooseClatAddress(uplink.value, loadSecret(this.options.stateDir));
-    if (!address.ok) return address;
+    const chosen = await this.chooseAddress(uplink.value);
+    if (!chosen.ok) return chosen;
+    const { address, delivery } = chosen;
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     const started = await Datapath.start(
       {
         uplink: uplink.value,
         prefix,
-        clatIpv6: address.value,
+        clatIpv6: address,
         tunName: this.options.tunName,
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
-        delivery: this.deliveryFor(uplink.value.name),
+        delivery,
       },
       this.options.addon,
       this.hostSetup,
@@ -294,10 +295,27 @@ export class ClatEngine {
     return { ok: true };
   }
 
-  private deliveryFor(uplink: string): DeliveryMode {
-    const chosen = this.options.delivery ?? 'auto';
-    if (chosen !== 'auto') return chosen;
-    return hasForceForwarding(uplink) ? 'force-forwarding' : 'packet-socket';
+  /**
+   * The CLAT's IPv6 address and how its packets travel: an address of its own in the uplink's SLAAC
+   * /64 when there is one, or, on a network that hands out only DHCPv6 /128s, a private address
+   * behind NAT66 (which needs per-interface forwarding, Linux 6.17+).
+   */
+  private async chooseAddress(uplink: Uplink): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
+    const forced = this.options.delivery ?? 'auto';
+    const forwarding = hasForceForwarding(uplink.name);
+    const hasSlaac = uplink.globalIpv6.some((a) => a.prefixLength === 64);
+    if (forced !== 'nat66' && hasSlaac) {
+      const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
+      if (!address.ok) return address;
+      const delivery = forced === 'auto' ? (forwarding ? 'force-forwarding' : 'packet-socket') : forced;
+      return { ok: true, address: address.value, delivery };
+    }
+    if (uplink.globalIpv6.length === 0) return { ok: false, error: `${uplink.name} has no global IPv6 address` };
+    if (!forwarding) {
+      return { ok: false, error: `${uplink.name} has no SLAAC /64 (DHCPv6 only?): the NAT66 fallback needs Linux 6.17 or later (per-interface forwarding)` };
+    }
+    this.options.log(`${uplink.name} has no SLAAC /64: the CLAT uses a private address behind NAT66`);
+    return { ok: true, address: clatNat66Address(uplink.name, loadSecret(this.options.stateDir)), delivery: 'nat66' };
   }
 
   private async tearDownDatapath(session: Session): Promise<void> {

@@ -52,3 +52,19 @@ export function clatAddressCandidate(uplinkAddress: string, uplinkName: string, 
     return formatIpv6(address);
   }
 }
+
+/**
+ * The CLAT's address on a network without SLAAC (nat66 delivery): a unique local address
+ * (RFC 4193: fd00::/8 and a 40-bit pseudo-random global ID, here from the per-host secret), never
+ * seen outside the host, since NAT66 puts the host's own address on the CLAT's packets.
+ */
+export function clatNat66Address(uplinkName: string, secret: Uint8Array): string {
+  const hash = createHash('sha256').update(uplinkName).update('clatter-nat66').update(secret).digest();
+  const address = new Uint8Array(16);
+  address[0] = 0xfd;
+  address.set(hash.subarray(0, 5), 1);
+  address[6] = 0xc1; // subnet ID c1a7: "clat"
+  address[7] = 0xa7;
+  address[15] = 1;
+  return formatIpv6(address);
+}

@@ -116,7 +116,7 @@ export class HostSetup {
     const steps: (() => Promise<Found<void>> | Found<void>)[] = [
       () => this.ip(['link', 'set', 'dev', tun, 'mtu', String(uplink.mtu), 'up'], ['link', 'set', 'dev', tun, 'down'], `bring ${tun} up`),
       () => this.ip(['-4', 'addr', 'add', `${clatIpv4}/32`, 'dev', tun], ['-4', 'addr', 'del', `${clatIpv4}/32`, 'dev', tun], `CLAT IPv4 address on ${tun}`),
-      ...(plan.delivery === 'force-forwarding' ? this.forceForwardingSteps(uplink.name, tun, clatIpv6) : this.packetSocketSteps(clatIpv6)),
+      ...this.deliverySteps(plan),
     ];
     if (plan.ipv4DefaultRoute) {
       steps.push(() =>
@@ -132,6 +132,47 @@ export class HostSetup {
       if (!result.ok) return result;
     }
     return { ok: true, value: { mtu4 } };
+  }
+
+  private deliverySteps(plan: TunPlan): (() => Promise<Found<void>> | Found<void>)[] {
+    switch (plan.delivery) {
+      case 'force-forwarding':
+        return this.forceForwardingSteps(plan.uplink.name, plan.tun, plan.clatIpv6);
+      case 'packet-socket':
+        return this.packetSocketSteps(plan.clatIpv6);
+      case 'nat66':
+        return this.nat66Steps(plan.uplink.name, plan.tun, plan.clatIpv6);
+    }
+  }
+
+  /**
+   * nat66 delivery: the CLAT's private address is routed into the TUN and the kernel's NAT66
+   * (nftables masquerade) puts the host's own address on the translated packets leaving the uplink;
+   * conntrack maps the replies back, and force_forwarding lets them through to the TUN.
+   */
+  private nat66Steps(uplink: string, tun: string, clatIpv6: string): (() => Promise<Found<void>> | Found<void>)[] {
+    const conf = (dev: string, key: string) => sysctlKey('net', 'ipv6', 'conf', dev, key);
+    const ruleset = [
+      `table ip6 ${nftTable} {`,
+      '  chain postrouting {',
+      '    type nat hook postrouting priority srcnat; policy accept;',
+      `    ip6 saddr ${clatIpv6} oifname "${uplink}" masquerade`,
+      '  }',
+      '}',
+    ].join('\n');
+    return [
+      () => this.ip(['-6', 'route', 'add', `${clatIpv6}/128`, 'dev', tun], ['-6', 'route', 'del', `${clatIpv6}/128`, 'dev', tun], `route to the CLAT IPv6 address`),
+      () => this.sysctl(conf(tun, 'force_forwarding'), '1', `IPv6 forwarding from ${tun}`),
+      () => this.sysctl(conf(uplink, 'force_forwarding'), '1', `IPv6 forwarding from ${uplink}`),
+      () => this.nft(ruleset, `NAT66 of ${clatIpv6} to ${uplink}'s address`),
+    ];
+  }
+
+  /** Loads an nftables rule set (the whole `clatter` table), journaling its removal first. */
+  private async nft(ruleset: string, what: string): Promise<Found<void>> {
+    this.journal.record({ kind: 'nft', undo: ['delete', 'table', 'ip6', nftTable], what });
+    const result = await runCommand('nft', ['-f', '-'], 10_000, ruleset);
+    return result.ok ? { ok: true, value: undefined } : { ok: false, error: `${what}: ${result.error}` };
   }
 
   private forceForwardingSteps(uplink: string, tun: string, clatIpv6: string): (() => Promise<Found<void>> | Found<void>)[] {
@@ -166,13 +207,7 @@ export class HostSetup {
       '  }',
       '}',
     ].join('\n');
-    return [
-      async () => {
-        this.journal.record({ kind: 'nft', undo: ['delete', 'table', 'ip6', nftTable], what: 'nftables rules of the packet-socket path' });
-        const result = await runCommand('nft', ['-f', '-'], 10_000, ruleset);
-        return result.ok ? { ok: true, value: undefined } : { ok: false, error: `nftables rules for ${clatIpv6}: ${result.error}` };
-      },
-    ];
+    return [() => this.nft(ruleset, `drop the kernel's copy of packets for ${clatIpv6}`)];
   }
 
   /** Undoes everything journaled (also what a crashed run left). */
