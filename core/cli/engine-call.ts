@@ -1,29 +1,68 @@
-// What `up`, `down` and `status` share: connect to the engine (--socket, CLATTER_SOCKET or the
-// default path), make one call, and turn a failure into the command's one-line error.
+// The engine's client commands (`up`, `down`, `status`) share their shape: options, one call to
+// the engine over its socket (--socket, CLATTER_SOCKET or the default path), and the resulting
+// status printed for people or as JSON. A failure is the command's one-line error.
 
 import type { Method, Methods } from '../api/messages.js';
+import type { ClatStatus } from '../api/status.js';
 import { EngineClient, socketPathFromEnv } from '../client/engine-client.js';
-import { ExitCode, type CommandIo } from './command.js';
+import { ExitCode, parseCommandArgs, type Command, type CommandIo, type OptionSpec, type OptionValues } from './command.js';
+import { formatStatus } from './status-text.js';
 
-export type EngineCallOutcome<M extends Method> = { ok: true; result: Methods[M]['result'] } | { ok: false; exitCode: number };
+/** Options every client command has. */
+export const clientOptions = {
+  socket: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-export async function callEngine<M extends Method>(
-  commandName: string, socketFlag: string | undefined, method: M, params: Methods[M]['params'], io: CommandIo,
-): Promise<EngineCallOutcome<M>> {
-  const connected = await EngineClient.connect(socketPathFromEnv(socketFlag));
-  if (!connected.ok) {
-    io.stderr(`clatter ${commandName}: ${connected.error}\n`);
-    return { ok: false, exitCode: ExitCode.failure };
-  }
-  const client = connected.client;
-  try {
-    const answer = await client.call(method, params);
-    if (!answer.ok) {
-      io.stderr(`clatter ${commandName}: ${answer.error.message}\n`);
-      return { ok: false, exitCode: ExitCode.failure };
-    }
-    return { ok: true, result: answer.result };
-  } finally {
-    client.close();
-  }
+type StatusMethod = { [M in Method]: Methods[M]['result'] extends ClatStatus ? M : never }[Method];
+
+export interface ClientCommandSpec<M extends StatusMethod, O extends Record<string, OptionSpec>> {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  /** The command's own options besides clientOptions. */
+  readonly options: O;
+  readonly method: M;
+  readonly params: (values: OptionValues<O & typeof clientOptions>) => Methods[M]['params'];
 }
+
+export function clientCommand<M extends StatusMethod, O extends Record<string, OptionSpec>>(spec: ClientCommandSpec<M, O>): Command {
+  const options = { ...spec.options, ...clientOptions };
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    help: spec.help,
+    async run(args: readonly string[], io: CommandIo): Promise<number> {
+      const fail = (message: string, code: number): number => {
+        io.stderr(`clatter ${spec.name}: ${message}\n`);
+        return code;
+      };
+      const parsed = parseCommandArgs(args, options);
+      if (!parsed.ok) return fail(`${parsed.error} (see clatter ${spec.name} --help)`, ExitCode.usage);
+      const values = parsed.values as OptionValues<O & typeof clientOptions>;
+      if (values.help) {
+        io.stdout(spec.help);
+        return ExitCode.ok;
+      }
+      const connected = await EngineClient.connect(socketPathFromEnv(values.socket as string | undefined));
+      if (!connected.ok) return fail(connected.error, ExitCode.failure);
+      const client = connected.client;
+      try {
+        const answer = await client.call(spec.method, spec.params(values));
+        if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
+        const status = answer.result as ClatStatus;
+        io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+        return ExitCode.ok;
+      } finally {
+        client.close();
+      }
+    },
+  };
+}
+
+/** The help lines of clientOptions. */
+export const clientOptionsHelp = `  --socket PATH    the engine's control socket (default: $CLATTER_SOCKET or /run/clatter/engine.sock)
+  --json           print the status as JSON
+  -h, --help       show this help
+`;

@@ -49,6 +49,10 @@ export class EngineClient {
         resolve(response.ok ? { ok: true, result: response.result } : { ok: false, error: response.error });
       }
     });
+    socket.on('end', () => {
+      this.closedReason ??= 'the engine closed the connection';
+      this.failAll(this.closedReason);
+    });
     socket.on('close', () => this.failAll(this.closedReason ?? 'the engine closed the connection'));
     socket.on('error', (error) => {
       this.closedReason = error.message;
@@ -73,7 +77,9 @@ export class EngineClient {
   }
 
   call<M extends Method>(method: M, params: Methods[M]['params']): Promise<CallResult<M>> {
-    if (this.socket.destroyed) return Promise.resolve({ ok: false, error: { code: 'internal', message: this.closedReason ?? 'connection closed' } });
+    if (this.socket.destroyed || this.closedReason !== null) {
+      return Promise.resolve({ ok: false, error: { code: 'internal', message: this.closedReason ?? 'connection closed' } });
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve as Pending);

@@ -42,6 +42,8 @@ function isAlive(path: string): Promise<boolean> {
 export class ControlServer {
   private server: Server | null = null;
   private readonly subscribers = new Set<Socket>();
+  /** Every open connection: close() ends them, or server.close() would wait for each client. */
+  private readonly connections = new Set<Socket>();
 
   constructor(private readonly options: ControlServerOptions) {}
 
@@ -74,7 +76,7 @@ export class ControlServer {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.subscribers) socket.destroy();
+    for (const socket of this.connections) socket.destroy();
     const server = this.server;
     this.server = null;
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -82,6 +84,13 @@ export class ControlServer {
   }
 
   private accept(socket: Socket): void {
+    this.connections.add(socket);
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.subscribers.delete(socket);
+    });
+    // A peer that goes away mid-write is not the engine's problem.
+    socket.on('error', () => socket.destroy());
     const refused = this.options.checkPeer(socket);
     if (refused !== undefined) {
       socket.end(encodeLine({ id: 0, ok: false, error: { code: 'bad-request', message: refused } }));
@@ -118,7 +127,5 @@ export class ControlServer {
         });
       }
     });
-    socket.on('close', () => this.subscribers.delete(socket));
-    socket.on('error', () => this.subscribers.delete(socket));
   }
 }

@@ -1,0 +1,161 @@
+// The engine's control protocol end to end, on a Unix socket in a temporary directory, with a
+// scripted handler in place of the CLAT: framing, validation, errors as values, subscriptions, the
+// peer check, a second engine on the same socket, and the CLI client commands.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LineDecoder, encodeLine } from '../../core/api/framing.js';
+import { parseRequest } from '../../core/api/messages.js';
+import type { ClatStatus } from '../../core/api/status.js';
+import { main } from '../../core/cli/main.js';
+import { EngineClient } from '../../core/client/engine-client.js';
+import { ControlServer, type Handler } from '../../core/engine/control-server.js';
+
+const root = mkdtempSync(join(tmpdir(), 'clatter-control-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let sockets = 0;
+const socketPath = () => join(root, `run${++sockets}`, 'engine.sock');
+
+const off: ClatStatus = { state: 'off', mode: 'manual' };
+const running: ClatStatus = {
+  state: 'running', mode: 'manual', uplink: 'wlan0', tun: 'clat', clatIpv4: '192.0.0.1', clatIpv6: '2001:db8:1:2::c1a7',
+  prefix: { prefix: '2001:db8:64::/96', source: 'ra', learnedAtMs: 0, expiresAtMs: Date.now() + 600_000 },
+  mtu: 1472, delivery: 'force-forwarding', sinceMs: Date.now(),
+  counters: { translated46: 3, translated64: 2, bytes46: 300, bytes64: 200, dropped: { ttlExpired: 1 } },
+};
+
+function scriptedHandler(): Handler & { upCalls: unknown[] } {
+  const upCalls: unknown[] = [];
+  let status: ClatStatus = off;
+  return {
+    upCalls,
+    status: async () => ({ ok: true, result: status }),
+    subscribe: async () => ({ ok: true, result: status }),
+    up: async (request) => {
+      upCalls.push(request.params);
+      if (request.params.uplink === 'nosuch') return { ok: false, error: { code: 'unknown-uplink', message: 'no interface named "nosuch"' } };
+      status = running;
+      return { ok: true, result: status };
+    },
+    down: async () => {
+      status = off;
+      return { ok: true, result: status };
+    },
+  };
+}
+
+async function startServer(handler: Handler, checkPeer: () => string | undefined = () => undefined) {
+  const path = socketPath();
+  const server = new ControlServer({ socketPath: path, groupId: null, handler, checkPeer, log: () => {} });
+  const listening = await server.listen();
+  expect(listening).toEqual({ ok: true });
+  return { path, server };
+}
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describe('framing and validation (core/api)', () => {
+  it('splits lines across chunks, skips blank lines and refuses an endless line', () => {
+    const decoder = new LineDecoder(32);
+    expect(decoder.push('{"a":')).toEqual([]);
+    expect(decoder.push('1}\n\n{"b":2}\nnot json\n')).toEqual([{ ok: true, value: { a: 1 } }, { ok: true, value: { b: 2 } }, { ok: false, error: 'not valid JSON' }]);
+    expect(decoder.push('x'.repeat(40))).toEqual([{ ok: false, error: 'message longer than 32 bytes' }]);
+    expect(encodeLine({ id: 1 })).toBe('{"id":1}\n');
+  });
+
+  it('validates requests against the one schema', () => {
+    expect(parseRequest({ id: 1, method: 'up', params: { uplink: 'wlan0', force: true } })).toEqual({ ok: true, request: { id: 1, method: 'up', params: { uplink: 'wlan0', force: true } } });
+    expect(parseRequest({ id: 2, method: 'status' })).toEqual({ ok: true, request: { id: 2, method: 'status', params: {} } });
+    expect(parseRequest([])).toEqual({ ok: false, id: null, error: 'a request must be a JSON object' });
+    expect(parseRequest({ id: 'x', method: 'up' })).toEqual({ ok: false, id: null, error: '"id" must be an integer' });
+    expect(parseRequest({ id: 3, method: 'reboot' })).toEqual({ ok: false, id: 3, error: 'unknown method "reboot"' });
+    expect(parseRequest({ id: 4, method: 'up', params: { force: 'yes' } })).toEqual({ ok: false, id: 4, error: '"force" must be true or false' });
+    expect(parseRequest({ id: 5, method: 'up', params: { mtu: 1 } })).toEqual({ ok: false, id: 5, error: 'unexpected parameter "mtu"' });
+    expect(parseRequest({ id: 6, method: 'down', params: { now: true } })).toEqual({ ok: false, id: 6, error: 'unexpected parameter "now"' });
+  });
+});
+
+describe('control server and clients', () => {
+  it('answers in order, with errors as values, and pushes status events to subscribers', async () => {
+    const handler = scriptedHandler();
+    const { path, server } = await startServer(handler);
+    const events: ClatStatus[] = [];
+    const connected = await EngineClient.connect(path, (event) => events.push(event.status));
+    if (!connected.ok) throw new Error(connected.error);
+    const client = connected.client;
+    expect(await client.call('status', {})).toEqual({ ok: true, result: off });
+    expect(await client.call('subscribe', {})).toEqual({ ok: true, result: off });
+    expect(await client.call('up', { uplink: 'nosuch' })).toEqual({ ok: false, error: { code: 'unknown-uplink', message: 'no interface named "nosuch"' } });
+    const [a, b] = await Promise.all([client.call('up', { uplink: 'wlan0' }), client.call('status', {})]);
+    expect(a.ok && a.result.state).toBe('running');
+    expect(b.ok && b.result.state).toBe('running'); // answered after `up`
+    server.broadcast({ event: 'status', status: running });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.map((e) => e.state)).toEqual(['running']);
+    client.close();
+    await server.close();
+  });
+
+  it('closes a connection that sends something other than JSON lines', async () => {
+    const { path, server } = await startServer(scriptedHandler());
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(path);
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => void (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.write('hello engine\n');
+    });
+    expect(JSON.parse(reply)).toEqual({ id: 0, ok: false, error: { code: 'bad-request', message: 'not valid JSON' } });
+    await server.close();
+  });
+
+  it('refuses a peer the check rejects, and the client says why', async () => {
+    const { path, server } = await startServer(scriptedHandler(), () => 'process 1 (uid 1000) is neither root nor in the "clatter" group');
+    const connected = await EngineClient.connect(path);
+    if (!connected.ok) throw new Error(connected.error);
+    const answer = await connected.client.call('status', {});
+    expect(answer).toEqual({ ok: false, error: { code: 'internal', message: 'process 1 (uid 1000) is neither root nor in the "clatter" group' } });
+    await server.close();
+  });
+
+  it('will not start a second engine on a live socket, but replaces a stale one', async () => {
+    const { path, server } = await startServer(scriptedHandler());
+    const second = new ControlServer({ socketPath: path, groupId: null, handler: scriptedHandler(), checkPeer: () => undefined, log: () => {} });
+    expect(await second.listen()).toEqual({ ok: false, error: `another engine is already listening on ${path}` });
+    await server.close();
+    const third = new ControlServer({ socketPath: path, groupId: null, handler: scriptedHandler(), checkPeer: () => undefined, log: () => {} });
+    expect(await third.listen()).toEqual({ ok: true });
+    await third.close();
+  });
+
+  it('clatter up/status/down talk to the engine and print its status', async () => {
+    const handler = scriptedHandler();
+    const { path, server } = await startServer(handler);
+    const up = await cli('up', '--socket', path, '--uplink', 'wlan0', '--prefix', '2001:db8:64::/96', '--force');
+    expect(up.code).toBe(0);
+    expect(handler.upCalls).toEqual([{ uplink: 'wlan0', prefix: '2001:db8:64::/96', force: true }]);
+    expect(up.stdout).toMatch(/^state\s+running \(mode manual\)$/m);
+    expect(up.stdout).toMatch(/^NAT64 prefix\s+2001:db8:64::\/96 from Router Advertisement \(PREF64, RFC 8781\), expires in 10 min$/m);
+    expect(up.stdout).toMatch(/^dropped\s+ttlExpired 1$/m);
+    const status = await cli('status', '--socket', path, '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', clatIpv4: '192.0.0.1' });
+    const failed = await cli('up', '--socket', path, '--uplink', 'nosuch');
+    expect(failed).toMatchObject({ code: 1, stderr: 'clatter up: no interface named "nosuch"\n' });
+    expect((await cli('down', '--socket', path)).stdout).toMatch(/^state\s+off/m);
+    await server.close();
+    const gone = await cli('status', '--socket', path);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/^clatter status: the engine is not running \(no socket at .*\); start it with: sudo clatter engine\n$/);
+    expect((await cli('up', '--bogus')).code).toBe(2);
+  });
+});
