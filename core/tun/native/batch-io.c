@@ -64,28 +64,14 @@ napi_value read_batch(napi_env env, napi_callback_info info) {
 // and learns the error from the packet that caused it.
 napi_value write_batch(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  int32_t fd, count;
-  uint8_t *slab;
-  size_t slab_bytes, starts_count, lengths_count;
-  int32_t *starts, *lengths;
+  int32_t fd;
+  struct packet_list list;
   if (!get_args(env, info, 5, argv) || !arg_int32(env, argv[0], "fd", &fd) ||
-      !arg_bytes(env, argv[1], "slab", &slab, &slab_bytes) ||
-      !arg_int32s(env, argv[2], "starts", &starts, &starts_count) ||
-      !arg_int32s(env, argv[3], "lengths", &lengths, &lengths_count) ||
-      !arg_int32(env, argv[4], "count", &count)) {
+      !arg_packet_list(env, argv + 1, "writeBatch", &list)) {
     return NULL;
   }
-  if (count < 0 || (size_t)count > starts_count || (size_t)count > lengths_count) {
-    throw_range(env, "writeBatch: count exceeds starts or lengths");
-    return NULL;
-  }
-  // Check every packet before writing any, so a bad range never leaves a half-written batch.
-  for (int32_t i = 0; i < count; i++) {
-    if (starts[i] < 0 || lengths[i] < 0 || (size_t)starts[i] + (size_t)lengths[i] > slab_bytes) {
-      throw_range(env, "writeBatch: a packet lies outside the slab");
-      return NULL;
-    }
-  }
+  uint8_t *slab = list.slab;
+  int32_t *starts = list.starts, *lengths = list.lengths, count = list.count;
 
   int32_t written = 0;
   while (written < count) {

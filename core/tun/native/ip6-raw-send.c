@@ -56,31 +56,18 @@ static ssize_t send_packet6(int fd, const uint8_t *packet, size_t packet_bytes) 
 // stopping at the first failure (count so far, or -errno if the first one fails).
 napi_value send_batch6(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  int32_t fd, count;
-  uint8_t *slab;
-  size_t slab_bytes, starts_count, lengths_count;
-  int32_t *starts, *lengths;
+  int32_t fd;
+  struct packet_list list;
   if (!get_args(env, info, 5, argv) || !arg_int32(env, argv[0], "fd", &fd) ||
-      !arg_bytes(env, argv[1], "slab", &slab, &slab_bytes) ||
-      !arg_int32s(env, argv[2], "starts", &starts, &starts_count) ||
-      !arg_int32s(env, argv[3], "lengths", &lengths, &lengths_count) ||
-      !arg_int32(env, argv[4], "count", &count)) {
+      !arg_packet_list(env, argv + 1, "sendBatch6", &list)) {
     return NULL;
   }
-  if (count < 0 || (size_t)count > starts_count || (size_t)count > lengths_count) {
-    throw_range(env, "count exceeds starts or lengths");
-    return NULL;
-  }
-  for (int32_t i = 0; i < count; i++) {
-    if (starts[i] < 0 || lengths[i] < 0 || (size_t)starts[i] + (size_t)lengths[i] > slab_bytes) {
-      throw_range(env, "a packet lies outside the slab");
-      return NULL;
-    }
-    if (send_packet6(fd, slab + starts[i], (size_t)lengths[i]) < 0) {
+  for (int32_t i = 0; i < list.count; i++) {
+    if (send_packet6(fd, list.slab + list.starts[i], (size_t)list.lengths[i]) < 0) {
       return i == 0 ? errno_result(env, errno) : make_int(env, i);
     }
   }
-  return make_int(env, count);
+  return make_int(env, list.count);
 }
 
 napi_value send_to6(napi_env env, napi_callback_info info) {

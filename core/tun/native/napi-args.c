@@ -95,3 +95,25 @@ napi_value make_int(napi_env env, int64_t value) {
 napi_value errno_result(napi_env env, int err) {
   return make_int(env, -(int64_t)err);
 }
+
+bool arg_packet_list(napi_env env, napi_value *argv, const char *what, struct packet_list *out) {
+  size_t slab_bytes, starts_count, lengths_count;
+  if (!arg_bytes(env, argv[0], "slab", &out->slab, &slab_bytes) ||
+      !arg_int32s(env, argv[1], "starts", &out->starts, &starts_count) ||
+      !arg_int32s(env, argv[2], "lengths", &out->lengths, &lengths_count) ||
+      !arg_int32(env, argv[3], "count", &out->count)) {
+    return false;
+  }
+  char message[96];
+  if (out->count < 0 || (size_t)out->count > starts_count || (size_t)out->count > lengths_count) {
+    snprintf(message, sizeof message, "%s: count exceeds starts or lengths", what);
+    return throw_range(env, message);
+  }
+  for (int32_t i = 0; i < out->count; i++) {
+    if (out->starts[i] < 0 || out->lengths[i] < 0 || (size_t)out->starts[i] + (size_t)out->lengths[i] > slab_bytes) {
+      snprintf(message, sizeof message, "%s: a packet lies outside the slab", what);
+      return throw_range(env, message);
+    }
+  }
+  return true;
+}

@@ -31,6 +31,17 @@ bool arg_int32s(napi_env env, napi_value value, const char *what, int32_t **data
 bool arg_ifname(napi_env env, napi_value value, const char *what, bool optional, char out[IFNAMSIZ],
                 bool *present);
 
+// The (slab, starts, lengths, count) arguments of the batch writers, at argv[0..3]: every packet
+// slab[starts[i], starts[i] + lengths[i]) for i < count is checked to lie inside the slab before any
+// is sent, so a bad range never leaves a half-written batch. `what` names the caller in errors.
+struct packet_list {
+  uint8_t *slab;
+  int32_t *starts;
+  int32_t *lengths;
+  int32_t count;
+};
+bool arg_packet_list(napi_env env, napi_value *argv, const char *what, struct packet_list *out);
+
 // True for null or undefined.
 bool is_nullish(napi_env env, napi_value value);
 
