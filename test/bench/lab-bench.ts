@@ -1,0 +1,150 @@
+// `npm run bench:lab`: Clatter against tayga-as-a-CLAT (as clatd runs it) and against plain IPv6
+// through the NAT64, end to end in the namespace lab (core/lab), from the lab's host namespace to the
+// IPv4-only server. Each round measures every configuration once, in the same order (clatter,
+// tayga-clat, ipv6-native, clatter, …), so that drift of the machine's load affects all alike.
+// Prints, per configuration, the median over the rounds with min–max, and Clatter's ratios to the
+// other two. A benchmark: it prints figures and asserts no speed. Needs root (the lab does).
+//
+// Options: --rounds N (default 3), --seconds N per iperf3 run (default 5), --json.
+// Progress goes to stderr. The lab (namespaces, engine, tayga, files) is removed at the end, on
+// failure, and on SIGINT/SIGTERM (the lab's own exit cleanup).
+
+import { release } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createLab, type Lab } from '../../core/lab/lab.js';
+import { benchConfigs, configNames, type ConfigName } from './lab-configs.js';
+import { BenchEngine } from './lab-engine.js';
+import { clockTicksPerSecond } from './lab-measure.js';
+import { formatTable, ratios, summarise, type Sample } from './lab-report.js';
+import { idleSeconds, measureTurn, pingCount, pingIntervalS, udpPayloadBytes } from './lab-turn.js';
+
+const help = `Usage: npm run bench:lab -- [--rounds N] [--seconds N] [--json]
+
+Measures, in the namespace lab, IPv4 traffic from the IPv6-only host to the IPv4-only server through
+our engine as the CLAT (clatter), through tayga as the CLAT (tayga-clat, set up as clatd does), and
+plain IPv6 through the NAT64 (ipv6-native). Needs root.
+
+  --rounds N    rounds, each measuring every configuration once (default 3)
+  --seconds N   length of each iperf3 run (default 5)
+  --json        print the results as JSON
+  -h, --help    show this help
+`;
+
+interface Options {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly json: boolean;
+}
+
+function parseOptions(): Options | null {
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(help);
+    return null;
+  }
+  const rounds = Number(values.rounds);
+  const seconds = Number(values.seconds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error('--seconds must be a positive integer');
+  return { rounds, seconds, json: values.json ?? false };
+}
+
+function progress(line: string): void {
+  process.stderr.write(`bench:lab: ${line}\n`);
+}
+
+async function run(lab: Lab, options: Options): Promise<Record<ConfigName, Sample[]>> {
+  const plat = lab.daemons.find((daemon) => daemon.name === `tayga-${lab.isp.nat64[0].tun}`);
+  if (plat === undefined) throw new Error("the lab's NAT64 tayga is not among its daemons");
+  const ticksPerSecond = await clockTicksPerSecond(lab);
+  const engine = await BenchEngine.start(lab);
+  const samples: Record<ConfigName, Sample[]> = { clatter: [], 'tayga-clat': [], 'ipv6-native': [] };
+  let failed = true;
+  try {
+    const configs = benchConfigs(lab, engine);
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const name of configNames) {
+        const label = `round ${round}/${options.rounds} ${name}`;
+        progress(`${label}: starting`);
+        const sample = await measureTurn(lab, configs[name], {
+          seconds: options.seconds,
+          ticksPerSecond,
+          platPid: plat.pid,
+          progress: (line) => progress(`${label}: ${line}`),
+        });
+        samples[name].push(sample);
+      }
+    }
+    failed = false;
+  } finally {
+    // After a failure, that failure is the one to report (the lab's teardown stops the engine anyway).
+    await engine.stop().catch((error: Error) => {
+      if (!failed) throw error;
+      progress(`stopping the engine: ${error.message}`);
+    });
+  }
+  return samples;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (options === null) return 0;
+  const startedMs = performance.now();
+  progress(`creating the lab (${options.rounds} rounds × 3 configurations, ${options.seconds} s per iperf3 run)`);
+  const lab = await createLab();
+  let samples: Record<ConfigName, Sample[]>;
+  try {
+    progress(`lab ${lab.id} ready in ${(lab.createdInMs / 1000).toFixed(1)} s`);
+    samples = await run(lab, options);
+  } finally {
+    await lab.destroy();
+  }
+  const summary = summarise(samples);
+  const ratioTable = ratios(summary);
+  const tookS = (performance.now() - startedMs) / 1000;
+  progress(`done in ${tookS.toFixed(0)} s; lab removed`);
+  const context = {
+    node: process.version,
+    kernel: release(),
+    rounds: options.rounds,
+    secondsPerIperf3Run: options.seconds,
+    target: { ipv4: lab.server.ipv4, ipv6Native: lab.server.viaNat64[0] },
+    udpPayloadBytes,
+    ping: { count: pingCount, intervalS: pingIntervalS },
+    idleSeconds,
+  };
+  if (options.json) {
+    // Six significant digits: CPU ticks and bit rates carry no more, and 0.010000000000000009 helps no one.
+    const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value);
+    process.stdout.write(`${JSON.stringify({ ...context, samples, summary, ratios: ratioTable }, rounded, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `Lab benchmark: host namespace → ${lab.server.ipv4} (ipv6-native: ${lab.server.viaNat64[0]}); node ${process.version}, Linux ${release()}\n` +
+      `${options.rounds} round(s), ${options.seconds} s per iperf3 run; cells: median (min–max) over the rounds\n` +
+      `UDP: ${udpPayloadBytes}-byte payloads at full speed (-b 0); ping: ${pingCount} at ${pingIntervalS} s; CPU s/GB: CPU seconds of the process per GB of payload received\n\n`,
+  );
+  process.stdout.write(formatTable(summary, ratioTable));
+  return 0;
+}
+
+// On a signal, exit at once: the exit runs the lab's cleanup (core/lab/exit-cleanup.ts), and the
+// measurement under way, whose processes that cleanup kills, has nothing left to report.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping and removing the lab`);
+    process.exit(code);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench:lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

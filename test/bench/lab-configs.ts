@@ -1,0 +1,84 @@
+// The three ways `npm run bench:lab` sends IPv4-meant traffic from the lab's host namespace to the
+// IPv4-only server, measured in turn each round:
+//
+//   clatter      our engine as the CLAT (`clatter up`); IPv4 to 203.0.113.10
+//   tayga-clat   tayga as the CLAT, set up as clatd does (lab-tayga-clat.ts); IPv4 to 203.0.113.10
+//   ipv6-native  no CLAT: IPv6 straight to the server's NAT64 address (the PLAT's tayga still
+//                translates); what the traffic costs without any CLAT
+//
+// Only one CLAT exists at a time: each start() first checks that the host namespace has no CLAT
+// TUN and no IPv4 default route, and each stop() removes its CLAT entirely.
+
+import type { Lab } from '../../core/lab/lab.js';
+import type { BenchEngine } from './lab-engine.js';
+import { TaygaClat, taygaClatTun } from './lab-tayga-clat.js';
+
+export const configNames = ['clatter', 'tayga-clat', 'ipv6-native'] as const;
+export type ConfigName = (typeof configNames)[number];
+
+export interface BenchConfig {
+  readonly name: ConfigName;
+  /** Where iperf3 and ping go. */
+  readonly target: string;
+  /** Measure the CLAT process's CPU while idle (our engine only). */
+  readonly measuresIdle: boolean;
+  /** Sets the configuration up; resolves to the pid of its CLAT process, or null when it has none. */
+  start(): Promise<number | null>;
+  /** Removes all of it again. */
+  stop(): Promise<void>;
+}
+
+/** Throws if a CLAT is still there: a TUN of either CLAT, or an IPv4 default route. */
+async function assertNoClat(lab: Lab, engineTun: string): Promise<void> {
+  for (const tun of [engineTun, taygaClatTun]) {
+    const link = await lab.exec('host', ['ip', 'link', 'show', 'dev', tun], { check: false });
+    if (link.code === 0) throw new Error(`${tun} exists before the next configuration starts`);
+  }
+  const defaults = await lab.exec('host', ['ip', '-4', 'route', 'show', 'default']);
+  if (defaults.stdout.trim() !== '') throw new Error(`an IPv4 default route exists before the next configuration starts: ${defaults.stdout.trim()}`);
+}
+
+export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, BenchConfig> {
+  const engineTun = 'clat';
+  let clatterTun = engineTun;
+  let tayga: TaygaClat | null = null;
+  return {
+    clatter: {
+      name: 'clatter',
+      target: lab.server.ipv4,
+      measuresIdle: true,
+      async start() {
+        await assertNoClat(lab, engineTun);
+        clatterTun = (await engine.up()).tun;
+        return engine.pid;
+      },
+      stop: () => engine.down(clatterTun),
+    },
+    'tayga-clat': {
+      name: 'tayga-clat',
+      target: lab.server.ipv4,
+      measuresIdle: false,
+      async start() {
+        await assertNoClat(lab, engineTun);
+        tayga = new TaygaClat(lab);
+        await tayga.start();
+        return tayga.pid;
+      },
+      async stop() {
+        const stopping = tayga;
+        tayga = null;
+        await stopping?.stop();
+      },
+    },
+    'ipv6-native': {
+      name: 'ipv6-native',
+      target: lab.server.viaNat64[0],
+      measuresIdle: false,
+      async start() {
+        await assertNoClat(lab, engineTun);
+        return null;
+      },
+      stop: async () => {},
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// What `npm run bench:lab` reports: the metrics (one table, one line each), their median, minimum
+// and maximum over the rounds per configuration, and the ratios of Clatter's medians to the other
+// two configurations'. A metric a configuration cannot have (CLAT CPU without a CLAT) is absent.
+
+import { configNames, type ConfigName } from './lab-configs.js';
+import { median } from './lab-measure.js';
+
+export const metrics = {
+  tcp1Gbps: { label: 'TCP, 1 stream', unit: 'Gbit/s', digits: 2 },
+  tcp4Gbps: { label: 'TCP, 4 streams', unit: 'Gbit/s', digits: 2 },
+  udpKpps: { label: 'UDP 64 B, received', unit: 'kpkt/s', digits: 1 },
+  udpLossPct: { label: 'UDP 64 B, loss', unit: '%', digits: 1 },
+  pingMs: { label: 'ping RTT, median', unit: 'ms', digits: 3 },
+  clatCpuPerGb1: { label: 'CLAT CPU, TCP 1 stream', unit: 's/GB', digits: 2 },
+  clatCpuPerGb4: { label: 'CLAT CPU, TCP 4 streams', unit: 's/GB', digits: 2 },
+  clatCpuUdpPct: { label: 'CLAT CPU during UDP', unit: '% core', digits: 0 },
+  platCpuPerGb1: { label: 'PLAT tayga CPU, TCP 1 str.', unit: 's/GB', digits: 2 },
+  platCpuUdpPct: { label: 'PLAT tayga CPU during UDP', unit: '% core', digits: 0 },
+  engineIdleCpuS: { label: 'engine CPU idle 5 s', unit: 's', digits: 3 },
+} as const;
+
+export type MetricId = keyof typeof metrics;
+export const metricIds = Object.keys(metrics) as MetricId[];
+
+/** One configuration's figures in one round. */
+export type Sample = { -readonly [K in MetricId]?: number };
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly samples: readonly number[];
+}
+
+export type Summary = Record<ConfigName, Partial<Record<MetricId, Spread>>>;
+export type Ratios = Record<'clatterToTaygaClat' | 'clatterToIpv6Native', Partial<Record<MetricId, number>>>;
+
+export function summarise(samples: Readonly<Record<ConfigName, readonly Sample[]>>): Summary {
+  const summary = {} as Summary;
+  for (const name of configNames) {
+    const spreads: Partial<Record<MetricId, Spread>> = {};
+    for (const id of metricIds) {
+      const values = samples[name].map((sample) => sample[id]).filter((value): value is number => value !== undefined);
+      if (values.length > 0) spreads[id] = { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values };
+    }
+    summary[name] = spreads;
+  }
+  return summary;
+}
+
+function ratiosTo(summary: Summary, other: ConfigName): Partial<Record<MetricId, number>> {
+  const ratios: Partial<Record<MetricId, number>> = {};
+  for (const id of metricIds) {
+    const ours = summary.clatter[id]?.median;
+    const theirs = summary[other][id]?.median;
+    if (ours !== undefined && theirs !== undefined && theirs !== 0) ratios[id] = ours / theirs;
+  }
+  return ratios;
+}
+
+export function ratios(summary: Summary): Ratios {
+  return { clatterToTaygaClat: ratiosTo(summary, 'tayga-clat'), clatterToIpv6Native: ratiosTo(summary, 'ipv6-native') };
+}
+
+function cell(spread: Spread | undefined, digits: number): string {
+  if (spread === undefined) return '—';
+  const value = (x: number) => x.toFixed(digits);
+  return spread.samples.length === 1 ? value(spread.median) : `${value(spread.median)} (${value(spread.min)}–${value(spread.max)})`;
+}
+
+function ratioCell(ratio: number | undefined): string {
+  return ratio === undefined ? '—' : `${ratio.toFixed(2)}×`;
+}
+
+/** The table: a metric per line, a configuration per column (median, then min–max), then the ratios. */
+export function formatTable(summary: Summary, ratioTable: Ratios): string {
+  const header = ['metric', 'unit', ...configNames, 'clatter/tayga-clat', 'clatter/ipv6-native'];
+  const rows = metricIds.map((id) => {
+    const { label, unit, digits } = metrics[id];
+    return [label, unit, ...configNames.map((name) => cell(summary[name][id], digits)), ratioCell(ratioTable.clatterToTaygaClat[id]), ratioCell(ratioTable.clatterToIpv6Native[id])];
+  });
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  const line = (row: readonly string[]) => row.map((text, column) => (column < 2 ? text.padEnd(widths[column]) : text.padStart(widths[column]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,96 @@
+// One configuration's turn in one round of `npm run bench:lab`: set it up, check the path works,
+// measure (idle CPU, ping, TCP ×1, TCP ×4, UDP), take it down. The CLAT process's CPU time and the
+// PLAT tayga's are read around each test, so that CPU can be charged per GB carried.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lab } from '../../core/lab/lab.js';
+import type { BenchConfig } from './lab-configs.js';
+import { assertReachable, iperf3Tcp, iperf3Udp, median, pingRtts, withCpu } from './lab-measure.js';
+import type { Sample } from './lab-report.js';
+
+export interface TurnOptions {
+  /** Length of each iperf3 run. */
+  readonly seconds: number;
+  readonly ticksPerSecond: number;
+  /** The lab's NAT64 (tayga in the isp namespace), in every configuration's path. */
+  readonly platPid: number;
+  readonly progress: (line: string) => void;
+}
+
+export const idleSeconds = 5;
+export const pingCount = 50;
+export const pingIntervalS = 0.02;
+export const udpPayloadBytes = 64;
+
+export async function measureTurn(lab: Lab, config: BenchConfig, options: TurnOptions): Promise<Sample> {
+  let sample: Sample;
+  try {
+    const clatPid = await config.start();
+    sample = await measure(lab, config, clatPid, options);
+  } catch (error) {
+    // Also after a failed start, which may have got half-way. The first error is the one to
+    // report; the cleanup's, if any, follows it.
+    try {
+      await config.stop();
+    } catch (cleanupError) {
+      if (error instanceof Error) error.message += ` (and stopping ${config.name}: ${(cleanupError as Error).message})`;
+    }
+    throw error;
+  }
+  await config.stop();
+  return sample;
+}
+
+async function measure(lab: Lab, config: BenchConfig, clatPid: number | null, options: TurnOptions): Promise<Sample> {
+  const { seconds, ticksPerSecond, platPid, progress } = options;
+  const target = config.target;
+  const sample: Sample = {};
+  await assertReachable(lab, target, config.name);
+
+  if (config.measuresIdle && clatPid !== null) {
+    const idle = await withCpu([clatPid], ticksPerSecond, () => sleep(idleSeconds * 1000));
+    sample.engineIdleCpuS = idle.cpu[0];
+    progress(`idle CPU ${idle.cpu[0].toFixed(3)} s over ${idleSeconds} s`);
+  }
+
+  const rtts = await pingRtts(lab, target, pingCount, pingIntervalS);
+  if (rtts.length === 0) throw new Error(`${config.name}: every ping to ${target} was lost`);
+  sample.pingMs = median(rtts);
+  progress(`ping median ${sample.pingMs.toFixed(3)} ms (${rtts.length}/${pingCount} answered)`);
+
+  // CPU of the PLAT first, then of the CLAT when there is one.
+  const pids = clatPid === null ? [platPid] : [platPid, clatPid];
+  const tcp1 = await retriedOnce('TCP ×1', progress, () => withCpu(pids, ticksPerSecond, () => iperf3Tcp(lab, target, 1, seconds)));
+  const gb1 = tcp1.result.bytes / 1e9;
+  sample.tcp1Gbps = tcp1.result.gbitPerSecond;
+  sample.platCpuPerGb1 = tcp1.cpu[0] / gb1;
+  if (clatPid !== null) sample.clatCpuPerGb1 = tcp1.cpu[1] / gb1;
+  progress(`TCP ×1 ${sample.tcp1Gbps.toFixed(2)} Gbit/s${clatPid === null ? '' : `, CLAT ${sample.clatCpuPerGb1?.toFixed(2)} CPU s/GB`}`);
+
+  const tcp4 = await retriedOnce('TCP ×4', progress, () => withCpu(pids, ticksPerSecond, () => iperf3Tcp(lab, target, 4, seconds)));
+  sample.tcp4Gbps = tcp4.result.gbitPerSecond;
+  if (clatPid !== null) sample.clatCpuPerGb4 = tcp4.cpu[1] / (tcp4.result.bytes / 1e9);
+  progress(`TCP ×4 ${sample.tcp4Gbps.toFixed(2)} Gbit/s${clatPid === null ? '' : `, CLAT ${sample.clatCpuPerGb4?.toFixed(2)} CPU s/GB`}`);
+
+  const udp = await retriedOnce('UDP', progress, () => withCpu(pids, ticksPerSecond, () => iperf3Udp(lab, target, udpPayloadBytes, seconds)));
+  sample.udpKpps = udp.result.receivedPerSecond / 1000;
+  sample.udpLossPct = udp.result.lossPercent;
+  sample.platCpuUdpPct = (100 * udp.cpu[0]) / udp.elapsedS;
+  if (clatPid !== null) sample.clatCpuUdpPct = (100 * udp.cpu[1]) / udp.elapsedS;
+  progress(`UDP ${udpPayloadBytes} B ${sample.udpKpps.toFixed(0)} kpackets/s received, ${sample.udpLossPct.toFixed(1)} % lost`);
+  return sample;
+}
+
+/**
+ * iperf3 now and then fails a run on a loaded machine (the control connection times out after a
+ * flood): one more try, said on stderr, rather than losing the whole run. `run` reads the CPU
+ * itself, so only the try that counts is charged.
+ */
+async function retriedOnce<T>(what: string, progress: (line: string) => void, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    progress(`${what} failed (${(error as Error).message}); trying once more`);
+    return run();
+  }
+}
