@@ -16,7 +16,7 @@
 import type { DeliveryMode } from '../api/status.js';
 import { formatIpv6, parseIpv6 } from '../wire/address.js';
 import { clatAddressCandidate } from './clat-address.js';
-import { ipv6AddressState, type Found, type Uplink } from './host-inspect.js';
+import { ipv6AddressState, nativeIpv4DefaultRoutes, type Found, type Uplink } from './host-inspect.js';
 import type { HostJournal } from './journal.js';
 import { runCommand } from './run-command.js';
 import { readSysctl, sysctlKey, writeSysctl } from './sysctl.js';
@@ -26,6 +26,13 @@ export const clatIpv4 = '192.0.0.1';
 export const clatTranslatorIpv4 = '192.0.0.2';
 /** IPv6 header growth (20) plus a possible Fragment header (8). */
 export const clatMtuOverheadBytes = 28;
+/**
+ * Metric of the CLAT's IPv4 default route on a host without native IPv4: above the ones DHCP
+ * clients give theirs (ifupdown/dhclient 0, NetworkManager 100 and up, systemd-networkd 1024), so
+ * that native IPv4 arriving while the CLAT runs can still add its default route (one of the same
+ * metric is refused, "File exists") and is preferred to the CLAT (RFC 6877 §6.3).
+ */
+export const clatIpv4RouteMetric = 2048;
 
 export interface TunPlan {
   readonly uplink: Uplink;
@@ -114,14 +121,23 @@ export class HostSetup {
     const { uplink, tun, clatIpv6 } = plan;
     const mtu4 = uplink.mtu - clatMtuOverheadBytes;
     const steps: (() => Promise<Found<void>> | Found<void>)[] = [
+      // No link-local address on the TUN: the kernel would otherwise send router solicitations and
+      // MLD reports into it, packets the CLAT can only count as untranslatable.
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'conf', tun, 'addr_gen_mode'), '1', `no IPv6 link-local address on ${tun}`),
       () => this.ip(['link', 'set', 'dev', tun, 'mtu', String(uplink.mtu), 'up'], ['link', 'set', 'dev', tun, 'down'], `bring ${tun} up`),
       () => this.ip(['-4', 'addr', 'add', `${clatIpv4}/32`, 'dev', tun], ['-4', 'addr', 'del', `${clatIpv4}/32`, 'dev', tun], `CLAT IPv4 address on ${tun}`),
       ...this.deliverySteps(plan),
     ];
     if (plan.ipv4DefaultRoute) {
+      // With native IPv4 here (only with --force) the CLAT's route must win: metric 0, added with
+      // `prepend` (NLM_F_CREATE without NLM_F_EXCL), which puts it before a native route of metric 0
+      // where `add` would fail with "File exists"; the kernel uses the first of equal routes.
+      const native = await nativeIpv4DefaultRoutes(tun);
+      const override = native.ok && native.value.length > 0;
+      const [verb, metric] = override ? ['prepend', 0] : ['add', clatIpv4RouteMetric];
       steps.push(() =>
         this.ip(
-          ['-4', 'route', 'add', 'default', 'dev', tun, 'mtu', String(mtu4), 'advmss', String(mtu4 - 40)],
+          ['-4', 'route', verb, 'default', 'dev', tun, 'metric', String(metric), 'mtu', String(mtu4), 'advmss', String(mtu4 - 40)],
           ['-4', 'route', 'del', 'default', 'dev', tun],
           `IPv4 default route through ${tun}`,
         ),
