@@ -1,0 +1,54 @@
+// What the CLAT may change in the host namespace, captured as text, so that "down restores the host"
+// is one string comparison with a line diff on failure: addresses and links, every IPv4 and IPv6
+// route table, the proxy neighbours, the nftables rule set (the packet-socket and NAT66 deliveries
+// load one), and each sysctl core/host/host-setup.ts writes (the TUN's own settings go with the TUN).
+
+import type { Lab } from '../../core/lab/lab.js';
+
+/**
+ * The kernel counts these down by itself every second (address lifetimes, the expiry of RA-learned
+ * routes), and each RA resets them: they differ between any two snapshots, CLAT or not. They are
+ * the only thing removed; every other field must be identical.
+ */
+export const countdownFields: ReadonlySet<string> = new Set(['valid_life_time', 'preferred_life_time', 'expires']);
+
+const jsonCommands: readonly (readonly string[])[] = [
+  ['ip', '-j', 'addr'],
+  ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
+  ['ip', '-j', '-6', 'route', 'show', 'table', 'all'],
+  ['ip', '-j', '-6', 'neigh', 'show', 'proxy'],
+  ['nft', '-j', 'list', 'ruleset'],
+];
+
+/** The sysctls host-setup.ts touches on the uplink, and the global switches it must leave alone. */
+function sysctlKeys(uplink: string): string[] {
+  const perUplink = ['accept_ra', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`);
+  return [...perUplink, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
+}
+
+function withoutCountdowns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCountdowns);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !countdownFields.has(key)).map(([key, field]) => [key, withoutCountdowns(field)]));
+  }
+  return value;
+}
+
+/** `ip -j` (or `nft -j`) output as indented JSON without the countdown fields (ip prints nothing for an empty list). */
+export function normaliseIpJson(text: string): string {
+  const trimmed = text.trim();
+  return JSON.stringify(withoutCountdowns(trimmed === '' ? [] : JSON.parse(trimmed)), null, 1);
+}
+
+/** The host namespace's network state as one text, a section per command. */
+export async function hostSnapshot(lab: Lab): Promise<string> {
+  const sections: string[] = [];
+  for (const argv of jsonCommands) {
+    const { stdout } = await lab.exec('host', argv);
+    sections.push(`## ${argv.join(' ')}\n${normaliseIpJson(stdout)}`);
+  }
+  const keys = sysctlKeys(lab.host.uplink);
+  const { stdout } = await lab.exec('host', ['sysctl', ...keys]);
+  sections.push(`## sysctl\n${stdout.trim()}`);
+  return `${sections.join('\n')}\n`;
+}
