@@ -53,7 +53,8 @@ export function clientCommand<M extends StatusMethod, O extends Record<string, O
         if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
         const status = answer.result as ClatStatus;
         io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-        return ExitCode.ok;
+        // The engine answered, but the CLAT failed (for `up`: it could not be set up): say so in the exit code.
+        return status.state === 'error' && spec.method === 'up' ? ExitCode.failure : ExitCode.ok;
       } finally {
         client.close();
       }

@@ -203,6 +203,10 @@ export class HostSetup {
       // That per-interface flag is the Host/Router switch of ip-sysctl.rst, not global forwarding.
       () => this.sysctl(conf(uplink, 'forwarding'), '1', `router mode on ${uplink} (for proxy NDP)`),
       () => this.sysctl(conf(uplink, 'proxy_ndp'), '1', `proxy NDP on ${uplink}`),
+      // The kernel delays proxied answers to multicast solicitations by a random time up to
+      // proxy_delay (0.8 s by default), which the first packet of every flow to a new router would
+      // wait for; the CLAT address is the host's own, so answer at once.
+      () => this.sysctl(sysctlKey('net', 'ipv6', 'neigh', uplink, 'proxy_delay'), '0', `answer neighbour solicitations for the CLAT at once`),
       () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink], `answer neighbour solicitations for ${clatIpv6}`),
     ];
   }

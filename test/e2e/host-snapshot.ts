@@ -23,7 +23,7 @@ const jsonCommands: readonly (readonly string[])[] = [
 /** The sysctls host-setup.ts touches on the uplink, and the global switches it must leave alone. */
 function sysctlKeys(uplink: string): string[] {
   const perUplink = ['accept_ra', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`);
-  return [...perUplink, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
+  return [...perUplink, `net.ipv6.neigh.${uplink}.proxy_delay`, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
 }
 
 function withoutCountdowns(value: unknown): unknown {
