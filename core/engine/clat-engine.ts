@@ -68,6 +68,7 @@ function fingerprintOf(uplink: Uplink): string {
 }
 
 const debounceMs = 300;
+const retryMs = 2000;
 
 export class ClatEngine {
   private readonly counters = new EngineCounters();
@@ -81,6 +82,7 @@ export class ClatEngine {
   private uplinkTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private lastStatusJson = '';
+  private lastAttemptMs = 0;
 
   constructor(private readonly options: EngineOptions) {
     this.journal = new HostJournal(options.stateDir);
@@ -252,6 +254,7 @@ export class ClatEngine {
       this.publish();
       return;
     }
+    this.lastAttemptMs = Date.now();
     const started = await this.startDatapath(session, current.prefix);
     if (!started.ok) {
       session.failure = started.error;
@@ -355,7 +358,16 @@ export class ClatEngine {
     if (session === null) return;
     const uplink = await readUplink(session.uplinkName);
     const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : 'gone';
-    if (fingerprint === session.fingerprint) return;
+    if (fingerprint === session.fingerprint) {
+      // Same network, but the last attempt failed (say, the address was still tentative): try again,
+      // at most every retryMs, since each attempt's own DAD probe makes address events too.
+      if (session.datapath === null && session.failure !== null && uplink.ok && uplink.value.up && Date.now() - this.lastAttemptMs >= retryMs) {
+        this.options.log(`retrying on ${session.uplinkName} after: ${session.failure}`);
+        session.failure = null;
+        await this.reconcile(session);
+      }
+      return;
+    }
     this.options.log(`uplink ${session.uplinkName} changed (${uplink.ok ? (uplink.value.up ? 'new network' : 'down') : 'gone'}): reconfiguring`);
     session.fingerprint = fingerprint;
     await this.tearDownDatapath(session);

@@ -37,6 +37,8 @@ export interface EngineOptions {
   /** Holds engine.sock and state/; the same dir means the same journal (a restart after a crash). */
   readonly dir: string;
   readonly auto?: boolean;
+  /** `--delivery`: how the CLAT's IPv6 packets reach the engine (default auto). */
+  readonly delivery?: 'force-forwarding' | 'packet-socket' | 'nat66';
 }
 
 const listeningTimeoutMs = 15_000;
@@ -59,6 +61,7 @@ export class EngineProcess {
   static async start(lab: Lab, options: EngineOptions): Promise<EngineProcess> {
     const argv = [process.execPath, clatterBin, 'engine', '--socket', join(options.dir, 'engine.sock'), '--state-dir', join(options.dir, 'state')];
     if (options.auto) argv.push('--auto');
+    if (options.delivery !== undefined) argv.push('--delivery', options.delivery);
     const engine = new EngineProcess(lab, lab.spawn('host', argv, { name: 'clatter engine' }), options.dir);
     try {
       await engine.process.waitForOutput(/listening on /, listeningTimeoutMs);
