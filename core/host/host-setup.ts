@@ -118,7 +118,7 @@ export class HostSetup {
 
   /** Configures the TUN (already created by the engine) and the uplink for the delivery mode. */
   async applyTun(plan: TunPlan): Promise<Found<{ mtu4: number }>> {
-    const { uplink, tun, clatIpv6 } = plan;
+    const { uplink, tun } = plan;
     const mtu4 = uplink.mtu - clatMtuOverheadBytes;
     const steps: (() => Promise<Found<void>> | Found<void>)[] = [
       // No link-local address on the TUN: the kernel would otherwise send router solicitations and

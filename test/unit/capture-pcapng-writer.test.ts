@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { PcapngWriter } from '../../core/capture/pcapng-writer.js';
 import { readCapture } from '../../core/capture/read-capture.js';
 import { encodeUtf8 } from '../../core/capture/utf8.js';
 import { concat, ipv4Udp, ipv6Udp } from './capture-fixtures.js';
+import { tshark } from './tshark.js';
 
-const tshark = '/usr/bin/tshark';
 const editcap = '/usr/bin/editcap';
 const directory = mkdtempSync(join(tmpdir(), 'clatter-capture-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -105,22 +105,14 @@ describe('tshark reads what the writer writes', () => {
     writer.addPacket(1, 1_700_000_001_000_000_000n, ipv6Udp(8));
     const file = join(directory, 'written.pcapng');
     writeFileSync(file, writer.take());
-    const output = execFileSync(
-      tshark,
-      ['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.interface_name', '-e', 'frame.comment', '-e', 'frame.time_epoch', '-e', 'frame.protocols'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const output = tshark(['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.interface_name', '-e', 'frame.comment', '-e', 'frame.time_epoch', '-e', 'frame.protocols']);
     expect(output.trimEnd().split('\n')).toEqual([
       'ipv4-side|from input packet #1 (translated)|1700000000.000000001|raw:ip:udp:data',
       'ipv6-side|ICMP error → #2 (ttlExpired) é|1700000000.500000000|raw:ipv6:udp:data',
       'ipv6-side||1700000001.000000000|raw:ipv6:udp:data',
     ]);
     // Wireshark checks every checksum: the writer must hand the packets over byte for byte.
-    const checks = execFileSync(
-      tshark,
-      ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|', '-e', 'ip.checksum.status', '-e', 'udp.checksum.status'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const checks = tshark(['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|', '-e', 'ip.checksum.status', '-e', 'udp.checksum.status']);
     expect(checks.trimEnd().split('\n')).toEqual(['1|1', '|1', '|1']); // 1: good
   });
 

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../../core/cli/command.js';
@@ -71,7 +70,6 @@ describe('parseCommandArgs', () => {
 });
 
 const bin = fileURLToPath(new URL('../../bin/clatter.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/core/cli/main.js', import.meta.url));
 
 describe('bin/clatter.js (after tsc -b, which npm test runs first)', () => {
   it('exits with the command’s code and prints no stack trace', () => {

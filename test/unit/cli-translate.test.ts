@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PcapngWriter } from '../../core/capture/pcapng-writer.js';
 import { readCapture, type Capture } from '../../core/capture/read-capture.js';
@@ -14,8 +12,8 @@ import { Translator } from '../../core/xlat/translator.js';
 import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
 import { loadJoolCases, readPacket, toSiitConfig } from '../conformance/jool-corpus.js';
 import { concat, epb, ethernet, idb, ipv4Udp, ipv6Udp, pcapFile, shb } from './capture-fixtures.js';
+import { tshark } from './tshark.js';
 
-const tshark = '/usr/bin/tshark';
 const root = mkdtempSync(join(tmpdir(), 'clatter-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -49,10 +47,7 @@ function readOutput(path: string): Capture {
 
 /** Interface name and comment of each packet, as Wireshark sees them. */
 function tsharkFields(path: string): string[][] {
-  const output = execFileSync(tshark, ['-r', path, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.interface_name', '-e', 'frame.comment'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const output = tshark(['-r', path, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.interface_name', '-e', 'frame.comment']);
   return output.split('\n').filter((line) => line !== '').map((line) => line.split('|'));
 }
 
