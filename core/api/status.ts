@@ -1,7 +1,7 @@
 // What the engine reports about the CLAT: one discriminated union, shared by the CLI, the
 // desktop shell and the UI. Addresses are text; times are milliseconds since the epoch.
 
-import type { VerdictName } from '../xlat/verdict.js';
+import type { DropReasonName } from './counters.js';
 
 export type PrefixSource = 'ra' | 'dns' | 'manual';
 
@@ -29,8 +29,8 @@ export interface ClatCounters {
   readonly translated64: number;
   readonly bytes46: number;
   readonly bytes64: number;
-  /** Packets not translated, by verdict name. */
-  readonly dropped: Partial<Record<VerdictName, number>>;
+  /** Packets not translated, by reason (core/api/counters.ts dropReasonTable). */
+  readonly dropped: Partial<Record<DropReasonName, number>>;
 }
 
 export interface RunningClat {

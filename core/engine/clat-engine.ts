@@ -23,9 +23,10 @@ import { hasForceForwarding, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import type { Ipv6Prefix } from '../wire/address.js';
-import { EngineCounters } from './counters.js';
+import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
 
 export interface EngineOptions {
@@ -71,7 +72,8 @@ const debounceMs = 300;
 const retryMs = 2000;
 
 export class ClatEngine {
-  private readonly counters = new EngineCounters();
+  /** Counters, rates, flows and traces: everything the UI shows of the traffic. */
+  readonly observatory = new Observatory();
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
   private readonly listeners = new Set<(status: ClatStatus) => void>();
@@ -101,6 +103,7 @@ export class ClatEngine {
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
+    this.observatory.start();
     return { ok: true };
   }
 
@@ -115,7 +118,7 @@ export class ClatEngine {
     if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
     if (session.failure !== null) return { state: 'error', mode, cause: session.failure, uplink: session.uplinkName };
     if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
-    return { state: 'running', mode, ...session.datapath.info, prefix: session.prefix, sinceMs: session.sinceMs, counters: this.counters.snapshot() };
+    return { state: 'running', mode, ...session.datapath.info, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters) };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -139,6 +142,7 @@ export class ClatEngine {
     clearTimeout(this.routeTimer);
     this.netlink?.close();
     this.netlink = null;
+    this.observatory.stop();
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -291,7 +295,7 @@ export class ClatEngine {
       },
       this.options.addon,
       this.hostSetup,
-      this.counters,
+      this.observatory,
     );
     if (!started.ok) return started;
     session.datapath = started.datapath;

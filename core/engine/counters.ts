@@ -1,22 +1,14 @@
-// The engine's counters: exact at any packet rate and cheap (typed arrays indexed by number, no
-// object per packet). Verdicts come from the translator's table (core/xlat/verdict.ts).
+// The status line's summary of the engine's counters (core/observe/traffic-counters.ts).
 
 import type { ClatCounters } from '../api/status.js';
-import { verdictCount, verdictNames, type VerdictName } from '../xlat/verdict.js';
+import { direction46, direction64, type TrafficCounters } from '../observe/traffic-counters.js';
 
-export class EngineCounters {
-  /** Packets per verdict (index = verdict number), of both directions. */
-  readonly verdicts = new Float64Array(verdictCount);
-  translated46 = 0;
-  translated64 = 0;
-  bytes46 = 0;
-  bytes64 = 0;
-  /** Output packets the TUN would not take (queue full or refused). */
-  writeFailures = 0;
+const scratch = new Float64Array(4);
 
-  snapshot(): ClatCounters {
-    const dropped: Partial<Record<VerdictName, number>> = {};
-    for (let v = 1; v < verdictCount; v++) if (this.verdicts[v] > 0) dropped[verdictNames[v]] = this.verdicts[v];
-    return { translated46: this.translated46, translated64: this.translated64, bytes46: this.bytes46, bytes64: this.bytes64, dropped };
-  }
+export function counterSummary(counters: TrafficCounters): ClatCounters {
+  counters.totals(direction46, scratch);
+  const translated46 = scratch[0];
+  const bytes46 = scratch[1];
+  counters.totals(direction64, scratch);
+  return { translated46, bytes46, translated64: scratch[2], bytes64: scratch[3], dropped: counters.snapshot().dropped };
 }

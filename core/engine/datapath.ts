@@ -4,14 +4,14 @@
 // change swaps the translator without touching the device.
 
 import type { DeliveryMode, RunningClat } from '../api/status.js';
-import { formatIpv6Prefix, type Ipv6Prefix } from '../wire/address.js';
+import { formatIpv6Prefix, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
 import type { Uplink } from '../host/host-inspect.js';
 import { clatIpv4, clatTranslatorIpv4, type HostSetup } from '../host/host-setup.js';
 import { openLinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { parseSiitConfig } from '../xlat/config.js';
 import { Translator } from '../xlat/translator.js';
-import type { EngineCounters } from './counters.js';
+import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
 import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
 
@@ -47,7 +47,7 @@ export class Datapath {
 
   /** Opens the TUN, sets the host up around it and starts translating. */
   static async start(
-    params: DatapathParams, addon: NativeAddon, hostSetup: HostSetup, counters: EngineCounters,
+    params: DatapathParams, addon: NativeAddon, hostSetup: HostSetup, observatory: Observatory,
   ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
     const opened = openLinuxTun({ name: params.tunName }, addon);
     if (!opened.ok) return { ok: false, error: opened.error };
@@ -88,7 +88,9 @@ export class Datapath {
     const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
     // A slot holds the largest packet either side sends, with room to spare for a TUN that is
     // given a larger MTU later.
-    const loop = new PacketLoop(sources, sinks, translator, counters, Math.max(params.uplink.mtu, 1500) + 256);
+    const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
+    const loop = new PacketLoop(sources, sinks, translator, observatory.counters, Math.max(params.uplink.mtu, 1500) + 256, clatAddresses);
+    loop.addObserver(observatory);
     loop.start();
     return {
       ok: true,

@@ -17,7 +17,8 @@ import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
 import type { Translator } from '../xlat/translator.js';
 import { Verdict } from '../xlat/verdict.js';
 import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
-import type { EngineCounters } from './counters.js';
+import type { PacketObserver } from '../observe/packet-observer.js';
+import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
 
 const maxBatchesPerDrain = 64;
 
@@ -32,18 +33,30 @@ export interface PacketSinks {
   readonly ipv6: PacketSink;
 }
 
+/** The CLAT's own addresses: anything else entering the loop is not the CLAT's to translate. */
+export interface ClatAddresses {
+  /** 192.0.0.1 as a number. */
+  readonly ipv4: number;
+  readonly ipv6: Uint8Array;
+}
+
+const errnoNetUnreachable = -101;
+const errnoHostUnreachable = -113;
+
 export class PacketLoop {
   private readonly batch: PacketBatch;
   private readonly out: XlatOutput;
   private readonly stopListening: (() => void)[] = [];
   private translator: Translator;
+  private readonly observers: PacketObserver[] = [];
 
   constructor(
     private readonly sources: readonly PacketSource[],
     private readonly sinks: PacketSinks,
     translator: Translator,
-    private readonly counters: EngineCounters,
+    private readonly counters: TrafficCounters,
     slotBytes: number,
+    private readonly clat: ClatAddresses | null = null,
   ) {
     this.translator = translator;
     // One batch for all sources: each drain finishes with it before another source reads.
@@ -52,6 +65,11 @@ export class PacketLoop {
     const arena = new Uint8Array(batchBytes + outputBufferBytes(0));
     this.batch = new PacketBatch(capacity, slotBytes, arena.subarray(0, batchBytes));
     this.out = new XlatOutput(arena, 0, batchBytes);
+  }
+
+  /** Adds an observer (flows, traces): it sees every packet after translation. */
+  addObserver(observer: PacketObserver): void {
+    this.observers.push(observer);
   }
 
   /** Uses `translator` from the next packet on (a new prefix, a new CLAT address). */
@@ -74,26 +92,61 @@ export class PacketLoop {
       const count = source.read(batch);
       if (count <= 0) return;
       for (let i = 0; i < count; i++) {
+        const b = batch.bytes;
         const start = batch.starts[i];
         const length = batch.lengths[i];
-        const isIpv4 = batch.bytes[start] >> 4 === 4;
-        const verdict = this.translator.translateAt(batch.bytes, start, length, out);
+        const isIpv4 = b[start] >> 4 === 4;
+        if (this.clat !== null && !this.isClatTraffic(b, start, length, isIpv4)) continue;
+        const verdict = this.translator.translateAt(b, start, length, out);
         counters.verdicts[verdict]++;
-        if (verdict === Verdict.translated) {
-          if (isIpv4) {
-            counters.translated46++;
-            counters.bytes46 += length;
-          } else {
-            counters.translated64++;
-            counters.bytes64 += length;
-          }
+        if (verdict === Verdict.translated) this.countTranslated(b, start, length, isIpv4);
+        else counters.generatedErrors += out.count;
+        if (this.observers.length > 0) {
+          const nowMs = performance.now();
+          for (const observer of this.observers) observer.observe(b, start, length, verdict, out, nowMs);
         }
         if (out.count > 0) {
           const sink = out.family[0] === 4 ? sinks.ipv4 : sinks.ipv6;
           const written = sink.write(out.buffer, out.start, out.length, out.count);
-          if (written < out.count) counters.writeFailures += out.count - Math.max(0, written);
+          if (written < out.count) {
+            const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
+            counters.engineDrops[reason] += out.count - Math.max(0, written);
+          }
         }
       }
+    }
+  }
+
+  /** The CLAT translates only its own traffic: IPv4 from 192.0.0.1, IPv6 to its IPv6 address. */
+  private isClatTraffic(b: Uint8Array, start: number, length: number, isIpv4: boolean): boolean {
+    const clat = this.clat!;
+    if (isIpv4) {
+      if (length >= 20 && ((b[start + 12] << 24) | (b[start + 13] << 16) | (b[start + 14] << 8) | b[start + 15]) >>> 0 !== clat.ipv4) {
+        this.counters.engineDrops[EngineDrop.spoofedSource]++;
+        return false;
+      }
+      return true;
+    }
+    if (length >= 40) {
+      for (let k = 0; k < 16; k++) {
+        if (b[start + 24 + k] !== clat.ipv6[k]) {
+          this.counters.engineDrops[EngineDrop.notForClat]++;
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Both sides of a translated packet: the input, and every output (fragments count each). */
+  private countTranslated(b: Uint8Array, start: number, length: number, isIpv4: boolean): void {
+    const out = this.out;
+    let outBytes = 0;
+    for (let k = 0; k < out.count; k++) outBytes += out.length[k];
+    if (isIpv4) {
+      this.counters.countTranslated(0, protocolColumn(b[start + 9]), 1, length, out.count, outBytes);
+    } else {
+      this.counters.countTranslated(1, protocolColumn(out.buffer[out.start[0] + 9]), out.count, outBytes, 1, length);
     }
   }
 }

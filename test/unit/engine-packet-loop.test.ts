@@ -3,12 +3,13 @@
 // on the next packet.
 
 import { describe, expect, it } from 'vitest';
-import { EngineCounters } from '../../core/engine/counters.js';
+import { counterSummary } from '../../core/engine/counters.js';
+import { TrafficCounters } from '../../core/observe/traffic-counters.js';
 import { PacketLoop } from '../../core/engine/packet-loop.js';
 import { MemoryTun } from '../../core/tun/memory-tun.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { Translator } from '../../core/xlat/translator.js';
-import { ipv4, ipv6, udp, pattern } from './packet-builder.js';
+import { addr6, ipv4, ipv6, udp, pattern } from './packet-builder.js';
 import { packetProblems, readIpv4, readIpv6 } from './packet-check.js';
 
 const clatIpv6 = '2001:db8:1:2::c1a7';
@@ -24,8 +25,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('packet loop', () => {
   it('translates both ways through one TUN and counts', async () => {
     const tun = new MemoryTun({ batchSize: 4 });
-    const counters = new EngineCounters();
-    const loop = new PacketLoop([tun], { ipv4: tun, ipv6: tun }, clatTranslator('2001:db8:64::/96'), counters, 2048);
+    const counters = new TrafficCounters();
+    const loop = new PacketLoop([tun], { ipv4: tun, ipv6: tun }, clatTranslator('2001:db8:64::/96'), counters, 2048, { ipv4: 0xc0000001, ipv6: addr6(clatIpv6) });
     loop.start();
     const request = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', ttl: 64 }, udp({ payload: pattern(100) }));
     for (let i = 0; i < 10; i++) tun.inject(request);
@@ -38,9 +39,15 @@ describe('packet loop', () => {
     expect(readIpv6(written[0]).dst).toBe('2001:db8:64::cb00:710a');
     expect(readIpv4(written[10]).dst).toBe('192.0.0.1');
     expect(readIpv4(written[10]).src).toBe('203.0.113.10');
-    expect(counters.translated46).toBe(10);
-    expect(counters.translated64).toBe(1);
-    expect(counters.bytes46).toBe(10 * request.length);
+    const summary = counterSummary(counters);
+    expect(summary.translated46).toBe(10);
+    expect(summary.translated64).toBe(1);
+    expect(summary.bytes46).toBe(10 * request.length);
+    const snapshot = counters.snapshot();
+    expect(snapshot.out46.byProtocol.udp.ipv4).toEqual({ packets: 10, bytes: 10 * request.length });
+    expect(snapshot.out46.byProtocol.udp.ipv6).toEqual({ packets: 10, bytes: 10 * (request.length + 20) });
+    expect(snapshot.in64.byProtocol.udp.ipv6.packets).toBe(1);
+    expect(snapshot.in64.byProtocol.tcp.ipv4.packets).toBe(0);
 
     loop.setTranslator(clatTranslator('2001:db8:6464::/96'));
     tun.inject(request);
@@ -48,8 +55,12 @@ describe('packet loop', () => {
     expect(readIpv6(tun.takeWritten()[0]).dst).toBe('2001:db8:6464::cb00:710a');
 
     tun.inject(new Uint8Array([0x45, 0, 0, 3])); // truncated
+    // Not the CLAT's: another IPv4 source, another IPv6 destination.
+    tun.inject(ipv4({ src: '192.0.0.7', dst: '203.0.113.10', ttl: 64 }, udp({ payload: pattern(10) })));
+    tun.inject(ipv6({ src: '2001:db8:64::cb00:710a', dst: '2001:db8:1:2::99', hopLimit: 64 }, udp({ payload: pattern(10) })));
     await settle();
-    expect(counters.snapshot().dropped).toEqual({ truncated: 1 });
+    expect(tun.takeWritten()).toEqual([]);
+    expect(counters.snapshot().dropped).toEqual({ truncated: 1, spoofedSource: 1, notForClat: 1 });
     loop.stop();
     tun.close();
   });
