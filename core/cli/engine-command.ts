@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { defaultSocketPath } from '../client/engine-client.js';
 import { ClatEngine } from '../engine/clat-engine.js';
-import { ControlServer, type Handler } from '../engine/control-server.js';
+import { ControlServer, type Connection, type Handler } from '../engine/control-server.js';
 import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
 import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
 
@@ -147,9 +147,17 @@ export const engineCommand: Command = {
       delivery: delivery as (typeof deliveries)[number],
     });
     const clatterGid = groupId('clatter');
+    const statusSubscribers = new Set<Connection>();
+    engine.onStatus((status) => {
+      for (const connection of statusSubscribers) connection.send({ event: 'status', status });
+    });
     const handler: Handler = {
       status: async () => ({ ok: true, result: engine.status() }),
-      subscribe: async () => ({ ok: true, result: engine.status() }),
+      subscribe: async (_request, connection) => {
+        statusSubscribers.add(connection);
+        connection.onClose(() => statusSubscribers.delete(connection));
+        return { ok: true, result: engine.status() };
+      },
       up: (request) => engine.up(request.params),
       down: async () => ({ ok: true, result: await engine.down() }),
     };
@@ -165,7 +173,6 @@ export const engineCommand: Command = {
       io.stderr(`clatter engine: ${started.error}\n`);
       return ExitCode.failure;
     }
-    engine.onStatus((status) => server.broadcast({ event: 'status', status }));
     log(`listening on ${socketPath} (state in ${join(stateDir)}${clatterGid === null ? '; no "clatter" group: root only' : ''})`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -3,7 +3,7 @@
 // (0660, group clatter); a stale socket file left by a dead engine is replaced, a live one is an
 // error ("another engine is running"). Every connection's peer is checked with SO_PEERCRED: root,
 // or a member of the `clatter` group. Requests are validated against core/api and answered in
-// order; `subscribe` adds status events to the connection until it closes.
+// order; subscriptions (`subscribe`, later streams) push events on the connection until it closes.
 
 import { chmodSync, chownSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -11,7 +11,19 @@ import { dirname } from 'node:path';
 import { encodeLine, LineDecoder } from '../api/framing.js';
 import { parseRequest, type ApiError, type EngineEvent, type Method, type Methods, type Request } from '../api/messages.js';
 
-export type Handler = { [M in Method]: (request: Request<M>) => Promise<{ ok: true; result: Methods[M]['result'] } | { ok: false; error: ApiError }> };
+/** One client connection, as a handler sees it: for subscriptions that push events. */
+export interface Connection {
+  /** Sends an event; false when the client is gone. */
+  send(event: EngineEvent): boolean;
+  /** True while the client is not keeping up (the socket's buffer is full): skip, don't queue. */
+  readonly congested: boolean;
+  /** Called once when the connection closes. */
+  onClose(listener: () => void): void;
+}
+
+export type Handler = {
+  [M in Method]: (request: Request<M>, connection: Connection) => Promise<{ ok: true; result: Methods[M]['result'] } | { ok: false; error: ApiError }>;
+};
 
 export interface PeerCheck {
   /** Returns undefined to admit the peer, or why not. */
@@ -41,7 +53,6 @@ function isAlive(path: string): Promise<boolean> {
 
 export class ControlServer {
   private server: Server | null = null;
-  private readonly subscribers = new Set<Socket>();
   /** Every open connection: close() ends them, or server.close() would wait for each client. */
   private readonly connections = new Set<Socket>();
 
@@ -69,12 +80,6 @@ export class ControlServer {
     return listening;
   }
 
-  /** Sends an event to every subscribed connection. */
-  broadcast(event: EngineEvent): void {
-    const line = encodeLine(event);
-    for (const socket of this.subscribers) socket.write(line);
-  }
-
   async close(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
     const server = this.server;
@@ -85,9 +90,21 @@ export class ControlServer {
 
   private accept(socket: Socket): void {
     this.connections.add(socket);
+    const closeListeners: (() => void)[] = [];
+    const connection: Connection = {
+      send: (event) => {
+        if (socket.destroyed) return false;
+        socket.write(encodeLine(event));
+        return true;
+      },
+      get congested() {
+        return socket.writableNeedDrain;
+      },
+      onClose: (listener) => void closeListeners.push(listener),
+    };
     socket.on('close', () => {
       this.connections.delete(socket);
-      this.subscribers.delete(socket);
+      for (const listener of closeListeners.splice(0)) listener();
     });
     // A peer that goes away mid-write is not the engine's problem.
     socket.on('error', () => socket.destroy());
@@ -114,16 +131,15 @@ export class ControlServer {
             return;
           }
           const request = parsed.request;
-          const handle = this.options.handler[request.method] as (r: Request) => ReturnType<Handler[Method]>;
+          const handle = this.options.handler[request.method] as (r: Request, c: Connection) => ReturnType<Handler[Method]>;
           let answer: Awaited<ReturnType<Handler[Method]>>;
           try {
-            answer = await handle(request);
+            answer = await handle(request, connection);
           } catch (error) {
             answer = { ok: false, error: { code: 'internal', message: (error as Error).message } };
           }
           if (socket.destroyed) return;
           socket.write(encodeLine(answer.ok ? { id: request.id, ok: true, result: answer.result } : { id: request.id, ok: false, error: answer.error }));
-          if (request.method === 'subscribe' && answer.ok) this.subscribers.add(socket);
         });
       }
     });

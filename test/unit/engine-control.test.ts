@@ -12,7 +12,7 @@ import { parseRequest } from '../../core/api/messages.js';
 import type { ClatStatus } from '../../core/api/status.js';
 import { main } from '../../core/cli/main.js';
 import { EngineClient } from '../../core/client/engine-client.js';
-import { ControlServer, type Handler } from '../../core/engine/control-server.js';
+import { ControlServer, type Connection, type Handler } from '../../core/engine/control-server.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clatter-control-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,13 +28,19 @@ const running: ClatStatus = {
   counters: { translated46: 3, translated64: 2, bytes46: 300, bytes64: 200, dropped: { ttlExpired: 1 } },
 };
 
-function scriptedHandler(): Handler & { upCalls: unknown[] } {
+function scriptedHandler(): Handler & { upCalls: unknown[]; subscribers: Set<Connection> } {
   const upCalls: unknown[] = [];
+  const subscribers = new Set<Connection>();
   let status: ClatStatus = off;
   return {
     upCalls,
+    subscribers,
     status: async () => ({ ok: true, result: status }),
-    subscribe: async () => ({ ok: true, result: status }),
+    subscribe: async (_request, connection) => {
+      subscribers.add(connection);
+      connection.onClose(() => subscribers.delete(connection));
+      return { ok: true, result: status };
+    },
     up: async (request) => {
       upCalls.push(request.params);
       if (request.params.uplink === 'nosuch') return { ok: false, error: { code: 'unknown-uplink', message: 'no interface named "nosuch"' } };
@@ -98,10 +104,13 @@ describe('control server and clients', () => {
     const [a, b] = await Promise.all([client.call('up', { uplink: 'wlan0' }), client.call('status', {})]);
     expect(a.ok && a.result.state).toBe('running');
     expect(b.ok && b.result.state).toBe('running'); // answered after `up`
-    server.broadcast({ event: 'status', status: running });
+    expect(handler.subscribers.size).toBe(1);
+    for (const connection of handler.subscribers) connection.send({ event: 'status', status: running });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events.map((e) => e.state)).toEqual(['running']);
     client.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handler.subscribers.size).toBe(0); // the connection's close ended the subscription
     await server.close();
   });
 
