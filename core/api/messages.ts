@@ -7,6 +7,7 @@
 // Requests are answered in order; errors are values, never a dropped connection, except for a
 // line that is not JSON or too long, after which the engine closes the connection.
 
+import type { CounterSnapshot, RateSample } from './counters.js';
 import type { ClatStatus } from './status.js';
 
 export interface UpParams {
@@ -20,12 +21,25 @@ export interface UpParams {
 
 type NoParams = Record<string, never>;
 
+export interface SnapshotParams {
+  /** How many of the last per-second rate samples to include (default 60, at most 3600). */
+  readonly rateSeconds?: number;
+}
+
+/** Everything the UI draws at once, and the CLI's counters. */
+export interface Snapshot {
+  readonly status: ClatStatus;
+  readonly counters: CounterSnapshot;
+  readonly rates: readonly RateSample[];
+}
+
 export interface Methods {
   status: { params: NoParams; result: ClatStatus };
   up: { params: UpParams; result: ClatStatus };
   down: { params: NoParams; result: ClatStatus };
   /** Status events on every change, until the connection closes. */
   subscribe: { params: NoParams; result: ClatStatus };
+  snapshot: { params: SnapshotParams; result: Snapshot };
 }
 
 export type Method = keyof Methods;
@@ -70,6 +84,13 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
   status: noParams,
   down: noParams,
   subscribe: noParams,
+  snapshot: (params) => {
+    for (const [key, value] of Object.entries(params)) {
+      if (key !== 'rateSeconds') return `unexpected parameter "${key}"`;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3600) return '"rateSeconds" must be a whole number from 0 to 3600';
+    }
+    return undefined;
+  },
   up: (params) => {
     for (const [key, value] of Object.entries(params)) {
       if (key === 'uplink' || key === 'prefix') {

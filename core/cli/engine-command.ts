@@ -159,6 +159,14 @@ export const engineCommand: Command = {
         return { ok: true, result: engine.status() };
       },
       up: (request) => engine.up(request.params),
+      snapshot: async (request) => ({
+        ok: true,
+        result: {
+          status: engine.status(),
+          counters: engine.observatory.counters.snapshot(),
+          rates: engine.observatory.rates.recent(request.params.rateSeconds ?? 60),
+        },
+      }),
       down: async () => ({ ok: true, result: await engine.down() }),
     };
     const server = new ControlServer({ socketPath, groupId: clatterGid, handler, checkPeer: peerChecker(addon, clatterGid), log });

@@ -13,6 +13,7 @@ import type { ClatStatus } from '../../core/api/status.js';
 import { main } from '../../core/cli/main.js';
 import { EngineClient } from '../../core/client/engine-client.js';
 import { ControlServer, type Connection, type Handler } from '../../core/engine/control-server.js';
+import { TrafficCounters } from '../../core/observe/traffic-counters.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clatter-control-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -51,6 +52,10 @@ function scriptedHandler(): Handler & { upCalls: unknown[]; subscribers: Set<Con
       status = off;
       return { ok: true, result: status };
     },
+    snapshot: async (request) => ({
+      ok: true,
+      result: { status, counters: new TrafficCounters().snapshot(), rates: new Array(request.params.rateSeconds ?? 60).fill(null) },
+    }),
   };
 }
 
@@ -87,6 +92,8 @@ describe('framing and validation (core/api)', () => {
     expect(parseRequest({ id: 4, method: 'up', params: { force: 'yes' } })).toEqual({ ok: false, id: 4, error: '"force" must be true or false' });
     expect(parseRequest({ id: 5, method: 'up', params: { mtu: 1 } })).toEqual({ ok: false, id: 5, error: 'unexpected parameter "mtu"' });
     expect(parseRequest({ id: 6, method: 'down', params: { now: true } })).toEqual({ ok: false, id: 6, error: 'unexpected parameter "now"' });
+    expect(parseRequest({ id: 7, method: 'snapshot', params: { rateSeconds: 120 } })).toMatchObject({ ok: true });
+    expect(parseRequest({ id: 8, method: 'snapshot', params: { rateSeconds: 7200 } })).toEqual({ ok: false, id: 8, error: '"rateSeconds" must be a whole number from 0 to 3600' });
   });
 });
 
