@@ -67,15 +67,21 @@ export class PcapngWriter {
 
   /**
    * Appends one packet (copied: the caller may reuse `packet` at once). `timestampNs` is
-   * nanoseconds since the Unix epoch. Throws RangeError for an interface id that was never added
-   * or a timestamp outside 0 to 2^64 - 1: both are the caller's bugs, not bad input.
+   * nanoseconds since the Unix epoch. `originalLength` is the packet's length on the wire when
+   * `packet` holds only its first bytes (a trace snapshot); it defaults to `packet.length`.
+   * Throws RangeError for an interface id that was never added, a timestamp outside 0 to
+   * 2^64 - 1, or an original length shorter than the bytes given or beyond 32 bits: all are the
+   * caller's bugs, not bad input.
    */
-  addPacket(interfaceId: number, timestampNs: bigint, packet: Uint8Array, comment?: string): void {
+  addPacket(interfaceId: number, timestampNs: bigint, packet: Uint8Array, comment?: string, originalLength = packet.length): void {
     if (!Number.isInteger(interfaceId) || interfaceId < 0 || interfaceId >= this.interfaceCount) {
       throw new RangeError(`pcapng: no interface ${interfaceId} (${this.interfaceCount} added)`);
     }
     if (timestampNs < 0n || timestampNs > maxTimestampNs) {
       throw new RangeError(`pcapng: timestamp ${timestampNs} ns does not fit 64 bits`);
+    }
+    if (!Number.isInteger(originalLength) || originalLength < packet.length || originalLength > 0xffffffff) {
+      throw new RangeError(`pcapng: original length ${originalLength} is not from ${packet.length} (the bytes given) to 2^32 - 1`);
     }
     const commentBytes = comment === undefined ? undefined : clipUtf8(encodeUtf8(comment));
     const optionsBytes = commentBytes === undefined ? 0 : optionBytes(commentBytes.length) + 4;
@@ -86,7 +92,7 @@ export class PcapngWriter {
     view.setUint32(start + 4, Number(timestampNs >> 32n), true);
     view.setUint32(start + 8, Number(timestampNs & 0xffffffffn), true);
     view.setUint32(start + 12, packet.length, true); // captured length
-    view.setUint32(start + 16, packet.length, true); // original length
+    view.setUint32(start + 16, originalLength, true); // original length
     this.buffer.set(packet, start + 20);
     this.buffer.fill(0, start + 20 + packet.length, start + 20 + dataBytes);
     if (commentBytes !== undefined) {
