@@ -7,8 +7,11 @@
 // Requests are answered in order; errors are values, never a dropped connection, except for a
 // line that is not JSON or too long, after which the engine closes the connection.
 
+import type { DependencyEntry } from '../observe/dependency-ledger.js';
+import type { FlowChanges, FlowInfo } from '../observe/flow-info.js';
 import type { CounterSnapshot, RateSample } from './counters.js';
 import type { ClatStatus } from './status.js';
+import type { TracePairJson } from './trace-wire.js';
 
 export interface UpParams {
   /** The uplink interface; default: the one with the IPv6 default route. */
@@ -26,6 +29,47 @@ export interface SnapshotParams {
   readonly rateSeconds?: number;
 }
 
+/** Which pairs a trace stream carries (core/observe/trace-filter.ts); all given must hold. */
+export interface TraceFilterSpec {
+  readonly protocol?: 'tcp' | 'udp' | 'icmp' | 'other';
+  /** An IPv4 or IPv6 address on either side of either packet. */
+  readonly host?: string;
+  readonly port?: number;
+  /** The program's name (the executable's file name). */
+  readonly program?: string;
+}
+
+export interface TraceParams {
+  readonly filter?: TraceFilterSpec;
+  /** At most this many pairs a second reach the client; the rest are counted as skipped (default 200). */
+  readonly perSecond?: number;
+}
+
+export interface WatchParams extends TraceParams {
+  /** Include trace pairs in the updates (default false). */
+  readonly traces?: boolean;
+}
+
+export interface ExportParams {
+  /** Only the pairs of the last N seconds; absent: everything the ring holds. */
+  readonly seconds?: number;
+}
+
+export interface ExportResult {
+  /** The real interfaces, to name the capture's interfaces after. */
+  readonly ipv4Interface: string;
+  readonly ipv6Interface: string;
+  readonly pairs: readonly TracePairJson[];
+}
+
+export interface TraceBatchJson {
+  readonly pairs: readonly TracePairJson[];
+  /** Pairs that matched the filter but were left out to keep the rate bound. */
+  readonly skipped: number;
+  /** Pairs the ring overwrote before this client read them. */
+  readonly lost: number;
+}
+
 /** Everything the UI draws at once, and the CLI's counters. */
 export interface Snapshot {
   readonly status: ClatStatus;
@@ -40,6 +84,16 @@ export interface Methods {
   /** Status events on every change, until the connection closes. */
   subscribe: { params: NoParams; result: ClatStatus };
   snapshot: { params: SnapshotParams; result: Snapshot };
+  /** The flow table, with the programs behind the flows. */
+  flows: { params: NoParams; result: { readonly flows: readonly FlowInfo[] } };
+  /** The IPv4-dependency report: which programs reached which IPv4 addresses through the CLAT. */
+  report: { params: NoParams; result: { readonly sinceMs: number; readonly entries: readonly DependencyEntry[] } };
+  /** Trace events (`trace`) until the connection closes. */
+  trace: { params: TraceParams; result: { readonly newestPairId: number } };
+  /** The ring of pairs (or its last seconds), for a pcapng export. */
+  export: { params: ExportParams; result: ExportResult };
+  /** Update events for the UI, at most 30 a second: counters, the newest rate sample, flow changes, traces. */
+  watch: { params: WatchParams; result: Snapshot };
 }
 
 export type Method = keyof Methods;
@@ -71,7 +125,17 @@ export type Response<M extends Method = Method> =
   | { readonly id: number; readonly ok: true; readonly result: Methods[M]['result'] }
   | { readonly id: number; readonly ok: false; readonly error: ApiError };
 
-export type EngineEvent = { readonly event: 'status'; readonly status: ClatStatus };
+export type EngineEvent =
+  | { readonly event: 'status'; readonly status: ClatStatus }
+  | ({ readonly event: 'trace' } & TraceBatchJson)
+  | {
+      readonly event: 'update';
+      readonly counters: CounterSnapshot;
+      /** The newest per-second sample, when one was taken since the last update. */
+      readonly rate: RateSample | null;
+      readonly flows: FlowChanges;
+      readonly trace: TraceBatchJson | null;
+    };
 
 type ParamsCheck = (params: Record<string, unknown>) => string | undefined;
 
@@ -84,6 +148,17 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
   status: noParams,
   down: noParams,
   subscribe: noParams,
+  flows: noParams,
+  report: noParams,
+  trace: (params) => checkTraceParams(params, false),
+  watch: (params) => checkTraceParams(params, true),
+  export: (params) => {
+    for (const [key, value] of Object.entries(params)) {
+      if (key !== 'seconds') return `unexpected parameter "${key}"`;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return '"seconds" must be a positive number';
+    }
+    return undefined;
+  },
   snapshot: (params) => {
     for (const [key, value] of Object.entries(params)) {
       if (key !== 'rateSeconds') return `unexpected parameter "${key}"`;
@@ -104,6 +179,32 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
     return undefined;
   },
 };
+
+function checkTraceParams(params: Record<string, unknown>, watch: boolean): string | undefined {
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'perSecond') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) return '"perSecond" must be a whole number from 1 to 100000';
+    } else if (key === 'traces' && watch) {
+      if (typeof value !== 'boolean') return '"traces" must be true or false';
+    } else if (key === 'filter') {
+      if (!isRecord(value)) return '"filter" must be an object';
+      for (const [field, v] of Object.entries(value)) {
+        if (field === 'protocol') {
+          if (v !== 'tcp' && v !== 'udp' && v !== 'icmp' && v !== 'other') return 'filter "protocol" must be tcp, udp, icmp or other';
+        } else if (field === 'host' || field === 'program') {
+          if (typeof v !== 'string' || v.length === 0 || v.length > 255) return `filter "${field}" must be a non-empty string`;
+        } else if (field === 'port') {
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) return 'filter "port" must be a port number';
+        } else {
+          return `unexpected filter field "${field}"`;
+        }
+      }
+    } else {
+      return `unexpected parameter "${key}"`;
+    }
+  }
+  return undefined;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -136,6 +237,12 @@ export type ParsedServerMessage =
 export function parseServerMessage(value: unknown): ParsedServerMessage {
   if (!isRecord(value)) return { ok: false, error: 'engine message is not an object' };
   if (value.event === 'status' && isRecord(value.status) && typeof value.status.state === 'string') {
+    return { ok: true, kind: 'event', event: value as unknown as EngineEvent };
+  }
+  if (value.event === 'trace' && Array.isArray(value.pairs) && typeof value.skipped === 'number') {
+    return { ok: true, kind: 'event', event: value as unknown as EngineEvent };
+  }
+  if (value.event === 'update' && isRecord(value.counters) && isRecord(value.flows)) {
     return { ok: true, kind: 'event', event: value as unknown as EngineEvent };
   }
   if (typeof value.id !== 'number' || typeof value.ok !== 'boolean') return { ok: false, error: 'engine message has no id/ok' };

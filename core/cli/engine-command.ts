@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { defaultSocketPath } from '../client/engine-client.js';
 import { ClatEngine } from '../engine/clat-engine.js';
-import { ControlServer, type Connection, type Handler } from '../engine/control-server.js';
+import { controlHandler } from '../engine/control-handler.js';
+import { ControlServer } from '../engine/control-server.js';
 import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
 import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
 
@@ -147,28 +148,7 @@ export const engineCommand: Command = {
       delivery: delivery as (typeof deliveries)[number],
     });
     const clatterGid = groupId('clatter');
-    const statusSubscribers = new Set<Connection>();
-    engine.onStatus((status) => {
-      for (const connection of statusSubscribers) connection.send({ event: 'status', status });
-    });
-    const handler: Handler = {
-      status: async () => ({ ok: true, result: engine.status() }),
-      subscribe: async (_request, connection) => {
-        statusSubscribers.add(connection);
-        connection.onClose(() => statusSubscribers.delete(connection));
-        return { ok: true, result: engine.status() };
-      },
-      up: (request) => engine.up(request.params),
-      snapshot: async (request) => ({
-        ok: true,
-        result: {
-          status: engine.status(),
-          counters: engine.observatory.counters.snapshot(),
-          rates: engine.observatory.rates.recent(request.params.rateSeconds ?? 60),
-        },
-      }),
-      down: async () => ({ ok: true, result: await engine.down() }),
-    };
+    const handler = controlHandler(engine);
     const server = new ControlServer({ socketPath, groupId: clatterGid, handler, checkPeer: peerChecker(addon, clatterGid), log });
     const listening = await server.listen();
     if (!listening.ok) {

@@ -4,11 +4,17 @@
 import { ExitCode, type Command, type CommandIo } from './command.js';
 import { downCommand } from './down-command.js';
 import { engineCommand } from './engine-command.js';
+import { exportCommand } from './export-command.js';
+import { flowsCommand } from './flows-command.js';
+import { reportCommand } from './report-command.js';
+import { traceCommand } from './trace-command.js';
 import { statusCommand } from './status-command.js';
 import { translateCommand } from './translate-command.js';
 import { upCommand } from './up-command.js';
 
-const commands: readonly Command[] = [engineCommand, upCommand, downCommand, statusCommand, translateCommand];
+const commands: readonly Command[] = [
+  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand,
+];
 
 const processIo: CommandIo = {
   stdout: (text) => void process.stdout.write(text),

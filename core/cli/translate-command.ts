@@ -3,9 +3,8 @@
 // is one line on stderr; the output file appears whole or not at all (written to a temporary file
 // beside it, then renamed).
 
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import { readCapture, type Capture } from '../capture/read-capture.js';
 import { parseSiitConfig, type SiitConfig } from '../xlat/config.js';
@@ -13,6 +12,7 @@ import { Translator } from '../xlat/translator.js';
 import { verdictDescription } from '../xlat/verdict.js';
 import { describeSystemError, ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { ipv4SideName, ipv6SideName, translateCapture, type TranslationReport } from './translate-capture.js';
+import { writeFileAtomically } from './write-file-atomically.js';
 
 const options = {
   config: { type: 'string' },
@@ -114,19 +114,6 @@ async function loadCapture(path: string): Promise<Loaded<{ capture: Capture }>> 
   }
   const result = readCapture(bytes);
   return result.ok ? result : { ok: false, error: `${path}: ${result.error}` };
-}
-
-/** Writes `bytes` to a temporary file beside `path` and renames it over `path`. */
-async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<{ ok: true } | { ok: false; error: string }> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    await rename(temporary, path);
-    return { ok: true };
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    return { ok: false, error: describeSystemError(error) };
-  }
 }
 
 const maxDamageLines = 10;

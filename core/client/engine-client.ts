@@ -3,7 +3,7 @@
 // a missing socket says the engine is not running and how to start it; EACCES says who may connect.
 
 import { connect, type Socket } from 'node:net';
-import { encodeLine, LineDecoder } from '../api/framing.js';
+import { defaultMaxLineBytes, encodeLine, LineDecoder } from '../api/framing.js';
 import { parseServerMessage, type ApiError, type EngineEvent, type Method, type Methods } from '../api/messages.js';
 
 export const defaultSocketPath = '/run/clatter/engine.sock';
@@ -24,9 +24,10 @@ export class EngineClient {
   private constructor(
     private readonly socket: Socket,
     private readonly onEvent: (event: EngineEvent) => void,
+    maxLineBytes: number,
   ) {
     socket.setEncoding('utf8');
-    const decoder = new LineDecoder();
+    const decoder = new LineDecoder(maxLineBytes);
     socket.on('data', (chunk: string) => {
       for (const line of decoder.push(chunk)) {
         if (!line.ok) continue;
@@ -60,10 +61,15 @@ export class EngineClient {
   }
 
   /** Connects to the engine at `socketPath`; the error explains what to do. */
-  static connect(socketPath: string, onEvent: (event: EngineEvent) => void = () => {}): Promise<{ ok: true; client: EngineClient } | { ok: false; error: string }> {
+  static connect(
+    socketPath: string,
+    onEvent: (event: EngineEvent) => void = () => {},
+    /** The longest answer accepted (an export carries the whole trace ring). */
+    maxLineBytes = defaultMaxLineBytes,
+  ): Promise<{ ok: true; client: EngineClient } | { ok: false; error: string }> {
     return new Promise((resolve) => {
       const socket = connect(socketPath);
-      socket.once('connect', () => resolve({ ok: true, client: new EngineClient(socket, onEvent) }));
+      socket.once('connect', () => resolve({ ok: true, client: new EngineClient(socket, onEvent, maxLineBytes) }));
       socket.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
           resolve({ ok: false, error: `the engine is not running (no socket at ${socketPath}); start it with: sudo clatter engine` });

@@ -26,6 +26,7 @@ import type { Ipv6Prefix } from '../wire/address.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
 
@@ -72,8 +73,12 @@ const debounceMs = 300;
 const retryMs = 2000;
 
 export class ClatEngine {
-  /** Counters, rates, flows and traces: everything the UI shows of the traffic. */
+  /** Counters and rates: everything the UI shows of the traffic in numbers. */
   readonly observatory = new Observatory();
+  /** Flows, programs, traces and the dependency report. */
+  readonly monitor: Monitor;
+  /** The interfaces of the last data path, to name an export's capture interfaces after. */
+  lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
   private readonly listeners = new Set<(status: ClatStatus) => void>();
@@ -89,6 +94,7 @@ export class ClatEngine {
   constructor(private readonly options: EngineOptions) {
     this.journal = new HostJournal(options.stateDir);
     this.hostSetup = new HostSetup(this.journal, options.log);
+    this.monitor = new Monitor(this.observatory, { addon: options.addon });
   }
 
   /** Undoes what a crashed run left, then listens to the kernel's network events. */
@@ -143,6 +149,7 @@ export class ClatEngine {
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
+    this.monitor.close();
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -299,6 +306,7 @@ export class ClatEngine {
     );
     if (!started.ok) return started;
     session.datapath = started.datapath;
+    this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
     return { ok: true };
   }
 

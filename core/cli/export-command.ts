@@ -1,0 +1,76 @@
+// `clatter export --out FILE.pcapng [--seconds N | --all]`: the trace ring as pcapng, one interface
+// per side (named after the real interfaces), each packet commented with its twin and its program.
+// The engine hands over the pairs; the file is written here, with the user's own rights.
+
+import { tracePairFromJson } from '../api/trace-wire.js';
+import { exportTracePcapng } from '../observe/trace-export.js';
+import type { ProgramInfo } from '../observe/trace-pair.js';
+import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { connectEngine } from './engine-session.js';
+import { writeFileAtomically } from './write-file-atomically.js';
+
+const options = {
+  out: { type: 'string' },
+  seconds: { type: 'string' },
+  all: { type: 'boolean' },
+  socket: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const help = `Usage: clatter export --out FILE.pcapng [--seconds N | --all] [--socket PATH]
+
+Writes the engine's recent paired traces as pcapng for Wireshark: the CLAT interface's IPv4
+packets and the uplink's IPv6 packets as two interfaces, each packet with a comment naming its
+twin and the program behind it. Packets are cut to the trace's snap length (128 bytes by default).
+
+  --out FILE       the pcapng file to write (replaced whole, or not at all)
+  --seconds N      only the last N seconds
+  --all            everything the trace ring holds (the default)
+  --socket PATH    the engine's control socket (default: $CLATTER_SOCKET or /run/clatter/engine.sock)
+  -h, --help       show this help
+`;
+
+/** An export carries the whole ring: allow answers far larger than a command's. */
+const exportMaxLineBytes = 256 << 20;
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write the recent paired traces as pcapng',
+  help,
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const fail = (message: string, code: number) => {
+      io.stderr(`clatter export: ${message}\n`);
+      return code;
+    };
+    const parsed = parseCommandArgs(args, options);
+    if (!parsed.ok) return fail(`${parsed.error} (see clatter export --help)`, ExitCode.usage);
+    const { values } = parsed;
+    if (values.help) {
+      io.stdout(help);
+      return ExitCode.ok;
+    }
+    if (values.out === undefined) return fail('missing --out (see clatter export --help)', ExitCode.usage);
+    if (values.all && values.seconds !== undefined) return fail('--seconds and --all exclude each other', ExitCode.usage);
+    const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+    if (seconds !== undefined && !(seconds > 0)) return fail('--seconds must be a positive number', ExitCode.usage);
+    const client = await connectEngine('export', values.socket, io, undefined, exportMaxLineBytes);
+    if (client === null) return ExitCode.failure;
+    try {
+      const answer = await client.call('export', seconds === undefined ? {} : { seconds });
+      if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
+      const programs = new Map<number, ProgramInfo>();
+      for (const pair of answer.result.pairs) if (pair.program !== null) programs.set(pair.flowId, pair.program);
+      const bytes = exportTracePcapng(answer.result.pairs.map(tracePairFromJson), {
+        ipv4Interface: answer.result.ipv4Interface,
+        ipv6Interface: answer.result.ipv6Interface,
+        programOf: (flowId) => programs.get(flowId),
+      });
+      const written = await writeFileAtomically(values.out, bytes);
+      if (!written.ok) return fail(`cannot write ${values.out}: ${written.error}`, ExitCode.failure);
+      io.stderr(`clatter export: ${answer.result.pairs.length} pairs written to ${values.out}\n`);
+      return ExitCode.ok;
+    } finally {
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,136 @@
+// `clatter trace [--json] [--filter SPEC] [--rate N] [--count N]`: the CLAT's packets live, each
+// pair as two tcpdump-style lines, the packet as it came in and its twin as it left, linked by the
+// pair's number. The stream is bounded by --rate; what the bound leaves out is said, not hidden.
+
+import type { TraceFilterSpec } from '../api/messages.js';
+import { tracePairFromJson } from '../api/trace-wire.js';
+import { formatTracePair } from '../wire/describe-packet.js';
+import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { connectEngine } from './engine-session.js';
+
+const options = {
+  socket: { type: 'string' },
+  json: { type: 'boolean' },
+  filter: { type: 'string' },
+  rate: { type: 'string' },
+  count: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const help = `Usage: clatter trace [--json] [--filter SPEC] [--rate N] [--count N] [--socket PATH]
+
+Prints the CLAT's packets as they pass, until interrupted: each translated packet and its twin,
+e.g.
+  #1234 v4 192.0.0.1.51514 > 203.0.113.10.80: Flags [S], …
+  #1234 v6 2001:db8:1:2::c1a7.51514 > 2001:db8:64::cb00:710a.80: Flags [S], …
+
+  --filter SPEC    only pairs matching all of: proto=tcp|udp|icmp|other, host=ADDRESS, port=N,
+                   program=NAME (comma-separated, e.g. proto=tcp,port=80)
+  --rate N         at most N pairs a second (default 200); the rest are counted as skipped
+  --count N        stop after N pairs
+  --json           one JSON object per pair (bytes in base64)
+  --socket PATH    the engine's control socket (default: $CLATTER_SOCKET or /run/clatter/engine.sock)
+  -h, --help       show this help
+`;
+
+/** `proto=tcp,host=…,port=…,program=…` → a filter, or the error. */
+export function parseFilterSpec(text: string): { ok: true; filter: TraceFilterSpec } | { ok: false; error: string } {
+  const filter: { -readonly [K in keyof TraceFilterSpec]: TraceFilterSpec[K] } = {};
+  for (const part of text.split(',')) {
+    const [key, value, ...rest] = part.split('=');
+    if (value === undefined || value === '' || rest.length > 0) return { ok: false, error: `--filter: "${part}" is not key=value` };
+    switch (key.trim()) {
+      case 'proto':
+      case 'protocol':
+        if (value !== 'tcp' && value !== 'udp' && value !== 'icmp' && value !== 'other') return { ok: false, error: '--filter: proto must be tcp, udp, icmp or other' };
+        filter.protocol = value;
+        break;
+      case 'host':
+        filter.host = value;
+        break;
+      case 'port': {
+        const port = Number(value);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: `--filter: port "${value}" is not a port number` };
+        filter.port = port;
+        break;
+      }
+      case 'program':
+        filter.program = value;
+        break;
+      default:
+        return { ok: false, error: `--filter: unknown key "${key}" (proto, host, port, program)` };
+    }
+  }
+  return { ok: true, filter };
+}
+
+function positive(text: string | undefined, name: string): number | undefined | string {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : `--${name} must be a positive whole number`;
+}
+
+export const traceCommand: Command = {
+  name: 'trace',
+  summary: 'print the translated packets live, each with its twin',
+  help,
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const fail = (message: string, code: number) => {
+      io.stderr(`clatter trace: ${message}\n`);
+      return code;
+    };
+    const parsed = parseCommandArgs(args, options);
+    if (!parsed.ok) return fail(`${parsed.error} (see clatter trace --help)`, ExitCode.usage);
+    const { values } = parsed;
+    if (values.help) {
+      io.stdout(help);
+      return ExitCode.ok;
+    }
+    const rate = positive(values.rate, 'rate');
+    const count = positive(values.count, 'count');
+    if (typeof rate === 'string') return fail(rate, ExitCode.usage);
+    if (typeof count === 'string') return fail(count, ExitCode.usage);
+    let filter: TraceFilterSpec | undefined;
+    if (values.filter !== undefined) {
+      const spec = parseFilterSpec(values.filter);
+      if (!spec.ok) return fail(spec.error, ExitCode.usage);
+      filter = spec.filter;
+    }
+    let printed = 0;
+    let finish: (code: number) => void = () => {};
+    const done = new Promise<number>((resolve) => (finish = resolve));
+    const client = await connectEngine('trace', values.socket, io, (event) => {
+      if (event.event !== 'trace') return;
+      for (const json of event.pairs) {
+        if (count !== undefined && printed >= count) break;
+        printed++;
+        if (values.json) {
+          io.stdout(`${JSON.stringify(json)}\n`);
+        } else {
+          const program = json.program === null ? '' : `  [${json.program.name}${json.program.pid === undefined ? '' : ` ${json.program.pid}`}]`;
+          const lines = formatTracePair(tracePairFromJson(json));
+          io.stdout(`${lines.map((line, i) => (i === 0 ? line + program : line)).join('\n')}\n`);
+        }
+      }
+      if (event.skipped > 0 || event.lost > 0) {
+        const note = [event.skipped > 0 ? `${event.skipped} pairs skipped (rate bound)` : '', event.lost > 0 ? `${event.lost} pairs lost (ring overwritten)` : ''].filter(Boolean).join(', ');
+        if (values.json) io.stdout(`${JSON.stringify({ skipped: event.skipped, lost: event.lost })}\n`);
+        else io.stdout(`-- ${note}\n`);
+      }
+      if (count !== undefined && printed >= count) finish(ExitCode.ok);
+    });
+    if (client === null) return ExitCode.failure;
+    const stop = () => finish(ExitCode.ok);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const answer = await client.call('trace', { ...(filter !== undefined ? { filter } : {}), ...(rate !== undefined ? { perSecond: rate } : {}) });
+      if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
+      return await done;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,58 @@
+// The engine's answers to the control protocol (core/api/messages.ts): each method mapped onto the
+// CLAT's state machine, its counters and its monitor. Subscriptions (`subscribe`, `trace`,
+// `watch`) attach a stream to the asking connection.
+
+import type { Snapshot } from '../api/messages.js';
+import { tracePairToJson } from '../api/trace-wire.js';
+import type { ClatEngine } from './clat-engine.js';
+import type { Connection, Handler } from './control-server.js';
+import { startTraceStream, startWatchStream } from './streams.js';
+
+export function controlHandler(engine: ClatEngine): Handler {
+  const startedMs = Date.now();
+  const statusSubscribers = new Set<Connection>();
+  engine.onStatus((status) => {
+    for (const connection of statusSubscribers) connection.send({ event: 'status', status });
+  });
+  const { observatory, monitor } = engine;
+  const snapshot = (rateSeconds: number): Snapshot => ({
+    status: engine.status(),
+    counters: observatory.counters.snapshot(),
+    rates: observatory.rates.recent(rateSeconds),
+  });
+  return {
+    status: async () => ({ ok: true, result: engine.status() }),
+    up: (request) => engine.up(request.params),
+    down: async () => ({ ok: true, result: await engine.down() }),
+    subscribe: async (_request, connection) => {
+      statusSubscribers.add(connection);
+      connection.onClose(() => statusSubscribers.delete(connection));
+      return { ok: true, result: engine.status() };
+    },
+    snapshot: async (request) => ({ ok: true, result: snapshot(request.params.rateSeconds ?? 60) }),
+    flows: async () => ({ ok: true, result: { flows: monitor.flows.all() } }),
+    report: async () => ({ ok: true, result: { sinceMs: startedMs, entries: monitor.ledger.report() } }),
+    trace: async (request, connection) => {
+      const started = startTraceStream(connection, monitor, request.params);
+      if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };
+      return { ok: true, result: { newestPairId: started.newestPairId } };
+    },
+    watch: async (request, connection) => {
+      const started = startWatchStream(connection, monitor, observatory, request.params);
+      if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };
+      return { ok: true, result: snapshot(3600) };
+    },
+    export: async (request) => {
+      const seconds = request.params.seconds;
+      const pairs = seconds === undefined ? monitor.ring.readSince(0).pairs : monitor.ring.window(Date.now() - seconds * 1000);
+      return {
+        ok: true,
+        result: {
+          ipv4Interface: engine.lastInterfaces.ipv4,
+          ipv6Interface: engine.lastInterfaces.ipv6,
+          pairs: pairs.map((pair) => tracePairToJson(pair, monitor.programOf(pair.flowId))),
+        },
+      };
+    },
+  };
+}
