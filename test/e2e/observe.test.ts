@@ -1,0 +1,130 @@
+// Seeing the translation, in the lab: a curl and a ping from the host to the IPv4-only server show
+// up in `clatter flows` under their program names with both 5-tuples, their packets come through
+// the trace stream as pairs, `clatter export` writes a pcapng that tshark reads with both
+// interfaces, the right packet counts and valid checksums, and the report names curl and ping.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceBatchJson } from '../../core/api/messages.js';
+import { EngineClient } from '../../core/client/engine-client.js';
+import { createLab, type Lab } from '../../core/lab/lab.js';
+import type { DependencyEntry } from '../../core/observe/dependency-ledger.js';
+import type { FlowInfo } from '../../core/observe/flow-info.js';
+import { tshark } from '../unit/tshark.js';
+import { asRunning, EngineProcess, engineDir, removeEngineDir, runningWith } from './engine-process.js';
+
+const isRoot = process.getuid?.() === 0;
+const server = '203.0.113.10';
+const serverAsIpv6 = '2001:db8:64::cb00:710a';
+
+describe.skipIf(!isRoot)('flows, traces, export and report of real traffic', () => {
+  let lab: Lab;
+  let dir: string | undefined;
+  let engine: EngineProcess | undefined;
+  let clatIpv6 = '';
+  const exportDir = mkdtempSync(join(tmpdir(), 'clatter-export-'));
+  let client: EngineClient | undefined;
+  const batches: TraceBatchJson[] = [];
+
+  beforeAll(async () => {
+    lab = await createLab();
+    dir = engineDir();
+    engine = await EngineProcess.start(lab, { dir });
+    await engine.up();
+    clatIpv6 = asRunning(await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000)).clatIpv6;
+    const connected = await EngineClient.connect(engine.socket, (event) => {
+      if (event.event === 'trace') batches.push(event);
+    });
+    if (!connected.ok) throw new Error(connected.error);
+    client = connected.client;
+    const subscribed = await client.call('trace', { perSecond: 100_000 });
+    expect(subscribed.ok).toBe(true);
+    // The traffic of the tests below: one download, three pings.
+    await lab.exec('host', ['curl', '--silent', '--output', '/dev/null', '--max-time', '20', `http://${server}/file`], { timeoutMs: 30_000 });
+    await lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.2', '-w', '15', server], { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // attribution and the trace stream catch up
+  }, 120_000);
+
+  afterAll(async () => {
+    client?.close();
+    rmSync(exportDir, { recursive: true, force: true });
+    try {
+      await engine?.stop();
+    } finally {
+      try {
+        await lab?.destroy();
+      } finally {
+        removeEngineDir(dir);
+      }
+    }
+  }, 60_000);
+
+  async function flows(): Promise<FlowInfo[]> {
+    const result = await engine!.cli(['flows', '--json']);
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout) as FlowInfo[];
+  }
+
+  it('`clatter flows` names curl and ping, with both 5-tuples', async () => {
+    const list = await flows();
+    const curl = list.find((flow) => flow.protocol === 6 && flow.v4.remotePort === 80);
+    expect(curl?.program?.executable).toMatch(/\/curl$/);
+    expect(curl?.program?.user).toBe('root');
+    expect(curl?.v4).toMatchObject({ local: '192.0.0.1', remote: server, remotePort: 80 });
+    expect(curl?.v6).toMatchObject({ local: clatIpv6, localPort: curl?.v4.localPort, remote: serverAsIpv6, remotePort: 80 });
+    expect(curl!.bytes64).toBeGreaterThan(lab.server.http.sizeBytes);
+    const ping = list.find((flow) => flow.protocol === 1);
+    expect(ping?.program?.executable).toMatch(/\/ping$/);
+    expect(ping?.v4).toMatchObject({ local: '192.0.0.1', remote: server });
+    expect(ping?.v6).toMatchObject({ local: clatIpv6, remote: serverAsIpv6 });
+    expect([ping?.packets46, ping?.packets64]).toEqual([3, 3]);
+    const text = await engine!.cli(['flows']);
+    expect(text.stdout).toMatch(/^curl \(pid \d+, root\)$/m);
+    expect(text.stdout).toMatch(/^ping \(pid \d+, root\)$/m);
+  });
+
+  it('the trace stream carries their packets as pairs, each with its twin', async () => {
+    const pairs = batches.flatMap((batch) => batch.pairs);
+    expect(batches.reduce((sum, batch) => sum + batch.skipped, 0)).toBe(0);
+    const echo = pairs.filter((pair) => pair.program?.name === 'ping');
+    // Three requests out (v4 in, v6 out) and three replies in (v6 in, v4 out).
+    expect(echo.map((pair) => [pair.direction, pair.input.family, pair.output?.family])).toEqual([
+      [46, 4, 6], [64, 6, 4], [46, 4, 6], [64, 6, 4], [46, 4, 6], [64, 6, 4],
+    ]);
+    const curl = pairs.filter((pair) => pair.program?.name === 'curl');
+    expect(curl.length).toBeGreaterThan(700);
+    expect(curl.every((pair) => pair.verdict === 'translated' && pair.output !== null)).toBe(true);
+  });
+
+  it('`clatter export` writes a pcapng tshark reads: both interfaces, every pair, valid checksums', async () => {
+    const file = join(exportDir, 'trace.pcapng');
+    const result = await engine!.cli(['export', '--out', file]);
+    expect(result.code).toBe(0);
+    const pairsWritten = Number(/(\d+) pairs written/.exec(result.stderr)?.[1]);
+    const held = batches.flatMap((batch) => batch.pairs).length;
+    expect(pairsWritten).toBe(held);
+    const interfaces = tshark(['-r', file, '-T', 'fields', '-e', 'frame.interface_name']).trim().split('\n');
+    expect(interfaces.filter((name) => name === 'clat')).toHaveLength(held);
+    expect(interfaces.filter((name) => name === 'uplink')).toHaveLength(held);
+    const checks = tshark(['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|',
+      '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status', '-e', 'icmp.checksum.status', '-e', 'icmpv6.checksum.status']);
+    const statuses = checks.split('\n').flatMap((line) => line.split(/[|,]/)).filter((s) => s !== '');
+    expect(statuses).not.toContain('0'); // 0: bad; 2: not verifiable (a packet cut to the snap length)
+    // The pings are short enough to be whole: their ICMP and ICMPv6 checksums were checked and good.
+    const icmp = tshark(['-r', file, '-Y', 'icmp.type == 8 || icmpv6.type == 128', '-T', 'fields', '-e', 'icmp.checksum.status', '-e', 'icmpv6.checksum.status']);
+    expect(icmp.trim().split('\n').map((line) => line.trim())).toEqual(['1', '1', '1', '1', '1', '1']);
+  });
+
+  it('`clatter report` lists curl and ping with the server', async () => {
+    const result = await engine!.cli(['report', '--json']);
+    expect(result.code).toBe(0);
+    const entries = (JSON.parse(result.stdout) as { entries: DependencyEntry[] }).entries;
+    expect(entries.find((e) => e.program === 'curl')).toMatchObject({ remote: server, protocols: [6], flows: 1 });
+    expect(entries.find((e) => e.program === 'ping')).toMatchObject({ remote: server, protocols: [1], packets46: 3, packets64: 3 });
+    const csv = await engine!.cli(['report', '--csv']);
+    expect(csv.stdout.split('\r\n')[0]).toBe('program,executable,user,remote,name,protocols,flows,bytes_out,bytes_in,first_use,last_use');
+    expect(csv.stdout).toMatch(/^curl,\/usr\/bin\/curl,root,203\.0\.113\.10,,tcp,1,/m);
+  });
+});
