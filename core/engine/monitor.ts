@@ -7,6 +7,7 @@
 import type { ProgramInfo } from '../observe/trace-pair.js';
 import { DependencyLedger, programName } from '../observe/dependency-ledger.js';
 import { DnsNames } from '../observe/dns-names.js';
+import { FlowObserver } from '../observe/flow-observer.js';
 import { FlowTable } from '../observe/flow-table.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { TraceRing } from '../observe/trace-ring.js';
@@ -29,6 +30,7 @@ export class Monitor implements PacketObserver {
   readonly flows: FlowTable;
   readonly ring: TraceRing;
   readonly ledger = new DependencyLedger();
+  private readonly flowObserver: FlowObserver;
   private readonly attribution: ProcessAttribution;
   private readonly detach: () => void;
   private readonly stopSeconds: () => void;
@@ -38,6 +40,7 @@ export class Monitor implements PacketObserver {
     // Flow and pair times are performance.now(); the offset makes them epoch milliseconds.
     this.flows = new FlowTable({ capacity: options.flowCapacity ?? 8192, names: this.names, clockOffsetMs: performance.timeOrigin });
     this.ring = new TraceRing({ capacity: options.tracePairs ?? 4096 });
+    this.flowObserver = new FlowObserver(this.flows, this.names);
     this.attribution = new ProcessAttribution({ addon: options.addon });
     this.detach = this.attribution.attach(this.flows);
     observatory.add(this);
@@ -45,15 +48,10 @@ export class Monitor implements PacketObserver {
   }
 
   observe(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): void {
-    let flowId = -1;
-    if (verdict === Verdict.translated) {
-      // DNS answers coming back teach names first, so the flow they open already has its name.
-      if (input[start] >> 4 === 6 && out.count > 0 && out.family[0] === 4) this.names.learnFromIpv4(out.buffer, out.start[0], out.length[0], nowMs);
-      flowId = this.flows.flowIdAt(this.flows.record(input, start, length, verdict, out, nowMs));
-    } else if (out.count === 0) {
-      return; // a silent drop: counted, but no pair to show
-    }
-    this.ring.record(input, start, length, verdict, out, nowMs, flowId);
+    // A silent drop is counted, but has no pair to show.
+    if (verdict !== Verdict.translated && out.count === 0) return;
+    this.flowObserver.observe(input, start, length, verdict, out, nowMs);
+    this.ring.record(input, start, length, verdict, out, nowMs, this.flowObserver.lastFlowId);
   }
 
   /** The program behind a flow, for traces and exports. */

@@ -17,7 +17,8 @@
 // /proc/net/icmp with its echo identifier as its port, so it is found exactly. A raw ICMP socket
 // (iputils ping with CAP_NET_RAW when ping sockets are not allowed) carries no identifier: when
 // there is one raw ICMP socket it is the one; among several, the one whose process id matches the
-// identifier (iputils uses its pid, RFC 792 leaves the choice to the sender); otherwise none.
+// identifier (RFC 792 leaves the identifier to the sender; BSD ping and older iputils use the pid,
+// current iputils a random number, which matches no one), otherwise none: better unnamed than wrong.
 
 import type { FlowProgram, FlowSocketKey } from '../observe/flow-info.js';
 import type { FlowTable } from '../observe/flow-table.js';
@@ -86,7 +87,7 @@ export class ProcessAttribution {
       }
       let program: FlowProgram | null = programs.length === 1 ? programs[0] : null;
       if (programs.length > 1) {
-        // Several raw ICMP sockets: the one whose process id is the echo identifier.
+        // Several raw ICMP sockets: the one whose process id is the echo identifier (either byte order).
         program = programs.find((p) => (p.pid & 0xffff) === key.localPort || swap16(p.pid & 0xffff) === key.localPort) ?? null;
       }
       const keyText = flowKeyText(key);

@@ -211,6 +211,8 @@ describe('process attribution of ICMP echo through /proc (a made-up one)', () =>
     });
     expect((await attribution.attribute({ ...echo, localPort: 0x1111 }))?.pid).toBe(4243); // bound to 0.0.0.0
     expect(await attribution.attribute({ ...echo, localPort: 0x2222 })).toBeNull();
+    // The same identifier in a request from outside: the kernel answers, no program.
+    expect(await new ProcessAttribution({ procRoot: root }).attribute({ ...echo, localPort: 0x1234, outbound: false })).toBeNull();
     attribution.close();
   });
 

@@ -339,15 +339,16 @@ describe('flow table: clients', () => {
     feeder.feed(out4(icmp4({ type: 8, rest: echoRest(77, 1) })), 0);
     expect(wakeups).toBe(1);
     expect(flows.takeNewFlows(2)).toEqual([
-      { id: 1, protocol: 17, localV4: addr4(clat.ipv4), localPort: 1, remoteV4: addr4(clat.remote4), remotePort: 53 },
-      { id: 2, protocol: 17, localV4: addr4(clat.ipv4), localPort: 2, remoteV4: addr4(clat.remote4), remotePort: 53 },
+      { id: 1, protocol: 17, localV4: addr4(clat.ipv4), localPort: 1, remoteV4: addr4(clat.remote4), remotePort: 53, outbound: true },
+      { id: 2, protocol: 17, localV4: addr4(clat.ipv4), localPort: 2, remoteV4: addr4(clat.remote4), remotePort: 53, outbound: true },
     ]);
     feeder.feed(out4(udp({ srcPort: 3, dstPort: 53 })), 0);
     expect(wakeups).toBe(1); // the queue was not emptied yet
     expect(flows.takeNewFlows().map((f) => f.id)).toEqual([3, 4]);
     expect(flows.takeNewFlows()).toEqual([]);
-    feeder.feed(out4(udp({ srcPort: 5, dstPort: 53 })), 0);
+    feeder.feed(in6(udp({ srcPort: 53, dstPort: 5 })), 0);
     expect(wakeups).toBe(2);
+    expect(flows.takeNewFlows()).toMatchObject([{ id: 5, localPort: 5, remotePort: 53, outbound: false }]);
   });
 
   it('names the remote from what the name source knows when the flow begins', () => {
