@@ -29,6 +29,14 @@ export interface SnapshotParams {
   readonly rateSeconds?: number;
 }
 
+export interface FlowsResult {
+  readonly flows: readonly FlowInfo[];
+  /** The table's bound, and the flows it let go: idle past their timeout, or evicted when full. */
+  readonly capacity: number;
+  readonly expired: number;
+  readonly evicted: number;
+}
+
 /** Which pairs a trace stream carries (core/observe/trace-filter.ts); all given must hold. */
 export interface TraceFilterSpec {
   readonly protocol?: 'tcp' | 'udp' | 'icmp' | 'other';
@@ -85,7 +93,7 @@ export interface Methods {
   subscribe: { params: NoParams; result: ClatStatus };
   snapshot: { params: SnapshotParams; result: Snapshot };
   /** The flow table, with the programs behind the flows. */
-  flows: { params: NoParams; result: { readonly flows: readonly FlowInfo[] } };
+  flows: { params: NoParams; result: FlowsResult };
   /** The IPv4-dependency report: which programs reached which IPv4 addresses through the CLAT. */
   report: { params: NoParams; result: { readonly sinceMs: number; readonly entries: readonly DependencyEntry[] } };
   /** Trace events (`trace`) until the connection closes. */

@@ -51,11 +51,12 @@ export const flowsCommand: Command = {
         io.stderr(`clatter flows: ${answer.error.message}\n`);
         return ExitCode.failure;
       }
-      const flows = answer.result.flows;
+      const { flows, capacity, expired, evicted } = answer.result;
       if (parsed.values.json) {
         io.stdout(`${JSON.stringify(flows, null, 2)}\n`);
         return ExitCode.ok;
       }
+      io.stdout(`${flows.length} flows (table holds ${capacity}; ${expired} expired, ${evicted} evicted since the engine started)\n`);
       if (flows.length === 0) {
         io.stdout('no flows through the CLAT\n');
         return ExitCode.ok;

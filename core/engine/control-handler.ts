@@ -30,7 +30,10 @@ export function controlHandler(engine: ClatEngine): Handler {
       return { ok: true, result: engine.status() };
     },
     snapshot: async (request) => ({ ok: true, result: snapshot(request.params.rateSeconds ?? 60) }),
-    flows: async () => ({ ok: true, result: { flows: monitor.flows.all() } }),
+    flows: async () => ({
+      ok: true,
+      result: { flows: monitor.flows.all(), capacity: monitor.flows.capacity, expired: monitor.flows.expirations, evicted: monitor.flows.evictions },
+    }),
     report: async () => ({ ok: true, result: { sinceMs: startedMs, entries: monitor.ledger.report() } }),
     trace: async (request, connection) => {
       const started = startTraceStream(connection, monitor, request.params);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceBatchJson } from '../../core/api/messages.js';
+import type { EngineEvent, TraceBatchJson } from '../../core/api/messages.js';
 import { EngineClient } from '../../core/client/engine-client.js';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import type { DependencyEntry } from '../../core/observe/dependency-ledger.js';
@@ -117,12 +117,40 @@ describe.skipIf(!isRoot)('flows, traces, export and report of real traffic', () 
     expect(icmp.trim().split('\n').map((line) => line.trim())).toEqual(['1', '1', '1', '1', '1', '1']);
   });
 
+  it('the UI\'s watch stream: at most 30 updates a second, with counters, flow changes and traces', async () => {
+    const updates: Extract<EngineEvent, { event: 'update' }>[] = [];
+    const connected = await EngineClient.connect(engine!.socket, (event) => {
+      if (event.event === 'update') updates.push(event);
+    });
+    if (!connected.ok) throw new Error(connected.error);
+    try {
+      const first = await connected.client.call('watch', { traces: true, perSecond: 50 });
+      expect(first.ok && first.result.status.state).toBe('running'); // the full snapshot to start from
+      const startedMs = Date.now();
+      await lab.exec('host', ['ping', '-n', '-c', '20', '-i', '0.05', '-w', '15', server], { timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seconds = (Date.now() - startedMs) / 1000;
+      expect(updates.length).toBeGreaterThan(0);
+      expect(updates.length).toBeLessThanOrEqual(Math.ceil(seconds * 30) + 1);
+      const pairs = updates.flatMap((update) => update.trace?.pairs ?? []);
+      expect(pairs.length).toBe(40); // 20 requests and 20 replies, under the bound of 50 a second
+      expect(updates.flatMap((update) => update.flows.changed).some((flow) => flow.protocol === 1 && flow.v4.remote === server)).toBe(true);
+      const last = updates[updates.length - 1].counters;
+      expect(last.out46.byProtocol.icmp.ipv4.packets).toBeGreaterThanOrEqual(23); // 3 earlier pings and these 20
+    } finally {
+      connected.client.close();
+    }
+  });
+
   it('`clatter report` lists curl and ping with the server', async () => {
     const result = await engine!.cli(['report', '--json']);
     expect(result.code).toBe(0);
     const entries = (JSON.parse(result.stdout) as { entries: DependencyEntry[] }).entries;
     expect(entries.find((e) => e.program === 'curl')).toMatchObject({ remote: server, protocols: [6], flows: 1 });
-    expect(entries.find((e) => e.program === 'ping')).toMatchObject({ remote: server, protocols: [1], packets46: 3, packets64: 3 });
+    const ping = entries.find((e) => e.program === 'ping');
+    expect(ping).toMatchObject({ remote: server, protocols: [1] });
+    expect(ping!.packets46).toBe(ping!.packets64);
+    expect(ping!.packets46).toBeGreaterThanOrEqual(23);
     const csv = await engine!.cli(['report', '--csv']);
     expect(csv.stdout.split('\r\n')[0]).toBe('program,executable,user,remote,name,protocols,flows,bytes_out,bytes_in,first_use,last_use');
     expect(csv.stdout).toMatch(/^curl,\/usr\/bin\/curl,root,203\.0\.113\.10,,tcp,1,/m);

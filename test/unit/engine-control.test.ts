@@ -57,7 +57,7 @@ function scriptedHandler(): Handler & { upCalls: unknown[]; subscribers: Set<Con
       result: { status, counters: new TrafficCounters().snapshot(), rates: new Array(request.params.rateSeconds ?? 60).fill(null) },
     }),
     // The rest of the protocol is the engine's (control-handler.ts); the lab tests exercise it.
-    flows: async () => ({ ok: true, result: { flows: [] } }),
+    flows: async () => ({ ok: true, result: { flows: [], capacity: 8192, expired: 0, evicted: 0 } }),
     report: async () => ({ ok: true, result: { sinceMs: 0, entries: [] } }),
     trace: async () => ({ ok: true, result: { newestPairId: 0 } }),
     watch: async () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } }),
