@@ -34,7 +34,7 @@ export function controlHandler(engine: ClatEngine): Handler {
       ok: true,
       result: { flows: monitor.flows.all(), capacity: monitor.flows.capacity, expired: monitor.flows.expirations, evicted: monitor.flows.evictions },
     }),
-    report: async () => ({ ok: true, result: { sinceMs: startedMs, entries: monitor.ledger.report() } }),
+    report: async () => ({ ok: true, result: { sinceMs: startedMs, entries: monitor.report() } }),
     trace: async (request, connection) => {
       const started = startTraceStream(connection, monitor, request.params);
       if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };

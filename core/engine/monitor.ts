@@ -5,7 +5,7 @@
 // path, never in it.
 
 import type { ProgramInfo } from '../observe/trace-pair.js';
-import { DependencyLedger, programName } from '../observe/dependency-ledger.js';
+import { DependencyLedger, programName, type DependencyEntry } from '../observe/dependency-ledger.js';
 import { DnsNames } from '../observe/dns-names.js';
 import { FlowObserver } from '../observe/flow-observer.js';
 import { FlowTable } from '../observe/flow-table.js';
@@ -67,8 +67,18 @@ export class Monitor implements PacketObserver {
     this.attribution.close();
   }
 
+  /** The IPv4-dependency report, up to the last packet (not only to the last upkeep). */
+  report(): DependencyEntry[] {
+    this.updateLedger();
+    return this.ledger.report();
+  }
+
   private upkeep(): void {
     this.flows.sweep(performance.now());
+    this.updateLedger();
+  }
+
+  private updateLedger(): void {
     const changes = this.flows.changedSince(this.ledgerSeq);
     this.ledgerSeq = changes.seq;
     this.ledger.update(changes, () => this.flows.all());

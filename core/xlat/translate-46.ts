@@ -17,6 +17,7 @@ import type { XlatContext } from './context.js';
 import { copyBytes } from './copy-bytes.js';
 import { icmp4to6, mapPointer4to6, plateauBelow } from './icmp-map.js';
 import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
+import { layOutQuote } from './icmp-extension.js';
 import { maxOutputPackets, type XlatOutput } from './output.js';
 import { Verdict } from './verdict.js';
 
@@ -269,7 +270,7 @@ function translateTransport46(
 /**
  * RFC 7915 §4.2-4.3: an ICMPv4 error becomes an ICMPv6 error whose embedded IPv4 packet is
  * translated too (addresses, header, transport checksum; TTL unchanged), cut to 1280 bytes, with an
- * RFC 4884 extension kept when it fits (the embedded packet padded to 8 bytes and at least 128).
+ * RFC 4884 extension kept when it fits (icmp-extension.ts).
  */
 function translateIcmp4Error(
   ctx: XlatContext, b: Uint8Array, s: number, l4: number, totalLen: number, out: XlatOutput,
@@ -346,32 +347,15 @@ function translateIcmp4Error(
   }
   const inner6 = innerHeader6 + innerCopied;
 
-  let icmpLength: number;
-  let lengthWords = 0;
-  if (extensionBytes > 0 && icmp6HasLengthField(type6) && 128 + extensionBytes <= budget) {
-    // RFC 4884 §4.2 and Jool's priorities: headers and 128 bytes of the packet, then the whole
-    // extension, then as much more of the packet as fits (in 8-byte units).
-    const room = budget - extensionBytes;
-    let kept = Math.min(inner6, room);
-    let padded = Math.max(128, (kept + 7) & ~7);
-    if (padded > room) {
-      kept = room & ~7;
-      padded = kept;
-    }
-    o.fill(0, q + kept, q + padded);
-    copyBytes(b, extensionStart, o, q + padded, extensionBytes);
-    lengthWords = padded >> 3;
-    icmpLength = 8 + padded + extensionBytes;
-  } else {
-    icmpLength = 8 + Math.min(inner6, budget);
-  }
+  const layout = layOutQuote(o, q, inner6, budget, icmp6HasLengthField(type6), b, extensionStart, extensionBytes, 8);
+  const icmpLength = 8 + layout.payloadBytes;
 
   const c = p + 40;
   o[c] = type6;
   o[c + 1] = mapped & 0xff;
   write16(o, c + 2, 0);
   write32(o, c + 4, rest);
-  if (lengthWords !== 0) o[c + 4] = lengthWords;
+  if (layout.lengthUnits !== 0) o[c + 4] = layout.lengthUnits; // RFC 4884 §4.2: ICMPv6 byte 4
   writeIpv6Header(o, p, trafficClass, icmpLength, protocol.icmpv6, hopLimit);
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));

@@ -18,6 +18,7 @@ import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
 import { copyBytes } from './copy-bytes.js';
 import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } from './icmp-errors.js';
+import { layOutQuote } from './icmp-extension.js';
 import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
 import type { XlatOutput } from './output.js';
 import { translate46 } from './translate-46.js';
@@ -280,8 +281,7 @@ function translateTransport64(
 
 /**
  * RFC 7915 §5.2-5.3: an ICMPv6 error becomes an ICMPv4 error whose embedded IPv6 packet is
- * translated too, cut to 576 bytes, with an RFC 4884 extension kept when it fits (the embedded
- * packet padded to 4 bytes and at least 128).
+ * translated too, cut to 576 bytes, with an RFC 4884 extension kept when it fits (icmp-extension.ts).
  */
 function translateIcmp6Error(
   ctx: XlatContext, b: Uint8Array, s: number, l4: number, end: number, out: XlatOutput,
@@ -355,30 +355,15 @@ function translateIcmp6Error(
   writeIpv4Header(o, q, trafficClassOf(b, inner), 20 + innerUpperLen, innerId, innerFlags, b[inner + 7], innerProto4, innerSrc, innerDst);
   const inner4 = 20 + innerCopied;
 
-  let icmpLength: number;
-  let lengthWords = 0;
-  if (extensionBytes > 0 && icmp4HasLengthField(type4) && 128 + extensionBytes <= budget) {
-    const room = budget - extensionBytes;
-    let kept = Math.min(inner4, room);
-    let padded = Math.max(128, (kept + 3) & ~3);
-    if (padded > room) {
-      kept = room & ~3;
-      padded = kept;
-    }
-    o.fill(0, q + kept, q + padded);
-    copyBytes(b, extensionStart, o, q + padded, extensionBytes);
-    lengthWords = padded >> 2;
-    icmpLength = 8 + padded + extensionBytes;
-  } else {
-    icmpLength = 8 + Math.min(inner4, budget);
-  }
+  const layout = layOutQuote(o, q, inner4, budget, icmp4HasLengthField(type4), b, extensionStart, extensionBytes, 4);
+  const icmpLength = 8 + layout.payloadBytes;
 
   const c = p + 20;
   o[c] = type4;
   o[c + 1] = mapped & 0xff;
   write16(o, c + 2, 0);
   write32(o, c + 4, rest);
-  if (lengthWords !== 0) o[c + 5] = lengthWords;
+  if (layout.lengthUnits !== 0) o[c + 5] = layout.lengthUnits; // RFC 4884 §4.1: ICMPv4 byte 5
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength)));
   // Errors leave with DF clear (so does Jool: a router may fragment them on a small link).
   // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.

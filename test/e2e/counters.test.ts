@@ -6,7 +6,7 @@ import type { CounterSnapshot } from '../../core/api/counters.js';
 import { EngineClient } from '../../core/client/engine-client.js';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { python3 } from '../../core/lab/required-packages.js';
-import { EngineProcess, engineDir, removeEngineDir, runningWith } from './engine-process.js';
+import { EngineProcess, engineDir, runningWith, tearDown } from './engine-process.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -61,17 +61,7 @@ describe.skipIf(!isRoot)('exact counters', () => {
     await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '10', serverIpv4], { timeoutMs: 15_000 });
   }, 90_000);
 
-  afterAll(async () => {
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
-  }, 60_000);
+  afterAll(() => tearDown(engine, lab, dir), 60_000);
 
   it('20 pings and 50 UDP echoes are counted exactly, on both sides, both ways', async () => {
     const before = await counters(engine!.socket);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { digShort, udpExchange } from '../../core/lab/probes.js';
-import { EngineProcess, engineDir, isRunning, removeEngineDir, runningWith } from './engine-process.js';
+import { EngineProcess, engineDir, isRunning, runningWith, tearDown } from './engine-process.js';
 import { hostSnapshot } from './host-snapshot.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -47,17 +47,7 @@ describe.skipIf(!isRoot)('without PREF64: the prefix from DNS64; auto mode', () 
     dir = engineDir();
   }, 90_000);
 
-  afterAll(async () => {
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
-  }, 60_000);
+  afterAll(() => tearDown(engine, lab, dir), 60_000);
 
   it('takes the prefix from DNS64 when no RA carries PREF64', async () => {
     expect(lab.pref64.current).toBeNull();

@@ -29,6 +29,22 @@ export function engineDir(): string {
   return mkdtempSync(join(tmpdir(), 'clatter-e2e-'));
 }
 
+/**
+ * The end of a test file: stop the engine (SIGTERM: it restores the host), then destroy the lab,
+ * then remove the engine's directory — each step even when the one before failed.
+ */
+export async function tearDown(engine: EngineProcess | undefined, lab: Lab | undefined, dir: string | undefined): Promise<void> {
+  try {
+    await engine?.stop();
+  } finally {
+    try {
+      await lab?.destroy();
+    } finally {
+      removeEngineDir(dir);
+    }
+  }
+}
+
 export function removeEngineDir(dir: string | undefined): void {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -13,7 +13,7 @@ import { createLab, type Lab } from '../../core/lab/lab.js';
 import type { DependencyEntry } from '../../core/observe/dependency-ledger.js';
 import type { FlowInfo } from '../../core/observe/flow-info.js';
 import { tshark } from '../unit/tshark.js';
-import { asRunning, EngineProcess, engineDir, removeEngineDir, runningWith } from './engine-process.js';
+import { asRunning, EngineProcess, engineDir, runningWith, tearDown } from './engine-process.js';
 
 const isRoot = process.getuid?.() === 0;
 const server = '203.0.113.10';
@@ -50,15 +50,7 @@ describe.skipIf(!isRoot)('flows, traces, export and report of real traffic', () 
   afterAll(async () => {
     client?.close();
     rmSync(exportDir, { recursive: true, force: true });
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
+    await tearDown(engine, lab, dir);
   }, 60_000);
 
   async function flows(): Promise<FlowInfo[]> {

@@ -7,7 +7,7 @@ import { chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
-import { asRunning, clatterBin, EngineProcess, engineDir, removeEngineDir, type CliResult } from './engine-process.js';
+import { asRunning, clatterBin, EngineProcess, engineDir, type CliResult, tearDown } from './engine-process.js';
 import { hostSnapshot } from './host-snapshot.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -34,17 +34,7 @@ describe.skipIf(!isRoot)('bad input: a clear error, and nothing changes', () => 
     engine = await EngineProcess.start(lab, { dir });
   }, 90_000);
 
-  afterAll(async () => {
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
-  }, 60_000);
+  afterAll(() => tearDown(engine, lab, dir), 60_000);
 
   it('up --uplink nosuch: no such interface', async () => {
     expectRefused(await engine!.cli(['up', '--uplink', 'nosuch']), /^clatter up: no interface named "nosuch"\n$/);

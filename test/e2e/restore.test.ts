@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { pollUntil } from '../../core/lab/poll.js';
-import { EngineProcess, engineDir, removeEngineDir, runningWith } from './engine-process.js';
+import { EngineProcess, engineDir, runningWith, tearDown } from './engine-process.js';
 import { hostSnapshot } from './host-snapshot.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -30,17 +30,7 @@ describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and
     engine = await EngineProcess.start(lab, { dir });
   }, 90_000);
 
-  afterAll(async () => {
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
-  }, 60_000);
+  afterAll(() => tearDown(engine, lab, dir), 60_000);
 
   /** Up, and settled on the RA's prefix (so that every change the engine makes has been made), with traffic through it. */
   async function upAndRunning(clat: EngineProcess): Promise<string> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { digShort, httpGet, udpExchange } from '../../core/lab/probes.js';
-import { asRunning, EngineProcess, engineDir, isRunning, removeEngineDir, runningWith } from './engine-process.js';
+import { asRunning, EngineProcess, engineDir, isRunning, runningWith, tearDown } from './engine-process.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -51,17 +51,7 @@ describe.skipIf(!isRoot)('CLAT in the lab: traffic, PREF64, prefix change, uplin
     expect(status.state).toBe('running');
   }, 90_000);
 
-  afterAll(async () => {
-    try {
-      await engine?.stop();
-    } finally {
-      try {
-        await lab?.destroy();
-      } finally {
-        removeEngineDir(dir);
-      }
-    }
-  }, 60_000);
+  afterAll(() => tearDown(engine, lab, dir), 60_000);
 
   it("carries the host's IPv4 to the IPv4-only server: ping, an HTTP download, UDP echo, DNS over IPv4", async () => {
     const clat = engine!;
