@@ -155,7 +155,7 @@ export class HostSetup {
       case 'force-forwarding':
         return this.forceForwardingSteps(plan.uplink.name, plan.tun, plan.clatIpv6);
       case 'packet-socket':
-        return this.packetSocketSteps(plan.clatIpv6);
+        return [() => this.answerAtOnce(plan.uplink.name), ...this.packetSocketSteps(plan.clatIpv6)];
       case 'nat66':
         return this.nat66Steps(plan.uplink.name, plan.tun, plan.clatIpv6);
     }
@@ -184,6 +184,15 @@ export class HostSetup {
     ];
   }
 
+  /**
+   * The kernel delays its answers to multicast solicitations for proxied and anycast addresses
+   * alike by a random time up to proxy_delay (0.8 s by default; RFC 4861 §7.2.7), which the first
+   * packet to every new neighbour would wait for; the CLAT address is the host's own: answer at once.
+   */
+  private answerAtOnce(uplink: string): Found<void> {
+    return this.sysctl(sysctlKey('net', 'ipv6', 'neigh', uplink, 'proxy_delay'), '0', 'answer neighbour solicitations for the CLAT at once');
+  }
+
   /** Loads an nftables rule set (the whole `clatter` table), journaling its removal first. */
   private async nft(ruleset: string, what: string): Promise<Found<void>> {
     this.journal.record({ kind: 'nft', undo: ['delete', 'table', 'ip6', nftTable], what });
@@ -203,10 +212,7 @@ export class HostSetup {
       // That per-interface flag is the Host/Router switch of ip-sysctl.rst, not global forwarding.
       () => this.sysctl(conf(uplink, 'forwarding'), '1', `router mode on ${uplink} (for proxy NDP)`),
       () => this.sysctl(conf(uplink, 'proxy_ndp'), '1', `proxy NDP on ${uplink}`),
-      // The kernel delays proxied answers to multicast solicitations by a random time up to
-      // proxy_delay (0.8 s by default), which the first packet of every flow to a new router would
-      // wait for; the CLAT address is the host's own, so answer at once.
-      () => this.sysctl(sysctlKey('net', 'ipv6', 'neigh', uplink, 'proxy_delay'), '0', `answer neighbour solicitations for the CLAT at once`),
+      () => this.answerAtOnce(uplink),
       () => this.ip(['-6', 'neigh', 'add', 'proxy', clatIpv6, 'dev', uplink], ['-6', 'neigh', 'del', 'proxy', clatIpv6, 'dev', uplink], `answer neighbour solicitations for ${clatIpv6}`),
     ];
   }
