@@ -36,28 +36,45 @@ export interface RaDiscovery {
   close(): void;
 }
 
+/**
+ * What both RA paths (this one and ra-packet-discovery.ts) keep: the uplink an RA must arrive on,
+ * and whether discovery was closed; it is the RaDiscovery they return.
+ */
+export class RaUplinkFilter implements RaDiscovery {
+  private closed = false;
+
+  constructor(
+    private uplinkIfindex: number | null,
+    private readonly closeSource: () => void,
+  ) {}
+
+  /** True while open, for an RA that arrived on the uplink (or any interface when none is set). */
+  accepts(ifindex: number): boolean {
+    return !this.closed && (this.uplinkIfindex === null || ifindex === this.uplinkIfindex);
+  }
+
+  setUplinkIfindex(ifindex: number | null): void {
+    this.uplinkIfindex = ifindex;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeSource();
+  }
+}
+
 export function raDiscovery(source: NdUserOptSource, options: RaDiscoveryOptions): RaDiscovery {
-  let uplinkIfindex = options.uplinkIfindex;
-  let closed = false;
+  const filter = new RaUplinkFilter(options.uplinkIfindex, () => source.close());
   source.onMessage((bytes) => {
-    if (closed) return;
     const atMs = options.nowMs();
     for (const message of parseNdUserOptMessages(bytes)) {
-      if (uplinkIfindex !== null && message.ifindex !== uplinkIfindex) continue;
+      if (!filter.accepts(message.ifindex)) continue;
       const router = message.router === null ? null : formatIpv6(message.router);
       for (const { prefix, lifetimeS } of message.pref64) {
         options.onPref64({ kind: 'pref64', atMs, ifindex: message.ifindex, router, prefix, lifetimeS });
       }
     }
   });
-  return {
-    setUplinkIfindex(ifindex) {
-      uplinkIfindex = ifindex;
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      source.close();
-    },
-  };
+  return filter;
 }

@@ -5,7 +5,7 @@
 // router and prefix.
 
 import { formatIpv6 } from '../wire/address.js';
-import type { RaDiscovery, RaDiscoveryOptions } from './ra-discovery.js';
+import { RaUplinkFilter, type RaDiscovery, type RaDiscoveryOptions } from './ra-discovery.js';
 import { parseRouterAdvertisement } from './router-advertisement.js';
 
 /** A raw ICMPv6 socket passing Router Advertisements, or a test double. */
@@ -19,11 +19,9 @@ export interface RaPacketSource {
 }
 
 export function raPacketDiscovery(source: RaPacketSource, options: RaDiscoveryOptions): RaDiscovery {
-  let uplinkIfindex = options.uplinkIfindex;
-  let closed = false;
+  const filter = new RaUplinkFilter(options.uplinkIfindex, () => source.close());
   source.onRouterAdvertisement((icmp, ifindex, router, hopLimit) => {
-    if (closed) return;
-    if (uplinkIfindex !== null && ifindex !== uplinkIfindex) return;
+    if (!filter.accepts(ifindex)) return;
     // RFC 4861 §6.1.2: an RA comes from a link-local address with hop limit 255 (it was not routed).
     if (hopLimit !== 255 || router[0] !== 0xfe || (router[1] & 0xc0) !== 0x80) return;
     const parsed = parseRouterAdvertisement(icmp);
@@ -33,14 +31,5 @@ export function raPacketDiscovery(source: RaPacketSource, options: RaDiscoveryOp
       options.onPref64({ kind: 'pref64', atMs, ifindex, router: formatIpv6(router), prefix, lifetimeS });
     }
   });
-  return {
-    setUplinkIfindex(ifindex) {
-      uplinkIfindex = ifindex;
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      source.close();
-    },
-  };
+  return filter;
 }

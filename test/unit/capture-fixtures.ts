@@ -1,6 +1,10 @@
 // Hand-built capture files for the capture and CLI tests: every byte laid out here, independently of
 // the writer under test, in either byte order.
 
+import { concat } from './packet-builder.js';
+
+export { concat };
+
 /** Accumulates fields in one byte order. */
 export class ByteBuilder {
   private readonly parts: number[] = [];
@@ -54,16 +58,6 @@ export class ByteBuilder {
   build(): Uint8Array {
     return Uint8Array.from(this.parts);
   }
-}
-
-export function concat(...chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /** One's complement sum of 16-bit words (RFC 1071), folded, not inverted. */

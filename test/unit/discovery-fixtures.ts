@@ -4,6 +4,9 @@
 import { formatIpv6Prefix, parseIpv6, type Ipv6Prefix } from '../../core/wire/address.js';
 import { hostIsLittleEndian } from '../../core/discovery/nd-useropt-message.js';
 import type { NdUserOptSource } from '../../core/discovery/ra-discovery.js';
+import { concat } from './packet-builder.js';
+
+export { concat };
 
 export function addr(text: string): Uint8Array {
   const bytes = parseIpv6(text);
@@ -18,16 +21,6 @@ export function prefix(text: string): Ipv6Prefix {
 
 export function prefixText(value: Ipv6Prefix): string {
   return formatIpv6Prefix(value);
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** An ND option: type, length in 8-octet units, body padded with zeros to a multiple of 8. */
