@@ -57,7 +57,7 @@ export function startWatchStream(connection: Connection, monitor: Monitor, obser
   if (made !== null && !made.ok) return made;
   let flowSeq = monitor.flows.changedSince(0).seq;
   let lastRateAt = observatory.rates.recent(1)[0]?.atMs ?? 0;
-  let lastCounters = '';
+  let lastHandled = -1;
   let unsent = 0;
   every(connection, watchIntervalMs, () => {
     const batch = made?.subscription.poll() ?? null;
@@ -65,14 +65,14 @@ export function startWatchStream(connection: Connection, monitor: Monitor, obser
       if (batch !== null) unsent += batch.pairs.length + batch.skipped;
       return;
     }
-    const counters = observatory.counters.snapshot();
-    const countersJson = JSON.stringify(counters);
+    const handled = observatory.counters.handled();
     const newest = observatory.rates.recent(1)[0] ?? null;
     const rate = newest !== null && newest.atMs !== lastRateAt ? newest : null;
     const flows = monitor.flows.changedSince(flowSeq);
     const traceChanged = batch !== null && (batch.pairs.length > 0 || batch.skipped > 0 || batch.lost > 0 || unsent > 0);
-    if (countersJson === lastCounters && rate === null && flows.changed.length === 0 && flows.removed.length === 0 && !traceChanged) return;
-    lastCounters = countersJson;
+    if (handled === lastHandled && rate === null && flows.changed.length === 0 && flows.removed.length === 0 && !traceChanged) return;
+    lastHandled = handled;
+    const counters = observatory.counters.snapshot();
     if (rate !== null) lastRateAt = rate.atMs;
     flowSeq = flows.seq;
     connection.send({ event: 'update', counters, rate, flows, trace: batch === null ? null : toJson(batch, monitor, unsent) });

@@ -57,6 +57,14 @@ export class TrafficCounters {
     }
   }
 
+  /** Every packet the loop handled, whatever became of it: grows with any change to the counters. */
+  handled(): number {
+    let total = 0;
+    for (const count of this.verdicts) total += count;
+    for (const count of this.engineDrops) total += count;
+    return total;
+  }
+
   /** Packets not translated, of every reason. */
   droppedTotal(): number {
     let total = 0;
