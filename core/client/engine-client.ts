@@ -20,6 +20,7 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closedReason: string | null = null;
+  private readonly closeListeners: ((reason: string) => void)[] = [];
 
   private constructor(
     private readonly socket: Socket,
@@ -54,7 +55,11 @@ export class EngineClient {
       this.closedReason ??= 'the engine closed the connection';
       this.failAll(this.closedReason);
     });
-    socket.on('close', () => this.failAll(this.closedReason ?? 'the engine closed the connection'));
+    socket.on('close', () => {
+      const reason = this.closedReason ?? 'the engine closed the connection';
+      this.failAll(reason);
+      for (const listener of this.closeListeners.splice(0)) listener(reason);
+    });
     socket.on('error', (error) => {
       this.closedReason = error.message;
     });
@@ -91,6 +96,12 @@ export class EngineClient {
       this.pending.set(id, resolve as Pending);
       this.socket.write(encodeLine({ id, method, params }));
     });
+  }
+
+  /** Calls `listener` once when the connection is gone, for whatever reason. */
+  onClose(listener: (reason: string) => void): void {
+    if (this.socket.destroyed) listener(this.closedReason ?? 'the engine closed the connection');
+    else this.closeListeners.push(listener);
   }
 
   close(): void {
