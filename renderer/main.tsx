@@ -1,3 +1,49 @@
-import { createRoot } from 'react-dom/client';
+// Starts the renderer: picks its host (Electron's preload, or `clatter ui` over HTTP), connects
+// the bridge, and renders.
 
-createRoot(document.getElementById('root')!).render(<p>Clatter</p>);
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { UiApi } from '../core/api/ui-schema.js';
+import { App } from './App.js';
+import { createBridge, type BridgeEnvironment } from './bridge.js';
+import { BridgeContext } from './bridge-context.js';
+import { httpTransport } from './transport/http-transport.js';
+import { ipcTransport } from './transport/ipc-transport.js';
+import './styles.css';
+
+function schedule(work: () => void): void {
+  if (document.hidden) setTimeout(work, 250);
+  else requestAnimationFrame(() => work());
+}
+
+function download(name: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function connect(): { api: UiApi; environment: BridgeEnvironment } {
+  const environment = { schedule, download, now: () => Date.now() };
+  if (window.clatterIpc !== undefined) return { api: ipcTransport(window.clatterIpc), environment };
+  const transport = httpTransport({
+    base: window.location.href,
+    fetch: (url, init) => window.fetch(url, init),
+    openEvents: (url) => new EventSource(url) as unknown as ReturnType<Parameters<typeof httpTransport>[0]['openEvents']>,
+  });
+  return { api: transport, environment: { ...environment, onStreamOpen: (listener) => void transport.onOpen(listener) } };
+}
+
+const { api, environment } = connect();
+const bridge = createBridge(api, environment);
+void bridge.start().catch((error: unknown) => console.error('clatter: cannot reach the host:', error));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BridgeContext.Provider value={bridge}>
+      <App />
+    </BridgeContext.Provider>
+  </StrictMode>,
+);

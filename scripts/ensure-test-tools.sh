@@ -4,7 +4,8 @@
 # The namespace lab (core/lab) runs real peers: radvd (RAs), unbound (DNS64), tayga (NAT64),
 # nftables (NAT44 behind tayga), iperf3, python3 (the PREF64 RA sender and the UDP echo server),
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
-# for end-to-end tests that craft packets.
+# for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
+# Chromium through playwright-core (never a browser download).
 set -e
 missing=""
 command -v tshark >/dev/null 2>&1 || missing="$missing tshark"
@@ -19,6 +20,7 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || missing="$missing python3-scapy"

@@ -10,10 +10,11 @@ import { reportCommand } from './report-command.js';
 import { traceCommand } from './trace-command.js';
 import { statusCommand } from './status-command.js';
 import { translateCommand } from './translate-command.js';
+import { uiCommand } from './ui-command.js';
 import { upCommand } from './up-command.js';
 
 const commands: readonly Command[] = [
-  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand,
+  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand,
 ];
 
 const processIo: CommandIo = {

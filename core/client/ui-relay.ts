@@ -9,6 +9,7 @@ import { lstat } from 'node:fs/promises';
 import type { EngineEvent } from '../api/messages.js';
 import type { EngineCall, EngineCallResult, EngineLink, EngineProblem, SessionUpdate } from '../api/ui-schema.js';
 import { EngineClient } from './engine-client.js';
+import { LiveState } from './live-state.js';
 import { UpdateBatch } from './update-batch.js';
 
 export type SocketOwnerCheck = { ok: true } | { ok: false; problem: EngineProblem; message: string };
@@ -61,6 +62,7 @@ export class UiRelay {
   private link: EngineLink;
   private client: EngineClient | null = null;
   private batch = new UpdateBatch();
+  private live: LiveState | null = null;
   private retryMs = firstRetryMs;
   private retryTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -72,8 +74,10 @@ export class UiRelay {
     this.link = { state: 'connecting', socketPath: options.socketPath };
   }
 
+  /** The link now; when connected, with the snapshot and flows brought up to date. */
   current(): EngineLink {
-    return this.link;
+    if (this.link.state !== 'connected' || this.live === null) return this.link;
+    return { ...this.link, snapshot: this.live.snapshot(), flows: this.live.flowList() };
   }
 
   start(): void {
@@ -137,6 +141,7 @@ export class UiRelay {
     client.onClose((reason) => {
       if (attempt !== this.attempt) return;
       this.client = null;
+      this.live = null;
       this.unavailable('lost', `lost the engine: ${reason}`);
     });
     // A fresh batch: what a lost connection left in the old one is older than the snapshot below.
@@ -152,6 +157,7 @@ export class UiRelay {
     }
     this.client = client;
     this.retryMs = firstRetryMs;
+    this.live = new LiveState(watched.result, flows.result.flows);
     this.setLink({ state: 'connected', socketPath, snapshot: watched.result, flows: flows.result.flows });
   }
 
@@ -180,6 +186,8 @@ export class UiRelay {
 
   private flush(): void {
     if (this.batch.empty || this.link.state !== 'connected') return;
-    this.options.onUpdate(this.batch.take());
+    const update = this.batch.take();
+    this.live?.apply(update);
+    this.options.onUpdate(update);
   }
 }

@@ -1,0 +1,174 @@
+// The one place the renderer meets its host (Electron's preload or `clatter ui`'s HTTP): it feeds
+// the stores from the host's notify channels and offers the screen's actions. Updates are queued
+// and applied once per animation frame, merged, so a burst of batches costs one render; while the
+// page is hidden (no frames), every 250 ms instead, so the queue never grows without bound.
+
+import type { DropReasonName } from '../core/api/counters.js';
+import type { ClatStatus } from '../core/api/status.js';
+import { encodeBase64 } from '../core/api/base64.js';
+import type { ExportResult, UpParams } from '../core/api/messages.js';
+import { tracePairFromJson } from '../core/api/trace-wire.js';
+import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
+import type { DependencyEntry } from '../core/observe/dependency-ledger.js';
+import type { ProgramInfo } from '../core/observe/trace-pair.js';
+import { exportTracePcapng } from '../core/observe/trace-export.js';
+import { useFlows } from './stores/flows-store.js';
+import { useSession, type ToggleError } from './stores/session-store.js';
+import { useTrace } from './stores/trace-store.js';
+import { useTraffic } from './stores/traffic-store.js';
+
+export interface BridgeEnvironment {
+  /** Runs `work` before the next paint (requestAnimationFrame), or soon when there are no frames. */
+  readonly schedule: (work: () => void) => void;
+  /** Hands a file to the user (a browser's download); Electron uses the host's save dialog instead. */
+  readonly download: (name: string, bytes: Uint8Array) => void;
+  readonly now: () => number;
+  /** Called when the host's event stream (re)opens, if the transport can tell. */
+  readonly onStreamOpen?: (listener: () => void) => void;
+}
+
+export type ActionResult = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
+
+export interface Bridge {
+  start(): Promise<void>;
+  stop(): void;
+  /** Switches the CLAT on or off; the toggle shows the wanted state at once (optimistic). */
+  setClat(on: boolean, options?: UpParams): Promise<void>;
+  startEngine(): Promise<StartEngineResult>;
+  exportPcapng(seconds?: number): Promise<ActionResult>;
+  loadReport(): Promise<{ ok: true; sinceMs: number; entries: readonly DependencyEntry[] } | { ok: false; message: string }>;
+  setFullScreen(on: boolean): Promise<void>;
+}
+
+/** Applies one merged batch to the stores. */
+export function applyUpdates(updates: readonly SessionUpdate[]): void {
+  if (updates.length === 0) return;
+  let status: ClatStatus | null = null;
+  let counters: SessionUpdate['counters'] = null;
+  const rates: SessionUpdate['rates'][number][] = [];
+  const pairs: SessionUpdate['pairs'][number][] = [];
+  let skipped = 0;
+  let lost = 0;
+  const flows = useFlows.getState();
+  for (const update of updates) {
+    status = update.status ?? status;
+    counters = update.counters ?? counters;
+    rates.push(...update.rates);
+    pairs.push(...update.pairs);
+    skipped += update.skipped;
+    lost += update.lost;
+    flows.apply(update.flowsChanged, update.flowsRemoved, update.flowsReplaced);
+  }
+  if (status !== null) useSession.getState().setStatus(status);
+  useTraffic.getState().apply(counters, rates);
+  if (pairs.length > 0 || skipped > 0 || lost > 0) useTrace.getState().add(pairs, skipped, lost);
+}
+
+/** A new link: connected brings a whole snapshot, which replaces what the stores had. */
+export function applyLink(link: EngineLink): void {
+  useSession.getState().setLink(link);
+  if (link.state !== 'connected') return;
+  useTraffic.getState().reset(link.snapshot.counters, link.snapshot.rates);
+  useFlows.getState().replace(link.flows);
+}
+
+const toggleFailure = (code: ToggleError['code'], message: string): ToggleError => ({ code, message, forceHelps: code === 'native-ipv4' });
+
+export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge {
+  let queue: SessionUpdate[] = [];
+  let scheduled = false;
+  const unsubscribe: (() => void)[] = [];
+
+  function flush(): void {
+    scheduled = false;
+    const updates = queue;
+    queue = [];
+    applyUpdates(updates);
+  }
+
+  async function resync(): Promise<void> {
+    applyLink(await api.invoke('session.current', undefined));
+  }
+
+  async function call(request: EngineCall): Promise<EngineCallResult> {
+    try {
+      return await api.invoke('engine.call', request);
+    } catch (error) {
+      return { ok: false, error: { code: 'internal', message: (error as Error).message } };
+    }
+  }
+
+  return {
+    async start() {
+      unsubscribe.push(
+        api.on('session.link', (link) => {
+          // Updates queued under the old link are older than a new snapshot.
+          if (link.state === 'connected') queue = [];
+          applyLink(link);
+        }),
+        api.on('session.update', (update) => {
+          queue.push(update);
+          if (!scheduled) {
+            scheduled = true;
+            environment.schedule(flush);
+          }
+        }),
+      );
+      environment.onStreamOpen?.(() => void resync());
+      useSession.getState().setHost(await api.invoke('host.info', undefined));
+      await resync();
+    },
+    stop() {
+      for (const off of unsubscribe.splice(0)) off();
+    },
+    async setClat(on, options = {}) {
+      const session = useSession.getState();
+      session.beginToggle(on ? 'on' : 'off');
+      const answer = on ? await call({ method: 'up', params: options }) : await call({ method: 'down', params: {} });
+      if (answer.ok) session.endToggle({ ok: true, status: answer.result as ClatStatus });
+      else session.endToggle({ ok: false, error: toggleFailure(answer.error.code, answer.error.message) });
+    },
+    async startEngine() {
+      try {
+        return await api.invoke('engine.start', undefined);
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
+      }
+    },
+    async exportPcapng(seconds) {
+      const answer = await call({ method: 'export', params: seconds === undefined ? {} : { seconds } });
+      if (!answer.ok) return { ok: false, message: answer.error.message };
+      const result = answer.result as ExportResult;
+      const programs = new Map<number, ProgramInfo>();
+      for (const pair of result.pairs) if (pair.program !== null) programs.set(pair.flowId, pair.program);
+      const bytes = exportTracePcapng(result.pairs.map(tracePairFromJson), {
+        ipv4Interface: result.ipv4Interface,
+        ipv6Interface: result.ipv6Interface,
+        programOf: (flowId) => programs.get(flowId),
+      });
+      const name = `clatter-${new Date(environment.now()).toISOString().replace(/[:.]/g, '-')}.pcapng`;
+      const pairs = `${result.pairs.length} pair${result.pairs.length === 1 ? '' : 's'}`;
+      if (useSession.getState().host?.kind === 'electron') {
+        const saved = await api.invoke('host.saveFile', { name, base64: encodeBase64(bytes) });
+        if (!saved.ok) return { ok: false, message: saved.error };
+        return { ok: true, message: saved.saved ? `Saved ${pairs} to ${saved.path}` : 'Export cancelled' };
+      }
+      environment.download(name, bytes);
+      return { ok: true, message: `Downloaded ${name} (${pairs})` };
+    },
+    async loadReport() {
+      const answer = await call({ method: 'report', params: {} });
+      if (!answer.ok) return { ok: false, message: answer.error.message };
+      const result = answer.result as { sinceMs: number; entries: readonly DependencyEntry[] };
+      return { ok: true, sinceMs: result.sinceMs, entries: result.entries };
+    },
+    async setFullScreen(on) {
+      await api.invoke('host.setFullScreen', on);
+    },
+  };
+}
+
+/** The drop reasons with a count, largest first. */
+export function dropsByReason(dropped: Partial<Record<DropReasonName, number>>): [DropReasonName, number][] {
+  return (Object.entries(dropped) as [DropReasonName, number][]).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
+}

@@ -1,0 +1,43 @@
+// A live line chart of the last two minutes, one point a second. Animation is off: with data
+// arriving every second, animating each point only costs frames.
+
+import { memo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RateSample } from '../../../core/api/counters.js';
+import { formatClock, formatSi } from '../../ui/format.js';
+
+export interface Series {
+  readonly key: string;
+  readonly name: string;
+  readonly color: string;
+  readonly value: (sample: RateSample) => number;
+}
+
+export const RateChart = memo(function RateChart(props: { rates: readonly RateSample[]; series: readonly Series[]; unit: string; testId: string }) {
+  const data = props.rates.map((sample) => {
+    const point: Record<string, number> = { atMs: sample.atMs };
+    for (const series of props.series) point[series.key] = series.value(sample);
+    return point;
+  });
+  return (
+    <div className="chart" data-testid={props.testId}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis dataKey="atMs" tickFormatter={(value: number) => formatClock(value).slice(0, 8)} stroke="var(--muted)" minTickGap={48} />
+          <YAxis tickFormatter={(value: number) => formatSi(value, props.unit)} stroke="var(--muted)" width={84} />
+          <Tooltip
+            isAnimationActive={false}
+            labelFormatter={(value) => formatClock(Number(value))}
+            formatter={(value) => formatSi(Number(value), props.unit)}
+            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+          />
+          <Legend />
+          {props.series.map((series) => (
+            <Line key={series.key} dataKey={series.key} name={series.name} stroke={series.color} dot={false} strokeWidth={2} isAnimationActive={false} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+});

@@ -1,0 +1,42 @@
+// Presentation mode for live demos: big type, high contrast, full screen; only the toggle, the
+// prefix and the two traces moving together. Escape (or the button) goes back.
+
+import { useEffect } from 'react';
+import { useBridge } from '../../bridge-context.js';
+import { useView } from '../../stores/view-store.js';
+import { LinkBanner } from '../link/LinkBanner.js';
+import { PrefixCard } from '../prefix/PrefixCard.js';
+import { ClatToggle } from '../toggle/ClatToggle.js';
+import { TracePanes } from '../traces/TracePanes.js';
+
+export function PresentationView() {
+  const bridge = useBridge();
+  const setPresentation = useView((state) => state.setPresentation);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPresentation(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setPresentation]);
+  return (
+    <div className="presentation" data-testid="presentation">
+      <LinkBanner />
+      <div className="presentation-top">
+        <ClatToggle large />
+        <PrefixCard compact />
+        <button
+          type="button"
+          className="button presentation-exit"
+          onClick={() => {
+            setPresentation(false);
+            void bridge.setFullScreen(false);
+          }}
+        >
+          Exit
+        </button>
+      </div>
+      <TracePanes large toolbar={false} />
+    </div>
+  );
+}
