@@ -1,0 +1,31 @@
+// The Electron host's answers to the renderer's invoke channels (the browser mode's are in
+// core/ui-server/ui-server.ts): engine calls go through the relay, `engine.start` through pkexec,
+// files through a save dialog, full screen to the window. Arguments arrive validated
+// (ipc-host.ts); every answer is a value of the schema's result type.
+
+import type { EngineCall, EngineCallResult, EngineLink, HostInfo, InvokeHandlers, SaveFileRequest, SaveFileResult, StartEngineResult } from '../../core/api/ui-schema.js';
+
+export interface HostDeps {
+  readonly version: string;
+  readonly relay: { call(call: EngineCall): Promise<EngineCallResult>; current(): EngineLink; retryNow(): void };
+  readonly starter: { readonly canStart: boolean; start(): Promise<StartEngineResult> };
+  readonly setFullScreen: (on: boolean) => void;
+  readonly saveFile: (request: SaveFileRequest) => Promise<SaveFileResult>;
+}
+
+export function hostHandlers(deps: HostDeps): InvokeHandlers {
+  const info: HostInfo = { kind: 'electron', canStartEngine: deps.starter.canStart, version: deps.version };
+  return {
+    'host.info': async () => info,
+    'host.setFullScreen': async (on) => deps.setFullScreen(on),
+    'host.saveFile': (request) => deps.saveFile(request),
+    'engine.call': (call) => deps.relay.call(call),
+    'engine.start': async () => {
+      const started = await deps.starter.start();
+      // Connect now rather than at the end of the current backoff.
+      if (started.ok) deps.relay.retryNow();
+      return started;
+    },
+    'session.current': async () => deps.relay.current(),
+  };
+}
