@@ -23,6 +23,8 @@ export interface BridgeEnvironment {
   /** Hands a file to the user (a browser's download); Electron uses the host's save dialog instead. */
   readonly download: (name: string, bytes: Uint8Array) => void;
   readonly now: () => number;
+  /** Full screen in a browser (the Fullscreen API); Electron's main process does it instead. */
+  readonly fullScreen?: (on: boolean) => void;
   /** Called when the host's event stream (re)opens, if the transport can tell. */
   readonly onStreamOpen?: (listener: () => void) => void;
 }
@@ -163,7 +165,8 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       return { ok: true, sinceMs: result.sinceMs, entries: result.entries };
     },
     async setFullScreen(on) {
-      await api.invoke('host.setFullScreen', on);
+      if (useSession.getState().host?.kind === 'electron') await api.invoke('host.setFullScreen', on);
+      else environment.fullScreen?.(on);
     },
   };
 }

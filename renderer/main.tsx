@@ -25,8 +25,14 @@ function download(name: string, bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+function fullScreen(on: boolean): void {
+  // A browser may refuse (no user gesture, or not allowed): presentation mode works without it.
+  if (on && document.fullscreenElement === null) void document.documentElement.requestFullscreen().catch(() => {});
+  if (!on && document.fullscreenElement !== null) void document.exitFullscreen().catch(() => {});
+}
+
 function connect(): { api: UiApi; environment: BridgeEnvironment } {
-  const environment = { schedule, download, now: () => Date.now() };
+  const environment = { schedule, download, fullScreen, now: () => Date.now() };
   if (window.clatterIpc !== undefined) return { api: ipcTransport(window.clatterIpc), environment };
   const transport = httpTransport({
     base: window.location.href,

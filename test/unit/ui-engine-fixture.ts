@@ -5,11 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineEvent, Snapshot } from '../../core/api/messages.js';
+import type { ApiError, EngineEvent, Snapshot, UpParams } from '../../core/api/messages.js';
 import type { ClatStatus } from '../../core/api/status.js';
 import { ControlServer, type Connection, type Handler } from '../../core/engine/control-server.js';
 import type { FlowInfo } from '../../core/observe/flow-info.js';
 import { TrafficCounters } from '../../core/observe/traffic-counters.js';
+
+type HandlerAnswer<T> = { ok: true; result: T } | { ok: false; error: ApiError };
 
 export const offStatus: ClatStatus = { state: 'off', mode: 'manual' };
 
@@ -19,6 +21,8 @@ export interface ScriptedEngine {
   flows: FlowInfo[];
   readonly watchers: Set<Connection>;
   readonly calls: string[];
+  /** What `up` answers (default: discovering on wlan0). */
+  upAnswer: (params: UpParams) => HandlerAnswer<ClatStatus>;
   push(event: EngineEvent): void;
   stop(): Promise<void>;
   /** Listens again on the same path (the engine restarted). */
@@ -34,10 +38,11 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
   const snapshot = (): Snapshot => ({ status: engine.status, counters: new TrafficCounters().snapshot(), rates: [] });
   const handler: Handler = {
     status: async () => (calls.push('status'), { ok: true, result: engine.status }),
-    up: async () => {
+    up: async (request) => {
       calls.push('up');
-      engine.status = { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 };
-      return { ok: true, result: engine.status };
+      const answer = engine.upAnswer(request.params);
+      if (answer.ok) engine.status = answer.result;
+      return answer;
     },
     down: async () => (calls.push('down'), { ok: true, result: (engine.status = offStatus) }),
     subscribe: async () => (calls.push('subscribe'), { ok: true, result: engine.status }),
@@ -65,6 +70,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
     flows: [],
     watchers,
     calls,
+    upAnswer: () => ({ ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } }),
     push: (event) => {
       for (const connection of watchers) connection.send(event);
     },
