@@ -8,6 +8,7 @@
         "core/tun/native/addon.c",
         "core/tun/native/napi-args.c",
         "core/tun/native/tun-open.c",
+        "core/tun/native/tun-offload.c",
         "core/tun/native/batch-io.c",
         "core/tun/native/fd-watch.c",
         "core/tun/native/fd-close.c",

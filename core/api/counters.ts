@@ -14,6 +14,7 @@ export const engineDropTable = {
   notForClat: 'IPv6 packet whose destination is not the CLAT IPv6 address',
   noRoute: 'No route for a translated packet (the kernel refused to send it)',
   writeFailed: 'The TUN device or the raw socket would not take a translated packet',
+  offloadMismatch: 'Packet from the TUN whose virtio-net header (offloads) does not fit it',
 } as const;
 
 export type EngineDropName = keyof typeof engineDropTable;

@@ -42,6 +42,8 @@ export interface RunningClat {
   /** MTU of the IPv4 default route through the CLAT. */
   readonly mtu: number;
   readonly delivery: DeliveryMode;
+  /** TUN offloads in use (csum, tso4, tso6, uso4, uso6); absent or empty: none (`--offload off`, packet-socket delivery). */
+  readonly offloads?: readonly string[];
   readonly sinceMs: number;
 }
 

@@ -18,6 +18,7 @@ const options = {
   tun: { type: 'string' },
   auto: { type: 'boolean' },
   delivery: { type: 'string' },
+  offload: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -26,6 +27,7 @@ const deliveries = ['auto', 'force-forwarding', 'packet-socket', 'nat66'] as con
 const defaultStateDir = '/var/lib/clatter';
 
 const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto] [--delivery MODE]
+                      [--offload on|off]
 
 Runs the Clatter engine in the foreground (as root): the CLAT's TUN device, the translator, the
 host network setup and the control socket that \`clatter up/down/status\` and the desktop app use.
@@ -42,6 +44,9 @@ After a crash the next start first undoes what the crashed run had changed.
                     an nftables rule, for older kernels), nat66 (a private address behind NAT66 to
                     the host's own address: the fallback for networks without SLAAC, Linux 6.17+),
                     or auto (default: the SLAAC modes where the uplink has a /64, nat66 otherwise)
+  --offload on|off  TUN offloads: the host's TCP and UDP hand over 64 KiB super-packets whose
+                    headers are translated once, checksums left to the kernel (default on;
+                    not with packet-socket delivery)
   -h, --help        show this help
 `;
 
@@ -125,6 +130,11 @@ export const engineCommand: Command = {
       io.stderr(`clatter engine: --delivery must be one of ${deliveries.join(', ')}\n`);
       return ExitCode.usage;
     }
+    const offload = values.offload ?? 'on';
+    if (offload !== 'on' && offload !== 'off') {
+      io.stderr('clatter engine: --offload must be on or off\n');
+      return ExitCode.usage;
+    }
     if (process.getuid?.() !== 0) {
       io.stderr('clatter engine: must run as root (it creates a TUN device and changes routes): sudo clatter engine\n');
       return ExitCode.failure;
@@ -146,6 +156,7 @@ export const engineCommand: Command = {
       addon,
       log,
       delivery: delivery as (typeof deliveries)[number],
+      offload: offload === 'on',
     });
     const clatterGid = groupId('clatter');
     const handler = controlHandler(engine);

@@ -43,6 +43,8 @@ export interface EngineOptions {
   readonly upWaitMs?: number;
   /** How IPv6 packets for the CLAT address reach the engine; 'auto': force-forwarding where the kernel has it. */
   readonly delivery?: DeliveryMode | 'auto';
+  /** TUN offloads (TSO, USO, partial checksums) where the delivery mode allows them; default on. */
+  readonly offload?: boolean;
 }
 
 interface Session {
@@ -299,6 +301,7 @@ export class ClatEngine {
         tunName: this.options.tunName,
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
         delivery,
+        offload: this.options.offload ?? true,
       },
       this.options.addon,
       this.hostSetup,

@@ -14,6 +14,7 @@ import { Translator } from '../xlat/translator.js';
 import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
 import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
+import { VnetPacketLoop } from './vnet-packet-loop.js';
 
 export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number): Translator {
   const parsed = parseSiitConfig({
@@ -35,12 +36,20 @@ export interface DatapathParams {
   readonly tunName: string;
   readonly ipv4DefaultRoute: boolean;
   readonly delivery: DeliveryMode;
+  /**
+   * TUN offloads (vnet-packet-loop.ts) where the TUN is both ends of the path (force-forwarding,
+   * nat66); packet-socket delivery sends IPv6 through a raw socket, which takes no super-packets.
+   */
+  readonly offload: boolean;
 }
+
+/** What the data path needs of either packet loop. */
+type TranslatingLoop = Pick<PacketLoop, 'addObserver' | 'setTranslator' | 'start' | 'stop'>;
 
 export class Datapath {
   private constructor(
     readonly info: Omit<RunningClat, 'prefix' | 'sinceMs'>,
-    private readonly loop: PacketLoop,
+    private readonly loop: TranslatingLoop,
     private readonly close: () => void,
     private readonly uplinkMtu: number,
   ) {}
@@ -49,7 +58,8 @@ export class Datapath {
   static async start(
     params: DatapathParams, addon: NativeAddon, hostSetup: HostSetup, observatory: Observatory,
   ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
-    const opened = openLinuxTun({ name: params.tunName }, addon);
+    const offload = params.offload && params.delivery !== 'packet-socket';
+    const opened = openLinuxTun({ name: params.tunName, offload }, addon);
     if (!opened.ok) return { ok: false, error: opened.error };
     const device = opened.device;
     const closers: (() => void)[] = [() => device.close()];
@@ -89,7 +99,9 @@ export class Datapath {
     // A slot holds the largest packet either side sends, with room to spare for a TUN that is
     // given a larger MTU later.
     const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
-    const loop = new PacketLoop(sources, sinks, translator, observatory.counters, Math.max(params.uplink.mtu, 1500) + 256, clatAddresses);
+    const loop: TranslatingLoop = offload
+      ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
+      : new PacketLoop(sources, sinks, translator, observatory.counters, Math.max(params.uplink.mtu, 1500) + 256, clatAddresses);
     loop.addObserver(observatory);
     loop.start();
     return {
@@ -102,6 +114,7 @@ export class Datapath {
           clatIpv6: params.clatIpv6,
           mtu: applied.value.mtu4,
           delivery: params.delivery,
+          offloads: device.offloads,
         },
         loop,
         closeAll,

@@ -96,7 +96,7 @@ export class PacketLoop {
         const start = batch.starts[i];
         const length = batch.lengths[i];
         const isIpv4 = b[start] >> 4 === 4;
-        if (this.clat !== null && !this.isClatTraffic(b, start, length, isIpv4)) continue;
+        if (this.clat !== null && !isClatTraffic(this.clat, counters, b, start, length, isIpv4)) continue;
         const verdict = this.translator.translateAt(b, start, length, out);
         counters.verdicts[verdict]++;
         if (verdict === Verdict.translated) this.countTranslated(b, start, length, isIpv4);
@@ -117,27 +117,6 @@ export class PacketLoop {
     }
   }
 
-  /** The CLAT translates only its own traffic: IPv4 from 192.0.0.1, IPv6 to its IPv6 address. */
-  private isClatTraffic(b: Uint8Array, start: number, length: number, isIpv4: boolean): boolean {
-    const clat = this.clat!;
-    if (isIpv4) {
-      if (length >= 20 && ((b[start + 12] << 24) | (b[start + 13] << 16) | (b[start + 14] << 8) | b[start + 15]) >>> 0 !== clat.ipv4) {
-        this.counters.engineDrops[EngineDrop.spoofedSource]++;
-        return false;
-      }
-      return true;
-    }
-    if (length >= 40) {
-      for (let k = 0; k < 16; k++) {
-        if (b[start + 24 + k] !== clat.ipv6[k]) {
-          this.counters.engineDrops[EngineDrop.notForClat]++;
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /** Both sides of a translated packet: the input, and every output (fragments count each). */
   private countTranslated(b: Uint8Array, start: number, length: number, isIpv4: boolean): void {
     const out = this.out;
@@ -149,4 +128,24 @@ export class PacketLoop {
       this.counters.countTranslated(1, protocolColumn(out.buffer[out.start[0] + 9]), out.count, outBytes, 1, length);
     }
   }
+}
+
+/** The CLAT translates only its own traffic: IPv4 from 192.0.0.1, IPv6 to its IPv6 address. */
+export function isClatTraffic(clat: ClatAddresses, counters: TrafficCounters, b: Uint8Array, start: number, length: number, isIpv4: boolean): boolean {
+  if (isIpv4) {
+    if (length >= 20 && ((b[start + 12] << 24) | (b[start + 13] << 16) | (b[start + 14] << 8) | b[start + 15]) >>> 0 !== clat.ipv4) {
+      counters.engineDrops[EngineDrop.spoofedSource]++;
+      return false;
+    }
+    return true;
+  }
+  if (length >= 40) {
+    for (let k = 0; k < 16; k++) {
+      if (b[start + 24 + k] !== clat.ipv6[k]) {
+        counters.engineDrops[EngineDrop.notForClat]++;
+        return false;
+      }
+    }
+  }
+  return true;
 }

@@ -13,6 +13,12 @@ export interface LinuxTunOptions {
   readonly name?: string;
   /** Packets per batch the engine should plan for (default 64, as wireguard-go's Linux TUN). */
   readonly batchSize?: number;
+  /**
+   * Offloads (IFF_VNET_HDR, TUNSETOFFLOAD): every packet read and written then starts with a
+   * 10-byte virtio-net header (core/wire/virtio-net-header.ts), reads may be 64 KiB TCP/UDP
+   * super-packets with partial checksums, and writes may be too. Default off.
+   */
+  readonly offload?: boolean;
 }
 
 export type OpenLinuxTunResult =
@@ -25,11 +31,42 @@ const defaultBatchSize = 64;
 export function openLinuxTun(options: LinuxTunOptions = {}, addon: NativeAddon = nativeAddon()): OpenLinuxTunResult {
   const batchSize = options.batchSize ?? defaultBatchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize ${batchSize} must be a positive integer`);
-  const opened = addon.tunOpen(options.name ?? null, 0);
+  const opened = addon.tunOpen(options.name ?? null, options.offload ? addon.constants.IFF_VNET_HDR : 0);
   if (typeof opened === 'number') {
     return { ok: false, errno: opened, error: `cannot open a TUN device${options.name ? ` '${options.name}'` : ''}: ${describeErrno(opened)}` };
   }
-  return { ok: true, device: new LinuxTun(addon, opened.fd, opened.name, batchSize) };
+  if (!options.offload) return { ok: true, device: new LinuxTun(addon, opened.fd, opened.name, batchSize, 0, []) };
+  const offloads = setOffloads(addon, opened.fd);
+  if (typeof offloads === 'number') {
+    addon.close(opened.fd);
+    return { ok: false, errno: offloads, error: `cannot set offloads on TUN device '${opened.name}': ${describeErrno(offloads)}` };
+  }
+  return { ok: true, device: new LinuxTun(addon, opened.fd, opened.name, batchSize, vnetHeaderBytes, offloads) };
+}
+
+/** sizeof(struct virtio_net_hdr). */
+const vnetHeaderBytes = 10;
+
+/**
+ * The most the kernel grants, tried in turn (-EINVAL: a flag it does not know): USO came with Linux
+ * 6.2 (drivers/net/tun.c, tun_set_offload); TSO and CSUM are older than IFF_VNET_HDR users such as
+ * QEMU. Returns the names of the offloads set, or -errno for another failure.
+ */
+function setOffloads(addon: NativeAddon, fd: number): string[] | number {
+  const c = addon.constants;
+  const tries: [number, string[]][] = [
+    [c.TUN_F_CSUM | c.TUN_F_TSO4 | c.TUN_F_TSO6 | c.TUN_F_USO4 | c.TUN_F_USO6, ['csum', 'tso4', 'tso6', 'uso4', 'uso6']],
+    [c.TUN_F_CSUM | c.TUN_F_TSO4 | c.TUN_F_TSO6, ['csum', 'tso4', 'tso6']],
+    [c.TUN_F_CSUM, ['csum']],
+    [0, []],
+  ];
+  let result = 0;
+  for (const [flags, names] of tries) {
+    result = addon.tunSetOffload(fd, vnetHeaderBytes, flags);
+    if (result === 0) return names;
+    if (result !== Errno.EINVAL) return result;
+  }
+  return result;
 }
 
 export class LinuxTun implements TunDevice {
@@ -42,6 +79,10 @@ export class LinuxTun implements TunDevice {
     fd: number,
     readonly name: string,
     readonly batchSize: number,
+    /** 10 with offloads (a virtio-net header before every packet read or written), else 0. */
+    readonly vnetHeaderBytes = 0,
+    /** The offloads the kernel granted: csum, tso4, tso6, uso4, uso6. */
+    readonly offloads: readonly string[] = [],
   ) {
     this.fd = fd;
   }

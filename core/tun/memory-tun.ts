@@ -12,11 +12,14 @@ export interface MemoryTunOptions {
   readonly name?: string;
   readonly mtuBytes?: number;
   readonly batchSize?: number;
+  /** 10: packets in and out carry a virtio-net header first, as a Linux TUN with offloads (default 0). */
+  readonly vnetHeaderBytes?: number;
 }
 
 export class MemoryTun implements TunDevice {
   readonly name: string;
   readonly batchSize: number;
+  readonly vnetHeaderBytes: number;
   /** Copies of every packet written, in order. */
   readonly written: Uint8Array[] = [];
   private mtu: number;
@@ -29,6 +32,7 @@ export class MemoryTun implements TunDevice {
     this.name = options.name ?? 'memtun0';
     this.mtu = options.mtuBytes ?? 1500;
     this.batchSize = options.batchSize ?? 64;
+    this.vnetHeaderBytes = options.vnetHeaderBytes ?? 0;
   }
 
   /** Queues a copy of `packet` for read(), as if the host had routed it into the device. */
@@ -78,7 +82,7 @@ export class MemoryTun implements TunDevice {
     }
     if (this.closed) return Errno.EBADF;
     for (let i = 0; i < count; i++) {
-      const version = lengths[i] > 0 ? bytes[starts[i]] >> 4 : 0;
+      const version = lengths[i] > this.vnetHeaderBytes ? bytes[starts[i] + this.vnetHeaderBytes] >> 4 : 0;
       if (version !== 4 && version !== 6) return i > 0 ? i : Errno.EINVAL;
       this.written.push(bytes.slice(starts[i], starts[i] + lengths[i]));
     }

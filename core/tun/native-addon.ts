@@ -14,10 +14,16 @@ import { fileURLToPath } from 'node:url';
 
 /** Kernel numbers, read from the C headers when the addon was built. */
 export interface NativeConstants {
-  /** tunOpen flag: a virtio-net header before each packet (offloads; a later step). */
+  /** tunOpen flag: a virtio-net header before each packet (offloads, tunSetOffload). */
   readonly IFF_VNET_HDR: number;
   /** tunOpen flag: one fd per queue, each opened with the same name (a later step). */
   readonly IFF_MULTI_QUEUE: number;
+  /** tunSetOffload flags (linux/if_tun.h): partial checksums, TCP and UDP segmentation offloads. */
+  readonly TUN_F_CSUM: number;
+  readonly TUN_F_TSO4: number;
+  readonly TUN_F_TSO6: number;
+  readonly TUN_F_USO4: number;
+  readonly TUN_F_USO6: number;
   readonly NETLINK_ROUTE: number;
   /** netlinkOpen group bit for link changes (RTM_NEWLINK, RTM_DELLINK). */
   readonly RTMGRP_LINK: number;
@@ -52,6 +58,13 @@ export interface NativeAddon {
    * The device is not persistent: it goes away when its last fd is closed.
    */
   tunOpen(name: string | null, flags: number): OpenedTun | number;
+
+  /**
+   * On a TUN opened with IFF_VNET_HDR: little-endian virtio-net headers of `vnetHeaderBytes` (10),
+   * and the offloads `offloads` (TUN_F_* bits) the kernel may use when handing packets out.
+   * 0, or -errno (-EINVAL: a flag this kernel does not know; retry with fewer).
+   */
+  tunSetOffload(fd: number, vnetHeaderBytes: number, offloads: number): number;
 
   /**
    * Reads up to `maxPackets` packets: packet i into `slab[i * slotBytes, (i + 1) * slotBytes)`,

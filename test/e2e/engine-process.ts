@@ -55,6 +55,8 @@ export interface EngineOptions {
   readonly auto?: boolean;
   /** `--delivery`: how the CLAT's IPv6 packets reach the engine (default auto). */
   readonly delivery?: 'force-forwarding' | 'packet-socket' | 'nat66';
+  /** `--offload`: TUN offloads (default on). */
+  readonly offload?: 'on' | 'off';
 }
 
 const listeningTimeoutMs = 15_000;
@@ -78,6 +80,7 @@ export class EngineProcess {
     const argv = [process.execPath, clatterBin, 'engine', '--socket', join(options.dir, 'engine.sock'), '--state-dir', join(options.dir, 'state')];
     if (options.auto) argv.push('--auto');
     if (options.delivery !== undefined) argv.push('--delivery', options.delivery);
+    if (options.offload !== undefined) argv.push('--offload', options.offload);
     const engine = new EngineProcess(lab, lab.spawn('host', argv, { name: 'clatter engine' }), options.dir);
     try {
       await engine.process.waitForOutput(/listening on /, listeningTimeoutMs);

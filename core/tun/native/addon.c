@@ -8,6 +8,14 @@
 
 #include "addon.h"
 
+// UDP segmentation offload flags (Linux 6.2); older userspace headers (Debian 12's) lack them.
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6 0x40
+#endif
+
 // Kernel numbers the TypeScript side needs, taken from the headers rather than retyped there.
 static napi_value constants(napi_env env) {
   static const struct {
@@ -16,6 +24,11 @@ static napi_value constants(napi_env env) {
   } table[] = {
       {"IFF_VNET_HDR", IFF_VNET_HDR},
       {"IFF_MULTI_QUEUE", IFF_MULTI_QUEUE},
+      {"TUN_F_CSUM", TUN_F_CSUM},
+      {"TUN_F_TSO4", TUN_F_TSO4},
+      {"TUN_F_TSO6", TUN_F_TSO6},
+      {"TUN_F_USO4", TUN_F_USO4},
+      {"TUN_F_USO6", TUN_F_USO6},
       {"NETLINK_ROUTE", NETLINK_ROUTE},
       {"RTMGRP_LINK", RTMGRP_LINK},
       {"RTNLGRP_ND_USEROPT", RTNLGRP_ND_USEROPT},
@@ -38,6 +51,7 @@ static napi_value constants(napi_env env) {
 static napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor functions[] = {
       {"tunOpen", NULL, tun_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tunSetOffload", NULL, tun_set_offload, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readBatch", NULL, read_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeBatch", NULL, write_batch, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watch", NULL, fd_watch_start, NULL, NULL, NULL, napi_enumerable, NULL},

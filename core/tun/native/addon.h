@@ -5,6 +5,7 @@
 #include <node_api.h>
 
 napi_value tun_open(napi_env env, napi_callback_info info);
+napi_value tun_set_offload(napi_env env, napi_callback_info info);
 napi_value read_batch(napi_env env, napi_callback_info info);
 napi_value write_batch(napi_env env, napi_callback_info info);
 napi_value fd_watch_start(napi_env env, napi_callback_info info);

@@ -1,0 +1,173 @@
+// The packet path over a TUN with offloads (core/tun/linux-tun.ts `offload`): one device is the
+// source and the sink of both families (force-forwarding and nat66 delivery), and every packet in
+// and out starts with a virtio-net header. What the offloads buy: the host's TCP hands over 64 KiB
+// super-packets (TSO) whose headers are translated once (core/xlat/vnet-translate.ts) and that
+// leave as one write, cut into segments by the kernel only where they meet a device without
+// offloads; partial checksums are passed on instead of summed in JavaScript. The translator itself
+// is the same as without offloads.
+//
+// Like packet-loop.ts: nothing is allocated per packet (read slots, scratch for user-space UDP
+// segmentation and the translator's output share one arena), a drain handles a bounded number of
+// batches and then yields, observers see every translated packet (a super-packet as one packet).
+
+import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
+import type { Translator } from '../xlat/translator.js';
+import { udpSegmentCount, writeUdpSegment } from '../xlat/udp-segment.js';
+import { Verdict } from '../xlat/verdict.js';
+import { plainHeaders, vnetMismatch, vnetNeedsSegmentation, VnetTranslation } from '../xlat/vnet-translate.js';
+import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
+import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
+import type { PacketObserver } from '../observe/packet-observer.js';
+import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
+import { isClatTraffic, type ClatAddresses } from './packet-loop.js';
+
+const maxBatchesPerDrain = 64;
+const vnetBytes = virtioNetHeader.bytes;
+/** A read slot: the virtio-net header and the largest IP packet (64 KiB), with a little to spare. */
+export const vnetSlotBytes = vnetBytes + 65_535 + 119;
+
+const errnoNetUnreachable = -101;
+const errnoHostUnreachable = -113;
+
+/** The device as this loop uses it: packets with virtio-net headers, one fd for both families. */
+export type VnetDevice = Pick<TunDevice, 'batchSize' | 'read' | 'write' | 'onReadable'>;
+
+export class VnetPacketLoop {
+  private readonly batch: PacketBatch;
+  private readonly out: XlatOutput;
+  private readonly vnet = new VnetTranslation();
+  private readonly arena: Uint8Array;
+  /** Where a user-space UDP segment is built before it is translated. */
+  private readonly scratch: number;
+  /** Write list for one translation's outputs, virtio-net header included. */
+  private readonly writeStarts = new Int32Array(64);
+  private readonly writeLengths = new Int32Array(64);
+  private readonly observers: PacketObserver[] = [];
+  private stopListening: (() => void) | undefined;
+  private translator: Translator;
+
+  constructor(
+    private readonly device: VnetDevice,
+    translator: Translator,
+    private readonly counters: TrafficCounters,
+    private readonly clat: ClatAddresses | null = null,
+  ) {
+    this.translator = translator;
+    const capacity = device.batchSize;
+    const batchBytes = capacity * vnetSlotBytes;
+    this.scratch = batchBytes;
+    const outBase = batchBytes + vnetSlotBytes;
+    this.arena = new Uint8Array(outBase + outputBufferBytes(vnetBytes));
+    this.batch = new PacketBatch(capacity, vnetSlotBytes, this.arena.subarray(0, batchBytes));
+    this.out = new XlatOutput(this.arena, vnetBytes, outBase);
+  }
+
+  /** Adds an observer (flows, traces): it sees every packet after translation, without its virtio-net header. */
+  addObserver(observer: PacketObserver): void {
+    this.observers.push(observer);
+  }
+
+  setTranslator(translator: Translator): void {
+    this.translator = translator;
+  }
+
+  start(): void {
+    this.stopListening ??= this.device.onReadable(() => this.drain());
+  }
+
+  stop(): void {
+    this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  /** Reads and translates what is waiting, up to a bound; the device calls again while more waits. */
+  drain(): void {
+    const { batch, arena: b, out, counters } = this;
+    for (let round = 0; round < maxBatchesPerDrain; round++) {
+      const count = this.device.read(batch);
+      if (count <= 0) return;
+      for (let i = 0; i < count; i++) {
+        const s = batch.starts[i] + vnetBytes;
+        const n = batch.lengths[i] - vnetBytes;
+        if (n < 1) {
+          counters.engineDrops[EngineDrop.offloadMismatch]++;
+          continue;
+        }
+        const isIpv4 = b[s] >> 4 === 4;
+        if (this.clat !== null && !isClatTraffic(this.clat, counters, b, s, n, isIpv4)) continue;
+        const verdict = this.vnet.translate(this.translator, b, s, n, out);
+        if (verdict === vnetMismatch) {
+          counters.engineDrops[EngineDrop.offloadMismatch]++;
+          continue;
+        }
+        if (verdict === vnetNeedsSegmentation) {
+          this.segmentAndTranslate(s, n, isIpv4);
+          continue;
+        }
+        this.finish(s, n, isIpv4, verdict);
+      }
+    }
+  }
+
+  /** Counts, shows the observers and writes one translation's outputs. */
+  private finish(s: number, n: number, isIpv4: boolean, verdict: number): void {
+    const { arena: b, out, counters } = this;
+    counters.verdicts[verdict]++;
+    if (verdict === Verdict.translated) this.countTranslated(b, s, n, isIpv4);
+    else counters.generatedErrors += out.count;
+    if (this.observers.length > 0) {
+      const nowMs = performance.now();
+      for (const observer of this.observers) observer.observe(b, s, n, verdict, out, nowMs);
+    }
+    if (out.count === 0) return;
+    const starts = this.writeStarts;
+    const lengths = this.writeLengths;
+    for (let k = 0; k < out.count; k++) {
+      starts[k] = out.start[k] - vnetBytes;
+      lengths[k] = out.length[k] + vnetBytes;
+    }
+    const written = this.device.write(b, starts, lengths, out.count);
+    if (written < out.count) {
+      const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
+      counters.engineDrops[reason] += out.count - Math.max(0, written);
+    }
+  }
+
+  /**
+   * A UDP super-packet whose datagrams do not fit the other side once translated: each datagram
+   * is cut out in user space and translated on its own (core/xlat/udp-segment.ts).
+   */
+  private segmentAndTranslate(s: number, n: number, isIpv4: boolean): void {
+    const { arena: b, out, vnet } = this;
+    const gsoSize = vnetGsoSize(b, s - vnetBytes);
+    const segments = udpSegmentCount(n, vnet.headerBytes, gsoSize);
+    const d = this.scratch + vnetBytes;
+    for (let k = 0; k < segments; k++) {
+      const length = writeUdpSegment(b, s, n, vnet.l4, gsoSize, k, b, d);
+      const verdict = this.translator.translateAt(b, d, length, out);
+      plainHeaders(out);
+      vnet.segments = 1;
+      this.finish(d, length, isIpv4, verdict);
+    }
+  }
+
+  /** Both sides of a translated packet, in wire packets and bytes (a super-packet counts its segments). */
+  private countTranslated(b: Uint8Array, s: number, n: number, isIpv4: boolean): void {
+    const { out, vnet } = this;
+    const segments = vnet.segments;
+    let outBytes = 0;
+    for (let k = 0; k < out.count; k++) outBytes += out.length[k];
+    let inBytes = n;
+    if (segments > 1) {
+      // Every segment after the first repeats the headers.
+      inBytes += (segments - 1) * vnet.headerBytes;
+      outBytes += (segments - 1) * vnet.outHeaderBytes;
+    }
+    const outPackets = out.count === 1 ? segments : out.count;
+    if (isIpv4) {
+      this.counters.countTranslated(0, protocolColumn(b[s + 9]), segments, inBytes, outPackets, outBytes);
+    } else {
+      this.counters.countTranslated(1, protocolColumn(out.buffer[out.start[0] + 9]), outPackets, outBytes, segments, inBytes);
+    }
+  }
+}

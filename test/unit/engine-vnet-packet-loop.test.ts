@@ -1,0 +1,73 @@
+// The packet loop over a TUN with offloads (virtio-net headers), on the in-memory TUN: a TSO
+// super-packet leaves as one translated super-packet, a packet with a partial checksum leaves
+// whole, replies come back with plain headers, counters count wire segments, and a header that
+// does not fit its packet is a counted drop.
+
+import { describe, expect, it } from 'vitest';
+import { VnetPacketLoop } from '../../core/engine/vnet-packet-loop.js';
+import { TrafficCounters } from '../../core/observe/traffic-counters.js';
+import { MemoryTun } from '../../core/tun/memory-tun.js';
+import { pseudoHeaderSum4 } from '../../core/wire/partial-checksum.js';
+import { decodeVnetHeader, encodeVnetHeader, virtioGsoType, virtioNetFlag, type VirtioNetHeaderFields } from '../../core/wire/virtio-net-header.js';
+import { parseSiitConfig } from '../../core/xlat/config.js';
+import { Translator } from '../../core/xlat/translator.js';
+import { addr6, concat, ipv4, ipv6, pattern, tcp, udp } from './packet-builder.js';
+import { packetProblems, put16, readIpv4, readIpv6 } from './packet-check.js';
+
+const clatIpv6 = '2001:db8:1:2::c1a7';
+const server6 = '2001:db8:64::cb00:710a';
+
+function clatTranslator(): Translator {
+  const parsed = parseSiitConfig({ pool6: '2001:db8:64::/96', eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: '192.0.0.1/32' }], selfIpv4: '192.0.0.2', selfIpv6: clatIpv6 });
+  if (!parsed.ok) throw new Error(parsed.error);
+  return new Translator(parsed.config);
+}
+
+function withHeader(header: VirtioNetHeaderFields, packet: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(10);
+  encodeVnetHeader(bytes, 0, header);
+  return concat(bytes, packet);
+}
+
+const plain = { flags: 0, gsoType: 0, hdrLen: 0, gsoSize: 0, csumStart: 0, csumOffset: 0 };
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('packet loop with offloads', () => {
+  it('carries a TSO super-packet as one, finishes partial checksums, counts segments', async () => {
+    const tun = new MemoryTun({ batchSize: 4, vnetHeaderBytes: 10 });
+    const counters = new TrafficCounters();
+    const loop = new VnetPacketLoop(tun, clatTranslator(), counters, { ipv4: 0xc0000001, ipv6: addr6(clatIpv6) });
+    loop.start();
+
+    const superPacket = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', df: true }, tcp({ payload: pattern(14_000) }));
+    put16(superPacket, 36, pseudoHeaderSum4(superPacket, 0, 6, superPacket.length - 20));
+    tun.inject(withHeader({ flags: virtioNetFlag.needsCsum, gsoType: virtioGsoType.tcpv4, hdrLen: 40, gsoSize: 1400, csumStart: 20, csumOffset: 16 }, superPacket));
+    const datagram = ipv4({ src: '192.0.0.1', dst: '203.0.113.10' }, udp({ payload: pattern(64) }));
+    const whole = datagram.slice();
+    put16(datagram, 26, pseudoHeaderSum4(datagram, 0, 17, datagram.length - 20));
+    tun.inject(withHeader({ flags: virtioNetFlag.needsCsum, gsoType: 0, hdrLen: 0, gsoSize: 0, csumStart: 20, csumOffset: 6 }, datagram));
+    tun.inject(withHeader(plain, ipv6({ src: server6, dst: clatIpv6 }, udp({ payload: pattern(50) }))));
+    // TCPV4 on a UDP packet: dropped and counted.
+    tun.inject(withHeader({ flags: virtioNetFlag.needsCsum, gsoType: virtioGsoType.tcpv4, hdrLen: 0, gsoSize: 1400, csumStart: 20, csumOffset: 16 }, whole));
+    await settle();
+    loop.stop();
+
+    const written = tun.takeWritten();
+    expect(written).toHaveLength(3);
+    expect(decodeVnetHeader(written[0], 0)).toEqual({ flags: virtioNetFlag.needsCsum, gsoType: virtioGsoType.tcpv6, hdrLen: 60, gsoSize: 1400, csumStart: 40, csumOffset: 16 });
+    expect(readIpv6(written[0].subarray(10)).payloadLen).toBe(20 + 14_000);
+    expect(decodeVnetHeader(written[1], 0)).toEqual(plain);
+    expect(packetProblems(written[1].subarray(10))).toEqual([]);
+    expect(readIpv6(written[1].subarray(10)).src).toBe(clatIpv6);
+    expect(decodeVnetHeader(written[2], 0)).toEqual(plain);
+    expect(readIpv4(written[2].subarray(10)).dst).toBe('192.0.0.1');
+    expect(packetProblems(written[2].subarray(10))).toEqual([]);
+
+    const snapshot = counters.snapshot();
+    // 14 000 bytes in 1400-byte segments: 10 TCP packets on each side, plus the UDP datagram.
+    expect(snapshot.out46.byProtocol.tcp).toEqual({ ipv4: { packets: 10, bytes: 14_000 + 10 * 40 }, ipv6: { packets: 10, bytes: 14_000 + 10 * 60 } });
+    expect(snapshot.out46.byProtocol.udp.ipv4.packets).toBe(1);
+    expect(snapshot.in64.byProtocol.udp.ipv4.packets).toBe(1);
+    expect(snapshot.dropped).toEqual({ offloadMismatch: 1 });
+  });
+});
