@@ -34,8 +34,11 @@ export function formatBytes(bytes: number): string {
   return index === 0 ? `${bytes} B` : `${scaled.toFixed(scaled >= 100 ? 0 : 1)} ${binaryUnits[index]}`;
 }
 
+// One formatter for every count: toLocaleString builds a new one per call, which showed in profiles.
+const countFormat = new Intl.NumberFormat('en-US');
+
 export function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
+  return countFormat.format(value);
 }
 
 /** How long ago `atMs` was, from `nowMs`: "now", "12 s", "3 min", "2 h". */

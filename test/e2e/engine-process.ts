@@ -10,13 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClatStatus } from '../../core/api/status.js';
+import { findPackageRoot } from '../../core/ui-server/package-root.js';
 import type { Lab } from '../../core/lab/lab.js';
 import type { LabProcess, ProcessExit } from '../../core/lab/lab-process.js';
 
-export const clatterBin = fileURLToPath(new URL('../../bin/clatter.js', import.meta.url));
+/** bin/clatter.js of this checkout, whether this file runs from test/ (vitest) or dist/test/ (benchmarks). */
+export const clatterBin = join(findPackageRoot().dir, 'bin', 'clatter.js');
 
 export interface CliResult {
   readonly code: number | null;

@@ -3,7 +3,7 @@
 // or its twin on the other side is hovered or selected; selecting a row brings its twin into view.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { useTrace } from '../../stores/trace-store.js';
 import { formatClock } from '../../ui/format.js';
 import type { TraceRow } from './trace-rows.js';
@@ -31,9 +31,14 @@ export const TracePane = memo(function TracePane(props: { family: 4 | 6; rows: r
   const { highlight, select, setFollow } = useTrace.getState();
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 12 });
 
-  useEffect(() => {
-    if (follow && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [follow, rows, virtualizer]);
+  // Following: straight to the bottom, computed from the fixed row height. (The virtualizer's
+  // scrollToIndex measures the element's scroll range again and again until it settles: under a
+  // full-speed trace that was most of the page's main-thread time.)
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!follow || element === null || rows.length === 0) return;
+    element.scrollTop = rows.length * rowHeight;
+  }, [follow, rows, rowHeight]);
 
   useEffect(() => {
     if (selected === null) return;
@@ -54,7 +59,7 @@ export const TracePane = memo(function TracePane(props: { family: 4 | 6; rows: r
         ref={scrollRef}
         onScroll={(event) => {
           const element = event.currentTarget;
-          const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < rowHeight * 2;
+          const atBottom = rows.length * rowHeight - element.scrollTop - element.clientHeight < rowHeight * 2;
           if (!atBottom && useTrace.getState().follow) setFollow(false);
         }}
       >
