@@ -12,6 +12,11 @@ import { tshark } from '../unit/tshark.js';
 import { artifactsDir, startUiHarness, type UiHarness } from './ui-harness.js';
 
 const isRoot = process.getuid?.() === 0;
+
+/** The one browser function used here, typed without the DOM library (this is Node code). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { fontSize: string };
+}
 const server = '203.0.113.10';
 
 describe.skipIf(!isRoot)('the UI in Chromium, against the engine in the lab', () => {
@@ -104,8 +109,8 @@ describe.skipIf(!isRoot)('the UI in Chromium, against the engine in the lab', ()
     expect(await page.getByTestId('counters').count()).toBe(0);
     expect(await page.getByTestId('prefix-value').textContent()).toBe('2001:db8:64::/96');
     expect(await page.getByTestId('trace-v4').getByTestId('trace-row').count()).toBeGreaterThan(0);
-    const fontSize = await page.getByTestId('trace-v4').getByTestId('trace-row').first().evaluate('row => getComputedStyle(row).fontSize');
-    expect(parseFloat(String(fontSize))).toBeGreaterThanOrEqual(18);
+    const fontSize = await page.getByTestId('trace-v4').getByTestId('trace-row').first().evaluate((row) => (globalThis as unknown as BrowserWindow).getComputedStyle(row).fontSize);
+    expect(parseFloat(fontSize)).toBeGreaterThanOrEqual(18);
     await page.screenshot({ path: join(artifactsDir, 'ui-presentation.png') });
     await page.keyboard.press('Escape');
     await page.getByTestId('counters').waitFor();
