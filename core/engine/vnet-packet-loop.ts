@@ -6,13 +6,21 @@
 // offloads; partial checksums are passed on instead of summed in JavaScript. The translator itself
 // is the same as without offloads.
 //
+// Writes are staged: the outputs of one read batch are copied into a staging area and written
+// with one addon call at the end of the batch, and consecutive IPv6 UDP datagrams of one flow join
+// into one USO super-packet there (core/xlat/udp-coalesce.ts), so a burst of small datagrams costs
+// one write. Super-packets and multi-packet outputs (fragments) are written at once, after what is
+// staged, so the order of packets on the device is the order they were translated in.
+//
 // Like packet-loop.ts: nothing is allocated per packet (read slots, scratch for user-space UDP
-// segmentation and the translator's output share one arena), a drain handles a bounded number of
-// batches and then yields, observers see every translated packet (a super-packet as one packet).
+// segmentation, staging and the translator's output share one arena), a drain handles a bounded
+// number of batches and then yields, observers see every translated packet (a super-packet as one).
 
+import { copyBytes } from '../xlat/copy-bytes.js';
 import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
 import type { Translator } from '../xlat/translator.js';
 import { udpSegmentCount, writeUdpSegment } from '../xlat/udp-segment.js';
+import { canJoinUdp6, coalescableUdp6Payload, joinUdp6 } from '../xlat/udp-coalesce.js';
 import { Verdict } from '../xlat/verdict.js';
 import { plainHeaders, vnetMismatch, vnetNeedsSegmentation, VnetTranslation } from '../xlat/vnet-translate.js';
 import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
@@ -25,6 +33,12 @@ const maxBatchesPerDrain = 64;
 const vnetBytes = virtioNetHeader.bytes;
 /** A read slot: the virtio-net header and the largest IP packet (64 KiB), with a little to spare. */
 export const vnetSlotBytes = vnetBytes + 65_535 + 119;
+
+/** Staging: room for the writes of one read batch (and a coalesced group of up to 64 KiB). */
+const stagingBytes = 256 * 1024;
+const maxStaged = 128;
+/** Outputs up to this size are staged; longer ones (super-packets) are written where they are. */
+const maxStagedPacketBytes = 2048;
 
 const errnoNetUnreachable = -101;
 const errnoHostUnreachable = -113;
@@ -39,9 +53,17 @@ export class VnetPacketLoop {
   private readonly arena: Uint8Array;
   /** Where a user-space UDP segment is built before it is translated. */
   private readonly scratch: number;
-  /** Write list for one translation's outputs, virtio-net header included. */
-  private readonly writeStarts = new Int32Array(64);
-  private readonly writeLengths = new Int32Array(64);
+  /** Write list, virtio-net headers included: staged packets, or one translation's outputs. */
+  private readonly writeStarts = new Int32Array(maxStaged);
+  private readonly writeLengths = new Int32Array(maxStaged);
+  /** Wire packets each write stands for (a coalesced group counts its datagrams). */
+  private readonly writeSegments = new Int32Array(maxStaged);
+  private staged = 0;
+  /** Where staging begins in the arena, and where the next staged packet's header goes. */
+  private readonly stagingStart: number;
+  private stagingEnd: number;
+  /** The open UDP group (the last staged packet): its datagrams' payload size, -1 when none is open. */
+  private groupGsoSize = -1;
   private readonly observers: PacketObserver[] = [];
   private stopListening: (() => void) | undefined;
   private translator: Translator;
@@ -56,7 +78,8 @@ export class VnetPacketLoop {
     const capacity = device.batchSize;
     const batchBytes = capacity * vnetSlotBytes;
     this.scratch = batchBytes;
-    const outBase = batchBytes + vnetSlotBytes;
+    this.stagingStart = this.stagingEnd = batchBytes + vnetSlotBytes;
+    const outBase = this.stagingStart + stagingBytes;
     this.arena = new Uint8Array(outBase + outputBufferBytes(vnetBytes));
     this.batch = new PacketBatch(capacity, vnetSlotBytes, this.arena.subarray(0, batchBytes));
     this.out = new XlatOutput(this.arena, vnetBytes, outBase);
@@ -106,6 +129,7 @@ export class VnetPacketLoop {
         }
         this.finish(s, n, isIpv4, verdict);
       }
+      this.flush();
     }
   }
 
@@ -120,17 +144,74 @@ export class VnetPacketLoop {
       for (const observer of this.observers) observer.observe(b, s, n, verdict, out, nowMs);
     }
     if (out.count === 0) return;
+    if (out.count === 1 && out.length[0] <= maxStagedPacketBytes) {
+      this.stage(this.vnet.finishedChecksum);
+      return;
+    }
+    this.flush();
     const starts = this.writeStarts;
     const lengths = this.writeLengths;
     for (let k = 0; k < out.count; k++) {
       starts[k] = out.start[k] - vnetBytes;
       lengths[k] = out.length[k] + vnetBytes;
+      this.writeSegments[k] = k === 0 ? this.vnet.segments : 1;
     }
-    const written = this.device.write(b, starts, lengths, out.count);
-    if (written < out.count) {
-      const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
-      counters.engineDrops[reason] += out.count - Math.max(0, written);
+    this.write(out.count);
+  }
+
+  /**
+   * Copies the one output into staging, or joins it to the open UDP group there. `trusted`: its
+   * checksum was finished here, so it may join a group (udp-coalesce.ts says why that matters).
+   */
+  private stage(trusted: boolean): void {
+    const { arena: b, out } = this;
+    const p = out.start[0];
+    const length = out.length[0];
+    const payload = trusted ? coalescableUdp6Payload(b, p, length) : -1;
+    const last = this.staged - 1;
+    if (payload > 0 && this.groupGsoSize > 0) {
+      const g = this.writeStarts[last] + vnetBytes;
+      const groupLength = this.writeLengths[last] - vnetBytes;
+      if (this.stagingEnd + payload <= this.stagingStart + stagingBytes && canJoinUdp6(b, g, groupLength, this.writeSegments[last], this.groupGsoSize, p, payload)) {
+        const total = joinUdp6(b, g, groupLength, this.groupGsoSize, p, length);
+        this.writeLengths[last] = total + vnetBytes;
+        this.writeSegments[last]++;
+        this.stagingEnd += payload;
+        // A shorter datagram is the group's last (every segment but the last is gso_size bytes).
+        if (payload < this.groupGsoSize) this.groupGsoSize = -1;
+        return;
+      }
     }
+    // Room for this packet and for a group it may start to grow to 64 KiB.
+    if (this.staged === maxStaged || this.stagingEnd + vnetBytes + 65_535 > this.stagingStart + stagingBytes) this.flush();
+    const at = this.stagingEnd;
+    copyBytes(b, p - vnetBytes, b, at, length + vnetBytes);
+    this.writeStarts[this.staged] = at;
+    this.writeLengths[this.staged] = length + vnetBytes;
+    this.writeSegments[this.staged] = this.vnet.segments;
+    this.staged++;
+    this.stagingEnd = at + length + vnetBytes;
+    this.groupGsoSize = payload > 0 ? payload : -1;
+  }
+
+  /** Writes what is staged. */
+  private flush(): void {
+    if (this.staged === 0) return;
+    const count = this.staged;
+    this.staged = 0;
+    this.stagingEnd = this.stagingStart;
+    this.groupGsoSize = -1;
+    this.write(count);
+  }
+
+  /** Writes the first `count` entries of the write list; what the device refuses is a counted drop. */
+  private write(count: number): void {
+    const written = this.device.write(this.arena, this.writeStarts, this.writeLengths, count);
+    if (written >= count) return;
+    const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
+    let dropped = 0;
+    for (let k = Math.max(0, written); k < count; k++) dropped += this.writeSegments[k];
+    this.counters.engineDrops[reason] += dropped;
   }
 
   /**

@@ -85,6 +85,9 @@ export class VnetTranslation {
   l4 = 0;
   headerBytes = 0;
   outHeaderBytes = 0;
+  /** The last input was a single packet whose partial checksum this step finished: the host's own
+   * stack built it, so its checksum is right by construction (udp-coalesce.ts relies on that). */
+  finishedChecksum = false;
   private readonly place = new TransportPlace();
 
   /**
@@ -95,6 +98,7 @@ export class VnetTranslation {
     const v = s - virtioNetHeader.bytes;
     const gsoType = b[v + virtioNetHeader.gsoType];
     this.segments = 1;
+    this.finishedChecksum = false;
     if (gsoType !== virtioGsoType.none) {
       const verdict = this.translateSuperPacket(translator, b, s, n, out, gsoType);
       if (verdict !== Verdict.translated || out.count !== 1) plainHeaders(out);
@@ -108,6 +112,7 @@ export class VnetTranslation {
       const csumOffset = vnetCsumOffset(b, v);
       if (csumStart + csumOffset + 2 > n) return vnetMismatch;
       completePartialChecksum(b, s + csumStart, csumOffset, s + n);
+      this.finishedChecksum = true;
     }
     const verdict = translator.translateAt(b, s, n, out);
     plainHeaders(out);

@@ -11,6 +11,9 @@ import { pseudoHeaderSum4 } from '../../core/wire/partial-checksum.js';
 import { decodeVnetHeader, encodeVnetHeader, virtioGsoType, virtioNetFlag, type VirtioNetHeaderFields } from '../../core/wire/virtio-net-header.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { Translator } from '../../core/xlat/translator.js';
+import { XlatOutput } from '../../core/xlat/output.js';
+import { writeUdpSegment } from '../../core/xlat/udp-segment.js';
+import { Verdict } from '../../core/xlat/verdict.js';
 import { addr6, concat, ipv4, ipv6, pattern, tcp, udp } from './packet-builder.js';
 import { packetProblems, put16, readIpv4, readIpv6 } from './packet-check.js';
 
@@ -69,5 +72,51 @@ describe('packet loop with offloads', () => {
     expect(snapshot.out46.byProtocol.udp.ipv4.packets).toBe(1);
     expect(snapshot.in64.byProtocol.udp.ipv4.packets).toBe(1);
     expect(snapshot.dropped).toEqual({ offloadMismatch: 1 });
+  });
+
+  it("coalesces a burst of one flow's UDP datagrams into one USO super-packet that segments back into them", async () => {
+    const tun = new MemoryTun({ batchSize: 16, vnetHeaderBytes: 10 });
+    const counters = new TrafficCounters();
+    const loop = new VnetPacketLoop(tun, clatTranslator(), counters, { ipv4: 0xc0000001, ipv6: addr6(clatIpv6) });
+    const partial = (payload: Uint8Array, dstPort = 5201) => {
+      const datagram = ipv4({ src: '192.0.0.1', dst: '203.0.113.10' }, udp({ srcPort: 40000, dstPort, payload }));
+      const whole = datagram.slice();
+      put16(datagram, 26, pseudoHeaderSum4(datagram, 0, 17, datagram.length - 20));
+      tun.inject(withHeader({ flags: virtioNetFlag.needsCsum, gsoType: 0, hdrLen: 0, gsoSize: 0, csumStart: 20, csumOffset: 6 }, datagram));
+      return whole;
+    };
+    const sent = [0, 1, 2, 3, 4].map((k) => partial(pattern(64, k)));
+    sent.push(partial(pattern(20, 9))); // shorter: the group's last
+    sent.push(partial(pattern(64, 10))); // a new group
+    const other = partial(pattern(64, 11), 5202); // another flow
+    // A datagram whose checksum the host's stack did not leave partial never joins.
+    const full = ipv4({ src: '192.0.0.1', dst: '203.0.113.10' }, udp({ srcPort: 40000, dstPort: 5202, payload: pattern(64, 12) }));
+    tun.inject(withHeader(plain, full));
+    loop.start();
+    await settle();
+    loop.stop();
+
+    const written = tun.takeWritten();
+    expect(written).toHaveLength(4);
+    const group = written[0];
+    expect(decodeVnetHeader(group, 0)).toEqual({ flags: virtioNetFlag.needsCsum, gsoType: virtioGsoType.udpL4, hdrLen: 48, gsoSize: 64, csumStart: 40, csumOffset: 6 });
+    const superPacket = group.subarray(10);
+    expect(readIpv6(superPacket).payloadLen).toBe(8 + 5 * 64 + 20);
+    // Cut apart again (as __udp_gso_segment does), the datagrams are the translations of those sent.
+    const dst = new Uint8Array(200);
+    for (let k = 0; k < 6; k++) {
+      const length = writeUdpSegment(superPacket, 0, superPacket.length, 40, 64, k, dst, 0);
+      const datagram = dst.slice(0, length);
+      expect(packetProblems(datagram)).toEqual([]);
+      const one = new XlatOutput();
+      expect(clatTranslator().translate46(sent[k], one)).toBe(Verdict.translated);
+      expect(datagram).toEqual(one.packet(0));
+    }
+    expect(decodeVnetHeader(written[1], 0)).toEqual(plain);
+    expect(readIpv6(written[1].subarray(10)).payloadLen).toBe(8 + 64);
+    expect(packetProblems(written[2].subarray(10))).toEqual([]);
+    expect(written[2].subarray(10 + 48)).toEqual(other.subarray(28));
+    expect(decodeVnetHeader(written[3], 0)).toEqual(plain);
+    expect(counters.snapshot().out46.byProtocol.udp.ipv6.packets).toBe(9);
   });
 });
