@@ -1,5 +1,6 @@
 # The native addon of core/tun (see core/tun/native/addon.c). npm install builds it with node-gyp
-# because this file exists; the result is build/Release/clatter_native.node.
+# because this file exists; the result is build/Release/clatter_native.node, and the demo's call
+# app build/Release/clatter-call.
 {
   "targets": [
     {
@@ -22,6 +23,13 @@
       ],
       # Node-API 8: type tags (fd-watch.c); Node 20 has 9. _GNU_SOURCE: the Linux socket options.
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra"]
+    },
+    {
+      # The demo's call-like IPv4-only app (core/demo/native/clatter-call.c): build/Release/clatter-call.
+      "target_name": "clatter-call",
+      "type": "executable",
+      "sources": ["core/demo/native/clatter-call.c"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra"]
     }
   ]

@@ -3,6 +3,7 @@
 
 import { useBridge } from './bridge-context.js';
 import { CountersPanel } from './features/counters/CountersPanel.js';
+import { DemoApps } from './features/demo/DemoApps.js';
 import { FlowsTable } from './features/flows/FlowsTable.js';
 import { LinkBanner } from './features/link/LinkBanner.js';
 import { PresentationView } from './features/presentation/PresentationView.js';
@@ -40,6 +41,7 @@ export function App() {
         </button>
       </header>
       <LinkBanner />
+      <DemoApps />
       <main className="grid">
         <Card title="CLAT" className="toggle-card" testId="toggle-card">
           <ClatToggle />

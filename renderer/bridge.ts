@@ -9,9 +9,11 @@ import { encodeBase64 } from '../core/api/base64.js';
 import type { ExportResult, UpParams } from '../core/api/messages.js';
 import { tracePairFromJson } from '../core/api/trace-wire.js';
 import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
+import type { DemoAppName } from '../core/demo/demo-apps.js';
 import type { DependencyEntry } from '../core/observe/dependency-ledger.js';
 import type { ProgramInfo } from '../core/observe/trace-pair.js';
 import { exportTracePcapng } from '../core/observe/trace-export.js';
+import { useDemo } from './stores/demo-store.js';
 import { useFlows } from './stores/flows-store.js';
 import { useSession, type ToggleError } from './stores/session-store.js';
 import { useTrace } from './stores/trace-store.js';
@@ -40,6 +42,8 @@ export interface Bridge {
   exportPcapng(seconds?: number): Promise<ActionResult>;
   loadReport(): Promise<{ ok: true; sinceMs: number; entries: readonly DependencyEntry[] } | { ok: false; message: string }>;
   setFullScreen(on: boolean): Promise<void>;
+  /** Starts or stops one of the demo's apps (`clatter demo`). */
+  setDemoApp(app: DemoAppName, running: boolean): Promise<void>;
 }
 
 /** Applies one merged batch to the stores. */
@@ -90,6 +94,7 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
 
   async function resync(): Promise<void> {
     applyLink(await api.invoke('session.current', undefined));
+    useDemo.getState().set(await api.invoke('demo.state', undefined));
   }
 
   async function call(request: EngineCall): Promise<EngineCallResult> {
@@ -108,6 +113,7 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
           if (link.state === 'connected') queue = [];
           applyLink(link);
         }),
+        api.on('demo.update', (demo) => useDemo.getState().set(demo)),
         api.on('session.update', (update) => {
           queue.push(update);
           if (!scheduled) {
@@ -163,6 +169,15 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       if (!answer.ok) return { ok: false, message: answer.error.message };
       const result = answer.result as { sinceMs: number; entries: readonly DependencyEntry[] };
       return { ok: true, sinceMs: result.sinceMs, entries: result.entries };
+    },
+    async setDemoApp(app, running) {
+      try {
+        const answer = await api.invoke('demo.setApp', { app, running });
+        if (answer.ok) useDemo.getState().set(answer.state);
+        useDemo.getState().fail(answer.ok ? null : answer.error);
+      } catch (error) {
+        useDemo.getState().fail((error as Error).message);
+      }
     },
     async setFullScreen(on) {
       if (useSession.getState().host?.kind === 'electron') await api.invoke('host.setFullScreen', on);

@@ -7,6 +7,7 @@ import type { UiApi } from '../core/api/ui-schema.js';
 import { App } from './App.js';
 import { createBridge, type BridgeEnvironment } from './bridge.js';
 import { BridgeContext } from './bridge-context.js';
+import { useView } from './stores/view-store.js';
 import { httpTransport } from './transport/http-transport.js';
 import { ipcTransport } from './transport/ipc-transport.js';
 import './styles.css';
@@ -41,6 +42,9 @@ function connect(): { api: UiApi; environment: BridgeEnvironment } {
   });
   return { api: transport, environment: { ...environment, onStreamOpen: (listener) => void transport.onOpen(listener) } };
 }
+
+// `?present` opens in presentation mode (what `clatter demo` asks for).
+if (new URLSearchParams(window.location.search).has('present')) useView.getState().setPresentation(true);
 
 const { api, environment } = connect();
 const bridge = createBridge(api, environment);

@@ -15,6 +15,8 @@ import type { FlowInfo } from '../observe/flow-info.js';
 import type { CounterSnapshot, RateSample } from './counters.js';
 import type { ClatStatus } from './status.js';
 import type { TracePairJson } from './trace-wire.js';
+import type { Health } from '../demo/app-health.js';
+import { isDemoAppName, type DemoAppName } from '../demo/demo-apps.js';
 
 /** The engine methods the UI may call; streams (`watch`, `subscribe`, `trace`) belong to the host. */
 export const uiEngineMethods = ['status', 'up', 'down', 'snapshot', 'flows', 'report', 'export'] as const;
@@ -93,6 +95,34 @@ export interface SaveFileRequest {
 /** `saved: false` when the user cancelled. */
 export type SaveFileResult = { readonly ok: true; readonly saved: boolean; readonly path: string | null } | { readonly ok: false; readonly error: string };
 
+/** One of `clatter demo`'s IPv4-only apps, as the screen shows it. */
+export interface DemoAppState {
+  readonly name: DemoAppName;
+  readonly title: string;
+  readonly description: string;
+  /** Its program name in the flows and the report. */
+  readonly program: string;
+  /** Whether it should run (started from the screen or the CLI). */
+  readonly running: boolean;
+  readonly health: Health;
+  /** The app's latest words: "50 packets/s back", "Network is unreachable". */
+  readonly detail: string;
+}
+
+/** What `clatter demo` runs; null outside a demo. */
+export interface DemoState {
+  /** The IPv4-only server the apps talk to. */
+  readonly server: string;
+  readonly apps: readonly DemoAppState[];
+}
+
+export interface DemoAppSwitch {
+  readonly app: DemoAppName;
+  readonly running: boolean;
+}
+
+export type DemoSwitchResult = { readonly ok: true; readonly state: DemoState } | { readonly ok: false; readonly error: string };
+
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export interface InvokeSpec<Arg, Result> {
@@ -146,6 +176,14 @@ export function parseSaveFile(arg: unknown): Parsed<SaveFileRequest> {
   return { ok: true, value: { name, base64 } };
 }
 
+export function parseDemoAppSwitch(arg: unknown): Parsed<DemoAppSwitch> {
+  if (typeof arg !== 'object' || arg === null) return { ok: false, error: 'a demo app switch must be an object' };
+  const { app, running } = arg as { app?: unknown; running?: unknown };
+  if (!isDemoAppName(app)) return { ok: false, error: `no demo app ${JSON.stringify(app)}` };
+  if (typeof running !== 'boolean') return { ok: false, error: '"running" must be true or false' };
+  return { ok: true, value: { app, running } };
+}
+
 const parseFullScreen = (arg: unknown): Parsed<boolean> =>
   typeof arg === 'boolean' ? { ok: true, value: arg } : { ok: false, error: 'full screen takes true or false' };
 
@@ -171,6 +209,14 @@ export const uiSchema = {
     link: notify<EngineLink>(),
     /** A batch of the engine's updates (at most 20 a second). */
     update: notify<SessionUpdate>(),
+  },
+  demo: {
+    /** The demo's apps (`clatter demo`); null when this host runs no demo. */
+    state: invoke<void, DemoState | null>(noArg),
+    /** Starts or stops one of the demo's apps. */
+    setApp: invoke<DemoAppSwitch, DemoSwitchResult>(parseDemoAppSwitch),
+    /** The demo's apps changed (started, stopped, working, failing). */
+    update: notify<DemoState>(),
   },
 } as const;
 

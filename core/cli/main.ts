@@ -2,6 +2,7 @@
 // `<name>-command.ts` exporting a `Command` (command.ts) and list it in `commands` below.
 
 import { ExitCode, type Command, type CommandIo } from './command.js';
+import { demoCommand } from './demo-command.js';
 import { downCommand } from './down-command.js';
 import { engineCommand } from './engine-command.js';
 import { exportCommand } from './export-command.js';
@@ -14,7 +15,7 @@ import { uiCommand } from './ui-command.js';
 import { upCommand } from './up-command.js';
 
 const commands: readonly Command[] = [
-  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand,
+  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand, demoCommand,
 ];
 
 const processIo: CommandIo = {

@@ -11,6 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type DemoAppSwitch,
+  type DemoState,
+  type DemoSwitchResult,
   isInvokeChannel,
   parseInvokeArg,
   type EngineLink,
@@ -33,8 +36,17 @@ export interface UiServerOptions {
   readonly staticRoot?: string;
   /** Trust an engine socket not owned by root (tests only). */
   readonly trustAnyOwner?: boolean;
+  /** The demo's apps, when `clatter demo` runs this server. */
+  readonly demo?: DemoControl;
   /** Logs one line per refused request or failed call. */
   readonly log?: (line: string) => void;
+}
+
+/** What `clatter demo` lets the screen do with its apps (core/demo/node/demo-app-runner.ts). */
+export interface DemoControl {
+  state(): DemoState;
+  setApp(change: DemoAppSwitch): Promise<DemoSwitchResult>;
+  onChange(listener: (state: DemoState) => void): void;
 }
 
 export interface UiServer {
@@ -78,7 +90,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     'engine.call': (call) => relay.call(call),
     'engine.start': async () => ({ ok: false, error: 'a browser cannot start the engine: run sudo clatter engine (or sudo systemctl start clatter)' }),
     'session.current': async () => relay.current(),
+    'demo.state': async () => options.demo?.state() ?? null,
+    'demo.setApp': async (change) => options.demo?.setApp(change) ?? { ok: false, error: 'no demo runs here' },
   };
+  options.demo?.onChange((state) => streams.send('demo.update', state));
 
   let port = 0;
   const server = createServer((request, response) => {
@@ -102,7 +117,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     const rest = verdict.rest;
     if (rest === '/api/events' && request.method === 'GET') {
-      streams.add(response, securityHeaders, [eventMessage('session.link', relay.current())]);
+      const first = [eventMessage('session.link', relay.current())];
+      if (options.demo !== undefined) first.push(eventMessage('demo.update', options.demo.state()));
+      streams.add(response, securityHeaders, first);
       return;
     }
     if (rest.startsWith('/api/')) {

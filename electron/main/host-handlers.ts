@@ -27,5 +27,8 @@ export function hostHandlers(deps: HostDeps): InvokeHandlers {
       return started;
     },
     'session.current': async () => deps.relay.current(),
+    // The desktop app runs no demo (`clatter demo` serves its own screen, which the app may show).
+    'demo.state': async () => null,
+    'demo.setApp': async () => ({ ok: false, error: 'no demo runs here: start one with sudo clatter demo' }),
   };
 }

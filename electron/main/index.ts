@@ -21,6 +21,7 @@ import { saveFile } from './save-file.js';
 import { ToggleController } from './toggle-controller.js';
 import { ClatterTray } from './tray.js';
 import type { TrayAction, TrayView } from './tray-menu.js';
+import { openDemoWindow, parseDemoUrl } from './demo-window.js';
 import { createWindow, denyPermissions, isOwnMainFrame, lockDownContents } from './window.js';
 
 const log = (line: string) => process.stderr.write(`clatter: ${line}\n`);
@@ -34,6 +35,15 @@ if (!app.requestSingleInstanceLock()) {
 
 async function main(): Promise<void> {
   await app.whenReady();
+  const demoUrl = parseDemoUrl(process.env.CLATTER_DEMO_URL);
+  if (demoUrl !== null) {
+    // `clatter demo`'s screen: its window only; closing it quits, and that ends the demo.
+    denyPermissions(session.defaultSession);
+    app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+    app.on('window-all-closed', () => app.quit());
+    openDemoWindow(demoUrl);
+    return;
+  }
   const appRoot = app.getAppPath();
   const socketPath = process.env.CLATTER_SOCKET ?? defaultSocketPath;
   const paths = {

@@ -3,8 +3,9 @@
 // and hands it to the browser or the host's save dialog; and the HTTP transport.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EngineCall, EngineCallResult, HostInfo, InvokeArg, InvokeChannel, InvokeResult, NotifyChannel, NotifyPayload, SessionUpdate, UiApi } from '../../core/api/ui-schema.js';
+import type { DemoState, EngineCall, EngineCallResult, HostInfo, InvokeArg, InvokeChannel, InvokeResult, NotifyChannel, NotifyPayload, SessionUpdate, UiApi } from '../../core/api/ui-schema.js';
 import { createBridge } from '../../renderer/bridge.js';
+import { useDemo } from '../../renderer/stores/demo-store.js';
 import { useFlows } from '../../renderer/stores/flows-store.js';
 import { initialSession, toggleShowsOn, useSession } from '../../renderer/stores/session-store.js';
 import { useTrace } from '../../renderer/stores/trace-store.js';
@@ -19,6 +20,7 @@ class FakeHost implements UiApi {
   engine: (call: EngineCall) => EngineCallResult = () => ({ ok: true, result: offStatus });
   hostInfo: HostInfo = { kind: 'browser', canStartEngine: false, version: '1.0.0' };
   saved: { name: string; base64: string } | null = null;
+  demo: DemoState | null = null;
 
   async invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<InvokeResult<C>> {
     this.invoked.push({ channel, arg });
@@ -32,6 +34,8 @@ class FakeHost implements UiApi {
       'engine.call': () => this.engine(arg as EngineCall),
       'engine.start': () => ({ ok: false, error: 'no' }),
       'session.current': () => ({ state: 'connected', socketPath: '/s', snapshot: snapshot(offStatus, 1), flows: [flow(1, 'curl', 5)] }),
+      'demo.state': () => this.demo,
+      'demo.setApp': () => ({ ok: false, error: 'scripted' }),
     };
     return answers[channel]() as InvokeResult<C>;
   }
@@ -71,7 +75,8 @@ describe('bridge', () => {
   it('starts from the host info and the current session', async () => {
     const { bridge, host } = setup();
     await bridge.start();
-    expect(host.invoked.map((call) => call.channel)).toEqual(['host.info', 'session.current']);
+    expect(host.invoked.map((call) => call.channel)).toEqual(['host.info', 'session.current', 'demo.state']);
+    expect(useDemo.getState().demo).toBeNull();
     expect(useSession.getState().host?.kind).toBe('browser');
     expect(useSession.getState().link.state).toBe('connected');
     expect(sidePackets(useTraffic.getState().counters, 'ipv4')).toBe(2);
@@ -144,6 +149,22 @@ describe('bridge', () => {
     expect(saved).toEqual({ ok: true, message: 'Saved 2 pairs to /home/alice/clatter-2026-11-26T12-00-00-000Z.pcapng' });
     expect(host.saved?.base64.length).toBeGreaterThan(100);
     expect(downloads).toHaveLength(1);
+  });
+
+  it('the demo: its state reaches the store, and starting an app goes to the host', async () => {
+    const { bridge, host } = setup();
+    const demo: DemoState = {
+      server: '203.0.113.10',
+      apps: [{ name: 'call', title: 'Voice call', description: 'UDP', program: 'clatter-call', running: false, health: 'stopped', detail: 'stopped' }],
+    };
+    host.demo = demo;
+    await bridge.start();
+    expect(useDemo.getState().demo).toEqual(demo);
+    host.push('demo.update', { ...demo, apps: [{ ...demo.apps[0], running: true, health: 'failing', detail: 'Network is unreachable' }] });
+    expect(useDemo.getState().demo?.apps[0].detail).toBe('Network is unreachable');
+    await bridge.setDemoApp('call', true);
+    expect(host.invoked.at(-1)).toEqual({ channel: 'demo.setApp', arg: { app: 'call', running: true } });
+    expect(useDemo.getState().error).toBe('scripted');
   });
 
   it('an engine error on export or report is a message, not a throw', async () => {

@@ -138,6 +138,10 @@ describe.skipIf(!isRoot)('the browser-mode server', () => {
     expect(engine.calls).toContain('up');
     const current = JSON.parse((await post('session.current', { arg: null })).body) as { result: { state: string } };
     expect(current.result.state).toBe('connected');
+    // No demo behind this server: the screen shows no demo apps, and cannot start any.
+    expect(JSON.parse((await post('demo.state', { arg: null })).body)).toEqual({ result: null });
+    expect(JSON.parse((await post('demo.setApp', { arg: { app: 'call', running: true } })).body)).toEqual({ result: { ok: false, error: 'no demo runs here' } });
+    expect((await post('demo.setApp', { arg: { app: 'skype', running: true } })).status).toBe(400);
   });
 
   it('refuses what the schema does not allow, and calls from other origins', async () => {

@@ -4,6 +4,7 @@
 import { useEffect } from 'react';
 import { useBridge } from '../../bridge-context.js';
 import { useView } from '../../stores/view-store.js';
+import { DemoApps } from '../demo/DemoApps.js';
 import { LinkBanner } from '../link/LinkBanner.js';
 import { PrefixCard } from '../prefix/PrefixCard.js';
 import { ClatToggle } from '../toggle/ClatToggle.js';
@@ -36,6 +37,7 @@ export function PresentationView() {
           Exit
         </button>
       </div>
+      <DemoApps large />
       <TracePanes large toolbar={false} />
     </div>
   );

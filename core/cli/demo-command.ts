@@ -1,0 +1,175 @@
+// `clatter demo`: the CLAT demo on this machine, no IPv6-only network needed (core/demo). Runs in
+// the foreground until Ctrl-C (or the app's window closes); `--down` stops a demo from anywhere
+// and removes whatever a crashed one left; `--status`, `--start APP`, `--stop APP` drive a running
+// one, as its screen does.
+
+import { invokeDemo } from '../demo/node/demo-remote.js';
+import { demoRuns, readDemoRecord } from '../demo/node/demo-files.js';
+import { preflight } from '../demo/node/demo-preflight.js';
+import { reap, removeDeadDemo } from '../demo/node/reaper.js';
+import { startDemo } from '../demo/node/demo-session.js';
+import { openDemoWindow } from '../demo/node/demo-window.js';
+import { demoAppNames, isDemoAppName, type DemoAppName } from '../demo/demo-apps.js';
+import type { DemoState } from '../api/ui-schema.js';
+import { findPackageRoot } from '../ui-server/package-root.js';
+import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+
+const options = {
+  port: { type: 'string' },
+  apps: { type: 'string' },
+  'no-window': { type: 'boolean' },
+  down: { type: 'boolean' },
+  status: { type: 'boolean' },
+  start: { type: 'string' },
+  stop: { type: 'string' },
+  reap: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const help = `Usage: sudo clatter demo [--port N] [--apps LIST] [--no-window]
+       sudo clatter demo --status | --down | --start APP | --stop APP
+
+Shows a CLAT at work without an IPv6-only network: creates one in network namespaces of its own
+(an IPv6-only host with SLAAC, a router announcing the NAT64 prefix (PREF64) with DNS64 and a
+NAT64, an IPv4-only server at 203.0.113.10), runs the engine on the host with the CLAT on, starts
+IPv4-only apps there and opens the screen in presentation mode: the desktop app where it can run,
+else a URL for a browser on this machine. Switch the CLAT off on the screen and the apps fail; on,
+and they work again. Ctrl-C removes everything the demo made. Touches nothing of this machine's
+own network.
+
+Apps (start and stop them on the screen, or with --start/--stop):
+  call        clatter-call: UDP to an IPv4 literal, 50 packets a second each way, like a VoIP app
+  download    curl: HTTP from an IPv4 literal, over and over
+  ping        ping to an IPv4 literal
+
+  --port N       the screen's port on 127.0.0.1 (default: any free port)
+  --apps LIST    apps to start at once, comma-separated, or "none" (default: call,download,ping)
+  --no-window    do not open the desktop app; print the URL only
+  --status       what the running demo does
+  --start APP    start an app of the running demo
+  --stop APP     stop an app of the running demo
+  --down         stop the running demo, or remove what a crashed one left
+  -h, --help     show this help
+`;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'the CLAT at work in a network of its own, with IPv4-only apps (root)',
+  help,
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const fail = (message: string, code: number = ExitCode.failure): number => {
+      io.stderr(`clatter demo: ${message}\n`);
+      return code;
+    };
+    const parsed = parseCommandArgs(args, options);
+    if (!parsed.ok) return fail(`${parsed.error} (see clatter demo --help)`, ExitCode.usage);
+    const values = parsed.values;
+    if (values.help) {
+      io.stdout(help);
+      return ExitCode.ok;
+    }
+    const modes = [values.down, values.status, values.start, values.stop, values.reap].filter((value) => value !== undefined);
+    if (modes.length > 1) return fail('give one of --down, --status, --start, --stop', ExitCode.usage);
+    if (values.reap !== undefined) {
+      await reap(Number(values.reap));
+      return ExitCode.ok;
+    }
+    if (values.down) return down(io);
+    if (values.status) return status(io, fail);
+    if (values.start !== undefined || values.stop !== undefined) {
+      const name = values.start ?? values.stop;
+      if (!isDemoAppName(name)) return fail(`no app "${name}": the apps are ${demoAppNames.join(', ')}`, ExitCode.usage);
+      return switchApp(io, fail, name, values.start !== undefined);
+    }
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('--port must be a port number', ExitCode.usage);
+    const apps = parseApps(values.apps ?? demoAppNames.join(','));
+    if (typeof apps === 'string') return fail(apps, ExitCode.usage);
+    return run(io, fail, port, apps, values['no-window'] ?? false);
+  },
+};
+
+function parseApps(list: string): DemoAppName[] | string {
+  if (list === 'none') return [];
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.find((name) => !isDemoAppName(name));
+  if (unknown !== undefined) return `no app "${unknown}" in --apps: the apps are ${demoAppNames.join(', ')} (or none)`;
+  return [...new Set(names)] as DemoAppName[];
+}
+
+async function run(io: CommandIo, fail: (message: string) => number, port: number, apps: readonly DemoAppName[], noWindow: boolean): Promise<number> {
+  const pkg = findPackageRoot();
+  const checked = preflight(pkg.dir);
+  if (!checked.ok) return fail(`cannot start:\n  - ${checked.problems.join('\n  - ')}`);
+  if (checked.staleDemo) {
+    const removed = removeDeadDemo();
+    io.stderr(`clatter demo: removed what an earlier demo left${removed.length > 0 ? ` (${removed.join(', ')})` : ''}\n`);
+  }
+  let session;
+  try {
+    session = await startDemo({ port, apps, progress: (line) => io.stderr(`clatter demo: ${line}\n`) });
+  } catch (error) {
+    return fail(`${(error as Error).message} (everything it had made is removed)`);
+  }
+  io.stdout(`Clatter demo: ${session.url}\n`);
+  const window = noWindow ? ({ ok: false, why: '--no-window' } as const) : openDemoWindow(pkg.dir, session.url);
+  if (window.ok) io.stderr('clatter demo: the desktop app shows the screen; close it, or press Ctrl-C here, to end the demo\n');
+  else io.stderr(`clatter demo: open the URL above in a browser on this machine (no desktop app: ${window.why}); Ctrl-C ends the demo\n`);
+  void session.firstPacketSeconds().then((seconds) => {
+    if (seconds !== null) io.stderr(`clatter demo: first packet translated ${seconds.toFixed(1)} s after the start\n`);
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    process.once('SIGHUP', resolve);
+    if (window.ok) window.child.once('exit', () => resolve());
+  });
+  io.stderr('clatter demo: stopping: the apps, the screen, the engine, the network\n');
+  if (window.ok && window.child.exitCode === null) window.child.kill('SIGTERM');
+  await session.stop();
+  io.stderr('clatter demo: removed everything it made\n');
+  return ExitCode.ok;
+}
+
+async function down(io: CommandIo): Promise<number> {
+  const record = readDemoRecord();
+  if (record !== null && demoRuns(record.pid)) {
+    process.kill(record.pid, 'SIGTERM');
+    const deadline = Date.now() + 30_000;
+    while (demoRuns(record.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (demoRuns(record.pid)) process.kill(record.pid, 'SIGKILL');
+    io.stderr(`clatter demo: stopped the demo (pid ${record.pid})\n`);
+  }
+  const removed = removeDeadDemo();
+  if (removed.length > 0) io.stderr(`clatter demo: removed leftovers: ${removed.join(', ')}\n`);
+  if (record === null && removed.length === 0) io.stderr('clatter demo: no demo runs\n');
+  return ExitCode.ok;
+}
+
+function formatApps(state: DemoState): string {
+  const width = Math.max(...state.apps.map((app) => app.name.length));
+  return state.apps.map((app) => `  ${app.name.padEnd(width)}  ${app.running ? app.health : 'stopped'}${app.running ? `: ${app.detail}` : ''}\n`).join('');
+}
+
+async function status(io: CommandIo, fail: (message: string) => number): Promise<number> {
+  const record = readDemoRecord();
+  if (record === null || !demoRuns(record.pid)) return fail('no demo runs (start one with sudo clatter demo)');
+  if (record.url === null) {
+    io.stdout(`demo (pid ${record.pid}) starting\n`);
+    return ExitCode.ok;
+  }
+  const state = await invokeDemo(record.url, 'demo.state', undefined).catch((error: Error) => error);
+  if (state instanceof Error) return fail(state.message);
+  io.stdout(`demo (pid ${record.pid}) at ${record.url}\n${state === null ? '' : formatApps(state)}`);
+  return ExitCode.ok;
+}
+
+async function switchApp(io: CommandIo, fail: (message: string) => number, app: DemoAppName, running: boolean): Promise<number> {
+  const record = readDemoRecord();
+  if (record === null || record.url === null || !demoRuns(record.pid)) return fail('no demo runs (start one with sudo clatter demo)');
+  const answer = await invokeDemo(record.url, 'demo.setApp', { app, running }).catch((error: Error) => error);
+  if (answer instanceof Error) return fail(answer.message);
+  if (!answer.ok) return fail(answer.error);
+  io.stdout(formatApps(answer.state));
+  return ExitCode.ok;
+}
