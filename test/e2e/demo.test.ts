@@ -186,3 +186,26 @@ describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
     expect(processesWith(demoEngineSocket)).toEqual([]);
   });
 });
+
+describe.skipIf(!isRoot)('clatter demo killed with -9', () => {
+  it('its reaper removes the namespaces, processes and files it left', async () => {
+    const demo = spawn(process.execPath, [clatterBin, 'demo', '--no-window', '--apps', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let errors = '';
+    demo.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      demo.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Clatter demo: ') && resolve());
+      demo.on('exit', (code) => reject(new Error(`clatter demo exited (${code}): ${errors}`)));
+    });
+    const pid = demo.pid!;
+    expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toHaveLength(3);
+    await expect.poll(() => processesWith('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
+    demo.kill('SIGKILL');
+    await expect.poll(() => existsSync(demoDir), { timeout: 10_000, interval: 200 }).toBe(false);
+    expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((entry) => entry.startsWith(`clatter-lab-clt-${pid}-`))).toEqual([]);
+    expect(processesWith(`clt-${pid}-`)).toEqual([]);
+    expect(processesWith('clatter-call')).toEqual([]);
+    expect(processesWith(demoEngineSocket)).toEqual([]);
+    await expect.poll(() => processesWith(`--reap ${pid}`), { timeout: 2000 }).toEqual([]);
+  }, 60_000);
+});
