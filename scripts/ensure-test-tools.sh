@@ -6,9 +6,13 @@
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
 # for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
 # Chromium through playwright-core (never a browser download).
+#
+# --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium or scapy).
 set -e
+lab_only=false
+[ "$1" = "--lab-only" ] && lab_only=true
 missing=""
-command -v tshark >/dev/null 2>&1 || missing="$missing tshark"
+$lab_only || command -v tshark >/dev/null 2>&1 || missing="$missing tshark"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v radvd >/dev/null 2>&1 || missing="$missing radvd"
 command -v unbound >/dev/null 2>&1 || missing="$missing unbound"
@@ -20,10 +24,10 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
-[ -x /usr/bin/chromium ] || missing="$missing chromium"
+$lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1 || missing="$missing python3-scapy"
+$lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-test-tools: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2

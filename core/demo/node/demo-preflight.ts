@@ -14,7 +14,10 @@ export function preflight(packageDir: string): Preflight {
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('it needs root to create network namespaces: sudo npx clatter demo');
   const missing = missingLabPackages();
-  if (missing.length > 0) problems.push(`missing Debian packages for the demo network: sudo apt-get install ${missing.join(' ')}`);
+  if (missing.length > 0) {
+    // The script keeps Debian from starting their services (unbound, radvd) on this machine.
+    problems.push(`missing Debian packages for the demo network (${missing.join(' ')}): sudo sh ${join(packageDir, 'scripts', 'ensure-test-tools.sh')} --lab-only`);
+  }
   if (!existsSync(join(packageDir, 'build', 'Release', 'clatter-call'))) problems.push('the demo call app is not built: run npm install (it needs build-essential)');
   if (!existsSync('/dev/net/tun')) problems.push('no /dev/net/tun: the kernel has no TUN support (modprobe tun)');
   const record = readDemoRecord();
