@@ -112,7 +112,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function processRuns(pid: number): boolean {
+/** Whether process `pid` exists (a zombie counts: its parent has not reaped it yet). */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

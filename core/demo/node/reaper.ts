@@ -4,19 +4,10 @@
 // crashed or was killed (kill -9) left them, and the reaper removes its network namespaces (with
 // every process in them: the engine, the lab's daemons, the apps) and /run/clatter-demo.
 
-import { destroyLeftoverLabs } from '../../lab/teardown.js';
+import { destroyLeftoverLabs, processRuns } from '../../lab/teardown.js';
 import { readDemoRecord, removeDemoFiles } from './demo-files.js';
 
 const pollMs = 500;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes what a demo whose process is gone left behind. */
 export function removeDeadDemo(): string[] {
@@ -30,7 +21,7 @@ export async function reap(pid: number): Promise<void> {
     const record = readDemoRecord();
     // Gone or replaced: the demo cleaned up after itself.
     if (record === null || record.pid !== pid) return;
-    if (!alive(pid)) {
+    if (!processRuns(pid)) {
       removeDeadDemo();
       return;
     }
