@@ -4,16 +4,17 @@
 // the browser end-to-end test and the UI smoothness benchmark.
 
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createLab, type Lab } from '../../core/lab/lab.js';
+import { findPackageRoot } from '../../core/ui-server/package-root.js';
 import { startUiServer, type UiServer } from '../../core/ui-server/ui-server.js';
 import { EngineProcess, engineDir, tearDown } from './engine-process.js';
 
 export const chromiumPath = '/usr/bin/chromium';
 
 /** Screenshots and measurements worth looking at after a run (not committed). */
-export const artifactsDir = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+export const artifactsDir = join(findPackageRoot().dir, 'test-artifacts');
 
 /** Debian's Chromium, headless, quiet: no sandbox (we run as root), no GPU, nothing fetched from the network. */
 export function launchChromium(): Promise<Browser> {
