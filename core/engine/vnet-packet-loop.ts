@@ -7,9 +7,10 @@
 // is the same as without offloads.
 //
 // Writes are staged: the outputs of one read batch are copied into a staging area and written
-// with one addon call at the end of the batch, and consecutive IPv6 UDP datagrams of one flow join
+// with one addon call at the end of the batch. Consecutive IPv6 UDP datagrams of one flow join
 // into one USO super-packet there (core/xlat/udp-coalesce.ts), so a burst of small datagrams costs
-// one write. Super-packets and multi-packet outputs (fragments) are written at once, after what is
+// one write; consecutive IPv4 TCP segments of one flow coming back join into one TSO super-packet
+// (core/xlat/tcp-coalesce.ts, GRO's rules), so a download reaches the host's TCP in large pieces. Super-packets and multi-packet outputs (fragments) are written at once, after what is
 // staged, so the order of packets on the device is the order they were translated in.
 //
 // Like packet-loop.ts: nothing is allocated per packet (read slots, scratch for user-space UDP
@@ -20,7 +21,8 @@ import { copyBytes } from '../xlat/copy-bytes.js';
 import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
 import type { Translator } from '../xlat/translator.js';
 import { udpSegmentCount, writeUdpSegment } from '../xlat/udp-segment.js';
-import { canJoinUdp6, coalescableUdp6Payload, joinUdp6 } from '../xlat/udp-coalesce.js';
+import { canJoinTcp4, coalescableTcp4Headers, joinTcp4, tcp4ChecksumIsValid } from '../xlat/tcp-coalesce.js';
+import { canJoinUdp6, coalescableUdp6Payload, joinUdp6, maxCoalescedSegments } from '../xlat/udp-coalesce.js';
 import { Verdict } from '../xlat/verdict.js';
 import { plainHeaders, vnetMismatch, vnetNeedsSegmentation, VnetTranslation } from '../xlat/vnet-translate.js';
 import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
@@ -39,6 +41,10 @@ const stagingBytes = 256 * 1024;
 const maxStaged = 128;
 /** Outputs up to this size are staged; longer ones (super-packets) are written where they are. */
 const maxStagedPacketBytes = 2048;
+
+const groupNone = 0;
+const groupUdp6 = 1;
+const groupTcp4 = 2;
 
 const errnoNetUnreachable = -101;
 const errnoHostUnreachable = -113;
@@ -62,8 +68,11 @@ export class VnetPacketLoop {
   /** Where staging begins in the arena, and where the next staged packet's header goes. */
   private readonly stagingStart: number;
   private stagingEnd: number;
-  /** The open UDP group (the last staged packet): its datagrams' payload size, -1 when none is open. */
-  private groupGsoSize = -1;
+  /** The open group (the last staged packet, if one may join it): its kind, the payload size of
+   * its segments, and (TCP) its header length. */
+  private groupKind = groupNone;
+  private groupGsoSize = 0;
+  private groupHeaderBytes = 0;
   private readonly observers: PacketObserver[] = [];
   private stopListening: (() => void) | undefined;
   private translator: Translator;
@@ -160,30 +169,41 @@ export class VnetPacketLoop {
   }
 
   /**
-   * Copies the one output into staging, or joins it to the open UDP group there. `trusted`: its
-   * checksum was finished here, so it may join a group (udp-coalesce.ts says why that matters).
+   * Copies the one output into staging, or joins it to the open group there: IPv6 UDP datagrams
+   * of one flow going out (udp-coalesce.ts), IPv4 TCP segments of one flow coming back
+   * (tcp-coalesce.ts). `trusted`: its checksum was finished here (udp-coalesce.ts says why that matters).
    */
   private stage(trusted: boolean): void {
     const { arena: b, out } = this;
     const p = out.start[0];
     const length = out.length[0];
-    const payload = trusted ? coalescableUdp6Payload(b, p, length) : -1;
     const last = this.staged - 1;
-    if (payload > 0 && this.groupGsoSize > 0) {
+    const room = this.stagingStart + stagingBytes - this.stagingEnd;
+    if (this.groupKind === groupUdp6) {
+      const payload = trusted ? coalescableUdp6Payload(b, p, length) : -1;
       const g = this.writeStarts[last] + vnetBytes;
       const groupLength = this.writeLengths[last] - vnetBytes;
-      if (this.stagingEnd + payload <= this.stagingStart + stagingBytes && canJoinUdp6(b, g, groupLength, this.writeSegments[last], this.groupGsoSize, p, payload)) {
-        const total = joinUdp6(b, g, groupLength, this.groupGsoSize, p, length);
-        this.writeLengths[last] = total + vnetBytes;
-        this.writeSegments[last]++;
-        this.stagingEnd += payload;
-        // A shorter datagram is the group's last (every segment but the last is gso_size bytes).
-        if (payload < this.groupGsoSize) this.groupGsoSize = -1;
+      if (payload > 0 && payload <= room && canJoinUdp6(b, g, groupLength, this.writeSegments[last], this.groupGsoSize, p, payload)) {
+        this.joined(joinUdp6(b, g, groupLength, this.groupGsoSize, p, length), payload < this.groupGsoSize);
+        return;
+      }
+    } else if (this.groupKind === groupTcp4) {
+      const headerBytes = coalescableTcp4Headers(b, p, length);
+      const g = this.writeStarts[last] + vnetBytes;
+      const groupLength = this.writeLengths[last] - vnetBytes;
+      if (
+        headerBytes === this.groupHeaderBytes && length - headerBytes <= room && this.writeSegments[last] < maxCoalescedSegments &&
+        canJoinTcp4(b, g, groupLength, this.groupGsoSize, p, length, headerBytes) &&
+        // The first segment's checksum is checked when the second joins, as it then stops being its own.
+        tcp4ChecksumIsValid(b, p, length) && (this.writeSegments[last] > 1 || tcp4ChecksumIsValid(b, g, groupLength))
+      ) {
+        const total = joinTcp4(b, g, groupLength, this.groupGsoSize, p, length, headerBytes);
+        this.joined(total, length - headerBytes < this.groupGsoSize || (b[g + 33] & 0x08) !== 0);
         return;
       }
     }
-    // Room for this packet and for a group it may start to grow to 64 KiB.
-    if (this.staged === maxStaged || this.stagingEnd + vnetBytes + 65_535 > this.stagingStart + stagingBytes) this.flush();
+    // A new entry, with room for a group it may start to grow to 64 KiB.
+    if (this.staged === maxStaged || room < vnetBytes + 65_535) this.flush();
     const at = this.stagingEnd;
     copyBytes(b, p - vnetBytes, b, at, length + vnetBytes);
     this.writeStarts[this.staged] = at;
@@ -191,7 +211,28 @@ export class VnetPacketLoop {
     this.writeSegments[this.staged] = this.vnet.segments;
     this.staged++;
     this.stagingEnd = at + length + vnetBytes;
-    this.groupGsoSize = payload > 0 ? payload : -1;
+    this.groupKind = groupNone;
+    const payload = trusted ? coalescableUdp6Payload(b, at + vnetBytes, length) : -1;
+    if (payload > 0) {
+      this.groupKind = groupUdp6;
+      this.groupGsoSize = payload;
+      return;
+    }
+    const headerBytes = this.vnet.segments === 1 ? coalescableTcp4Headers(b, at + vnetBytes, length) : -1;
+    if (headerBytes > 0 && (b[at + vnetBytes + 33] & 0x08) === 0) {
+      this.groupKind = groupTcp4;
+      this.groupGsoSize = length - headerBytes;
+      this.groupHeaderBytes = headerBytes;
+    }
+  }
+
+  /** The last staged entry grew to `total` bytes by one more segment; `closed`: no more may join. */
+  private joined(total: number, closed: boolean): void {
+    const last = this.staged - 1;
+    this.stagingEnd += total + vnetBytes - this.writeLengths[last];
+    this.writeLengths[last] = total + vnetBytes;
+    this.writeSegments[last]++;
+    if (closed) this.groupKind = groupNone;
   }
 
   /** Writes what is staged. */
@@ -200,7 +241,7 @@ export class VnetPacketLoop {
     const count = this.staged;
     this.staged = 0;
     this.stagingEnd = this.stagingStart;
-    this.groupGsoSize = -1;
+    this.groupKind = groupNone;
     this.write(count);
   }
 

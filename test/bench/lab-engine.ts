@@ -24,9 +24,10 @@ export class BenchEngine {
     private readonly socketPath: string,
   ) {}
 
-  static async start(lab: Lab): Promise<BenchEngine> {
+  /** `offload`: the engine's `--offload` (TUN offloads; the engine's default is on). */
+  static async start(lab: Lab, offload: 'on' | 'off' = 'on'): Promise<BenchEngine> {
     const socketPath = join(lab.tempDir, 'engine.sock');
-    const argv = [process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state')];
+    const argv = [process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state'), '--offload', offload];
     const child = lab.spawn('host', argv, { name: 'clatter-engine' });
     try {
       await child.waitForOutput(/listening on/, listenTimeoutMs);

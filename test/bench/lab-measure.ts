@@ -34,9 +34,13 @@ function iperf3Argv(lab: Lab, target: string, seconds: number, extra: readonly s
   return ['iperf3', '--client', target, '--port', String(lab.server.iperf3Port), '--time', String(seconds), '--json', '--connect-timeout', '3000', ...extra];
 }
 
-/** iperf3 TCP from the host to `target` with `streams` parallel streams, as the server counted it. */
-export async function iperf3Tcp(lab: Lab, target: string, streams: number, seconds: number): Promise<TcpResult> {
-  const run = await lab.exec('host', iperf3Argv(lab, target, seconds, ['--parallel', String(streams)]), { check: false, timeoutMs: (seconds + 30) * 1000 });
+/**
+ * iperf3 TCP from the host to `target` with `streams` parallel streams, as the server counted it;
+ * with `download`, from `target` to the host (--reverse), as the host counted it.
+ */
+export async function iperf3Tcp(lab: Lab, target: string, streams: number, seconds: number, download = false): Promise<TcpResult> {
+  const extra = ['--parallel', String(streams), ...(download ? ['--reverse'] : [])];
+  const run = await lab.exec('host', iperf3Argv(lab, target, seconds, extra), { check: false, timeoutMs: (seconds + 30) * 1000 });
   const end = iperf3Report(run.stdout, run.stderr);
   const received = end.sum_received as { bits_per_second?: number; bytes?: number } | undefined;
   if (typeof received?.bits_per_second !== 'number' || typeof received.bytes !== 'number') throw new Error('iperf3: no sum_received in the TCP report');

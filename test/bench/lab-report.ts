@@ -8,11 +8,13 @@ import { median } from './lab-measure.js';
 export const metrics = {
   tcp1Gbps: { label: 'TCP, 1 stream', unit: 'Gbit/s', digits: 2 },
   tcp4Gbps: { label: 'TCP, 4 streams', unit: 'Gbit/s', digits: 2 },
+  tcpDownGbps: { label: 'TCP download, 1 stream', unit: 'Gbit/s', digits: 2 },
   udpKpps: { label: 'UDP 64 B, received', unit: 'kpkt/s', digits: 1 },
   udpLossPct: { label: 'UDP 64 B, loss', unit: '%', digits: 1 },
   pingMs: { label: 'ping RTT, median', unit: 'ms', digits: 3 },
   clatCpuPerGb1: { label: 'CLAT CPU, TCP 1 stream', unit: 's/GB', digits: 2 },
   clatCpuPerGb4: { label: 'CLAT CPU, TCP 4 streams', unit: 's/GB', digits: 2 },
+  clatCpuPerGbDown: { label: 'CLAT CPU, TCP download', unit: 's/GB', digits: 2 },
   clatCpuUdpPct: { label: 'CLAT CPU during UDP', unit: '% core', digits: 0 },
   platCpuPerGb1: { label: 'PLAT tayga CPU, TCP 1 str.', unit: 's/GB', digits: 2 },
   platCpuUdpPct: { label: 'PLAT tayga CPU during UDP', unit: '% core', digits: 0 },

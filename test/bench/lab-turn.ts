@@ -1,5 +1,5 @@
 // One configuration's turn in one round of `npm run bench:lab`: set it up, check the path works,
-// measure (idle CPU, ping, TCP ×1, TCP ×4, UDP), take it down. The CLAT process's CPU time and the
+// measure (idle CPU, ping, TCP ×1, TCP ×4, TCP download, UDP), take it down. The CLAT process's CPU time and the
 // PLAT tayga's are read around each test, so that CPU can be charged per GB carried.
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,6 +71,11 @@ async function measure(lab: Lab, config: BenchConfig, clatPid: number | null, op
   sample.tcp4Gbps = tcp4.result.gbitPerSecond;
   if (clatPid !== null) sample.clatCpuPerGb4 = tcp4.cpu[1] / (tcp4.result.bytes / 1e9);
   progress(`TCP ×4 ${sample.tcp4Gbps.toFixed(2)} Gbit/s${clatPid === null ? '' : `, CLAT ${sample.clatCpuPerGb4?.toFixed(2)} CPU s/GB`}`);
+
+  const down = await retriedOnce('TCP download', progress, () => withCpu(pids, ticksPerSecond, () => iperf3Tcp(lab, target, 1, seconds, true)));
+  sample.tcpDownGbps = down.result.gbitPerSecond;
+  if (clatPid !== null) sample.clatCpuPerGbDown = down.cpu[1] / (down.result.bytes / 1e9);
+  progress(`TCP download ${sample.tcpDownGbps.toFixed(2)} Gbit/s${clatPid === null ? '' : `, CLAT ${sample.clatCpuPerGbDown?.toFixed(2)} CPU s/GB`}`);
 
   const udp = await retriedOnce('UDP', progress, () => withCpu(pids, ticksPerSecond, () => iperf3Udp(lab, target, udpPayloadBytes, seconds)));
   sample.udpKpps = udp.result.receivedPerSecond / 1000;

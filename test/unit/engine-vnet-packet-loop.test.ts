@@ -119,4 +119,32 @@ describe('packet loop with offloads', () => {
     expect(decodeVnetHeader(written[3], 0)).toEqual(plain);
     expect(counters.snapshot().out46.byProtocol.udp.ipv6.packets).toBe(9);
   });
+
+  it("coalesces a download's segments into one TSO super-packet for the host, but never one with a wrong checksum", async () => {
+    const tun = new MemoryTun({ batchSize: 16, vnetHeaderBytes: 10 });
+    const counters = new TrafficCounters();
+    const loop = new VnetPacketLoop(tun, clatTranslator(), counters, { ipv4: 0xc0000001, ipv6: addr6(clatIpv6) });
+    const mss = 1200;
+    const segments = [0, 1, 2, 3, 4].map((k) =>
+      ipv6({ src: server6, dst: clatIpv6, hopLimit: 60 }, tcp({ srcPort: 80, dstPort: 40000, seq: 1000 + k * mss, ack: 77, flags: 0x10, payload: pattern(mss, k) })),
+    );
+    segments[3][100] ^= 0x01; // damaged on the way: its checksum no longer matches
+    for (const segment of segments) tun.inject(withHeader(plain, segment));
+    loop.start();
+    await settle();
+    loop.stop();
+
+    const written = tun.takeWritten();
+    expect(written).toHaveLength(3);
+    expect(decodeVnetHeader(written[0], 0)).toEqual({ flags: virtioNetFlag.needsCsum, gsoType: virtioGsoType.tcpv4, hdrLen: 40, gsoSize: mss, csumStart: 20, csumOffset: 16 });
+    const superPacket = written[0].slice(10);
+    expect(readIpv4(superPacket).totalLen).toBe(40 + 3 * mss);
+    for (let k = 0; k < 3; k++) expect(superPacket.subarray(40 + k * mss, 40 + (k + 1) * mss)).toEqual(segments[k].subarray(60));
+    // The damaged segment goes on alone, its checksum still wrong, for the host's TCP to drop.
+    expect(decodeVnetHeader(written[1], 0)).toEqual(plain);
+    expect(packetProblems(written[1].subarray(10))).toEqual([expect.stringMatching(/^protocol 6 checksum .* is wrong/)]);
+    // The next one does not follow the group (the damaged one lies between): it starts anew.
+    expect(decodeVnetHeader(written[2], 0)).toEqual(plain);
+    expect(counters.snapshot().in64.byProtocol.tcp.ipv4.packets).toBe(5);
+  });
 });
