@@ -1,9 +1,10 @@
 // The CLAT with TUN offloads on and off (`clatter engine --offload on|off`), end to end in the
 // namespace lab: the same traffic must arrive intact either way. With offloads on, the host's TCP
 // hands the CLAT super-packets (seen on the TUN by tcpdump as TCP segments longer than the MSS),
-// whose translated headers carry partial checksums the kernel finishes: an upload the server
-// counts byte for byte proves those checksums right. With offloads off, nothing on the TUN is
-// longer than the MTU. Each mode has its own lab and engine.
+// whose translated headers carry partial checksums the kernel finishes, and the CLAT hands the
+// host a download's segments coalesced into super-packets: transfers that run at full speed prove
+// those checksums right (a receiver drops segments with wrong ones). With offloads off, nothing on
+// the TUN is longer than the MSS. Each mode has its own lab and engine.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
@@ -16,8 +17,8 @@ const serverIpv4 = '203.0.113.10';
 /** The CLAT's IPv4 route MTU (uplink 1500 less 28) less IPv4 and TCP headers. */
 const mssBytes = 1500 - 28 - 40;
 /** Far less than the path carries in the test's 2 s (about 1 Gbit/s), far more than a path whose
- * checksums were wrong would: the server's TCP drops such segments, and the upload stalls. */
-const minimumUploadBytes = 16 * 1024 * 1024;
+ * checksums were wrong would: the receiver's TCP drops such segments, and the transfer stalls. */
+const minimumTransferBytes = 16 * 1024 * 1024;
 
 /** TCP payload lengths tcpdump printed ("…, length N"), for the data packets only. */
 function tcpLengths(tcpdumpOutput: string): number[] {
@@ -46,26 +47,40 @@ describe.skipIf(!isRoot).each(['on', 'off'] as const)('CLAT in the lab with --of
     expect(text.stdout).toMatch(offload === 'on' ? /offloads\s+csum tso4 tso6/ : /offloads\s+off/);
   });
 
-  it('carries a TCP upload intact, as super-packets only with offloads on', async () => {
-    const capture = lab.spawn('host', ['tcpdump', '-l', '-n', '-i', 'clat', '-c', '400', `ip and tcp and dst host ${serverIpv4}`], { name: 'tcpdump' });
-    let received: number;
+  /**
+   * iperf3 TCP for 2 s (`download`: from the server, --reverse) while tcpdump watches that direction
+   * on the TUN; returns the bytes iperf3's receiver counted and the longest TCP payload seen.
+   */
+  async function tcpThroughTun(download: boolean): Promise<{ received: number; longest: number }> {
+    const filter = download ? `ip and tcp and src host ${serverIpv4}` : `ip and tcp and dst host ${serverIpv4}`;
+    const capture = lab.spawn('host', ['tcpdump', '-l', '-n', '-i', 'clat', '-c', '400', filter], { name: 'tcpdump' });
     try {
       await capture.waitForOutput(/listening on/, 10_000);
-      const argv = ['iperf3', '--client', serverIpv4, '--port', String(lab.server.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000'];
+      const argv = ['iperf3', '--client', serverIpv4, '--port', String(lab.server.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
       const run = await lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
       const report = JSON.parse(run.stdout) as { error?: string; end?: { sum_received?: { bytes?: number } } };
       expect(report.error).toBeUndefined();
-      received = report.end?.sum_received?.bytes ?? -1;
-      await pollUntil(async () => tcpLengths(capture.output).length >= 50 || null, { timeoutMs: 5_000, what: 'tcpdump to print the upload' });
+      await pollUntil(async () => tcpLengths(capture.output).length >= 50 || null, { timeoutMs: 5_000, what: 'tcpdump to print the transfer' });
+      return { received: report.end?.sum_received?.bytes ?? -1, longest: Math.max(...tcpLengths(capture.output)) };
     } finally {
       await capture.stop();
     }
-    expect(received).toBeGreaterThan(minimumUploadBytes);
-    const longest = Math.max(...tcpLengths(capture.output));
+  }
+
+  it('carries a TCP upload intact, as super-packets (TSO from the host) only with offloads on', async () => {
+    const { received, longest } = await tcpThroughTun(false);
+    expect(received).toBeGreaterThan(minimumTransferBytes);
     if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
     else expect(longest).toBeLessThanOrEqual(mssBytes);
-    const status = asRunning(await engine!.status());
-    expect(status.counters.dropped).toEqual({});
+    expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
+  }, 90_000);
+
+  it('carries a TCP download intact, coalesced into super-packets for the host only with offloads on', async () => {
+    const { received, longest } = await tcpThroughTun(true);
+    expect(received).toBeGreaterThan(minimumTransferBytes);
+    if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
+    else expect(longest).toBeLessThanOrEqual(mssBytes);
+    expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
   }, 90_000);
 
   it('carries a download, UDP of every size up to the MTU and ping', async () => {
