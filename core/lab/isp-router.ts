@@ -28,6 +28,7 @@ export async function configureRouter(ctx: LabContext): Promise<void> {
   });
   await ctx.ip('isp', 'link', 'set', 'lo', 'up');
   await ctx.ip('isp', 'address', 'add', `${isp.dnsIpv4}/32`, 'dev', 'lo');
+  await ctx.ip('isp', 'address', 'add', `${isp.clatOnly.ipv6}/128`, 'dev', 'lo', 'nodad');
 
   await ctx.ip('isp', 'link', 'set', isp.hostLink, 'addrgenmode', 'none');
   await restoreHostLink(ctx);
@@ -67,6 +68,8 @@ export function startRouterDaemons(ctx: LabContext): Pref64Control {
     ctx.startDaemon('isp', `tayga-${plan.tun}`, ['tayga', '--config', ctx.path(`tayga-${plan.tun}.conf`), '--nodetach']);
   }
 
+  ctx.startDaemon('isp', 'iperf3-clat-only', ['iperf3', '--server', '--bind', isp.clatOnly.ipv6, '--port', String(isp.clatOnly.iperf3Port)]);
+
   const unbound = unboundFiles(ctx.tempDir);
   for (const zone of unbound.zones) ctx.writeFile(zone.fileName, zone.text);
   ctx.startDaemon('isp', 'unbound', ['unbound', '-d', '-c', ctx.writeFile('unbound.conf', unbound.config)]);
@@ -96,5 +99,6 @@ export async function routerReady(ctx: LabContext): Promise<boolean> {
   const carriers = new Map((JSON.parse(links.stdout) as { ifname: string; flags: string[] }[]).map((l) => [l.ifname, l.flags.includes('LOWER_UP')]));
   const tunsHeld = nat64Plans.every((plan) => carriers.get(plan.tun) === true);
   const dnsListening = sockets.has(`udp [${isp.ipv6}]:53`) && sockets.has(`udp ${isp.dnsIpv4}:53`);
-  return tunsHeld && dnsListening;
+  const iperf3Listening = sockets.has(`tcp [${isp.clatOnly.ipv6}]:${isp.clatOnly.iperf3Port}`);
+  return tunsHeld && dnsListening && iperf3Listening;
 }

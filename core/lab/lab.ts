@@ -63,6 +63,9 @@ export interface IspSide {
   readonly dns64Prefix: string;
   /** One tayga each; the first one's prefix is the default PREF64 and the DNS64 prefix. */
   readonly nat64: readonly Nat64Plan[];
+  /** An iperf3 on the router at an address inside the first NAT64 prefix, before the NAT64
+   * (topology.ts): through a CLAT, `ipv4` reaches it as `ipv6` with no tayga on the way. */
+  readonly clatOnly: { readonly ipv4: string; readonly ipv6: string; readonly iperf3Port: number };
 }
 
 export interface ServerSide {
@@ -119,7 +122,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     };
     const waits = [
       pollUntil(() => hostSlaacAddress(ctx), { ...poll, what: "the host's SLAAC address and default route" }),
-      pollUntil(async () => (await routerReady(ctx)) || null, { ...poll, what: 'tayga and unbound' }),
+      pollUntil(async () => (await routerReady(ctx)) || null, { ...poll, what: 'tayga, unbound and iperf3' }),
       pollUntil(async () => (await serverReady(ctx)) || null, { ...poll, what: "the server's HTTP, UDP echo and iperf3" }),
     ] as const;
     for (const wait of waits) wait.catch(() => giveUp.abort());
@@ -189,6 +192,7 @@ export class Lab {
       dns: { ipv6: isp.ipv6, ipv4: isp.dnsIpv4 },
       dns64Prefix: isp.dns64Prefix,
       nat64: nat64Plans,
+      clatOnly: isp.clatOnly,
     };
     this.server = {
       ns: ctx.ns('server'),
@@ -201,7 +205,7 @@ export class Lab {
     };
   }
 
-  /** The lab's daemons (tayga ×2, unbound, radvd, pref64-sender, http, udp-echo, iperf3), for their output. */
+  /** The lab's daemons (tayga ×2, iperf3 on the router, unbound, radvd, pref64-sender, http, udp-echo, iperf3), for their output. */
   get daemons(): readonly LabProcess[] {
     return this.ctx.daemons;
   }

@@ -64,6 +64,13 @@ export const topology = {
     dnsIpv4: '198.51.100.53',
     /** unbound's DNS64 prefix: the first NAT64 prefix. */
     dns64Prefix: nat64Plans[0].prefix,
+    /**
+     * An address inside the first NAT64 prefix that the router holds itself (on lo, in front of the
+     * prefix's route to tayga), with an iperf3 server: IPv4 to 198.51.100.10 through a CLAT arrives
+     * there as IPv6 without passing the NAT64, so a benchmark can measure a CLAT alone, with no
+     * tayga of the operator's in the way. 198.51.100.10 (RFC 5737) embedded in 2001:db8:64::/96.
+     */
+    clatOnly: { ipv4: '198.51.100.10', ipv6: '2001:db8:64::c633:640a', iperf3Port: 5201 },
   },
   server: {
     link: 'eth0',

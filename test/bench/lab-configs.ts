@@ -6,6 +6,10 @@
 //   ipv6-native  no CLAT: IPv6 straight to the server's NAT64 address (the PLAT's tayga still
 //                translates); what the traffic costs without any CLAT
 //
+// Each also has a second target with no NAT64 on the way (the lab's `isp.clatOnly`: an iperf3 on
+// the router at an address inside the NAT64 prefix): there the CLAT alone is measured, where
+// through the NAT64 the operator's tayga caps every configuration at about the same rate.
+//
 // Only one CLAT exists at a time: each start() first checks that the host namespace has no CLAT
 // TUN and no IPv4 default route, and each stop() removes its CLAT entirely.
 
@@ -20,6 +24,8 @@ export interface BenchConfig {
   readonly name: ConfigName;
   /** Where iperf3 and ping go. */
   readonly target: string;
+  /** Where iperf3 goes to measure without the NAT64 (IPv4 through the CLAT, or IPv6 for ipv6-native). */
+  readonly clatOnlyTarget: string;
   /** Measure the CLAT process's CPU while idle (our engine only). */
   readonly measuresIdle: boolean;
   /** Sets the configuration up; resolves to the pid of its CLAT process, or null when it has none. */
@@ -46,6 +52,7 @@ export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, 
     clatter: {
       name: 'clatter',
       target: lab.server.ipv4,
+      clatOnlyTarget: lab.isp.clatOnly.ipv4,
       measuresIdle: true,
       async start() {
         await assertNoClat(lab, engineTun);
@@ -57,6 +64,7 @@ export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, 
     'tayga-clat': {
       name: 'tayga-clat',
       target: lab.server.ipv4,
+      clatOnlyTarget: lab.isp.clatOnly.ipv4,
       measuresIdle: false,
       async start() {
         await assertNoClat(lab, engineTun);
@@ -73,6 +81,7 @@ export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, 
     'ipv6-native': {
       name: 'ipv6-native',
       target: lab.server.viaNat64[0],
+      clatOnlyTarget: lab.isp.clatOnly.ipv6,
       measuresIdle: false,
       async start() {
         await assertNoClat(lab, engineTun);

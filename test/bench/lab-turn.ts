@@ -1,5 +1,6 @@
 // One configuration's turn in one round of `npm run bench:lab`: set it up, check the path works,
-// measure (idle CPU, ping, TCP ×1, TCP ×4, TCP download, UDP), take it down. The CLAT process's CPU time and the
+// measure (idle CPU, ping, TCP ×1, TCP ×4, TCP download, UDP; TCP ×1 and UDP again without the
+// NAT64), take it down. The CLAT process's CPU time and the
 // PLAT tayga's are read around each test, so that CPU can be charged per GB carried.
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,6 +84,16 @@ async function measure(lab: Lab, config: BenchConfig, clatPid: number | null, op
   sample.platCpuUdpPct = (100 * udp.cpu[0]) / udp.elapsedS;
   if (clatPid !== null) sample.clatCpuUdpPct = (100 * udp.cpu[1]) / udp.elapsedS;
   progress(`UDP ${udpPayloadBytes} B ${sample.udpKpps.toFixed(0)} kpackets/s received, ${sample.udpLossPct.toFixed(1)} % lost`);
+
+  // The same without the NAT64: the CLAT (or, for ipv6-native, nothing) is all there is to measure.
+  const alone = config.clatOnlyTarget;
+  const clatPids = clatPid === null ? [] : [clatPid];
+  const tcpAlone = await retriedOnce('TCP ×1 without NAT64', progress, () => withCpu(clatPids, ticksPerSecond, () => iperf3Tcp(lab, alone, 1, seconds)));
+  sample.tcp1AloneGbps = tcpAlone.result.gbitPerSecond;
+  if (clatPid !== null) sample.clatCpuPerGbAlone = tcpAlone.cpu[0] / (tcpAlone.result.bytes / 1e9);
+  const udpAlone = await retriedOnce('UDP without NAT64', progress, () => iperf3Udp(lab, alone, udpPayloadBytes, seconds));
+  sample.udpAloneKpps = udpAlone.receivedPerSecond / 1000;
+  progress(`without NAT64: TCP ×1 ${sample.tcp1AloneGbps.toFixed(2)} Gbit/s, UDP ${udpPayloadBytes} B ${sample.udpAloneKpps.toFixed(0)} kpackets/s received`);
   return sample;
 }
 

@@ -141,6 +141,15 @@ describe.skipIf(!isRoot)('namespace lab', () => {
     expect(report.end.sum_received.bytes).toBeGreaterThan(0);
   });
 
+  it('answers iperf3 at an address inside the NAT64 prefix on the router itself, before tayga', async () => {
+    const { stdout } = await lab.exec('host', ['iperf3', '--client', lab.isp.clatOnly.ipv6, '--port', String(lab.isp.clatOnly.iperf3Port), '--time', '1', '--json']);
+    const report = JSON.parse(stdout) as { end: { sum_received: { bytes: number } } };
+    expect(report.end.sum_received.bytes).toBeGreaterThan(0);
+    // The router's own address: the route lookup ends in the local table, not at the NAT64's TUN.
+    const route = await lab.exec('isp', ['ip', '-6', 'route', 'get', lab.isp.clatOnly.ipv6]);
+    expect(route.stdout).toMatch(/^local 2001:db8:64::c633:640a .*dev lo /);
+  });
+
   it('announces PREF64 (RFC 8781) from fe80::1, changes and stops it', async () => {
     const fast = { intervalMs: 400, lifetimeSeconds: 24 };
     const first = await captureRouterAdvertisements(lab, 1_000, () => lab.pref64.set('2001:db8:64::/96', fast));
