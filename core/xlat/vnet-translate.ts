@@ -176,7 +176,9 @@ export class VnetTranslation {
     if (out.length[0] !== outHeaderBytes) return vnetMismatch; // not the layout predicted above
     const payloadBytes = n - headerBytes;
     const total = outHeaderBytes + payloadBytes;
-    if (p + total > o.length) return Verdict.outputTooLarge;
+    // IPv6 → IPv4 grows nothing but cannot hold more than 65535 bytes in Total Length; the TUN's
+    // gso_max_size (64 KiB, the IPv6 header included) keeps IPv6 super-packets below that anyway.
+    if (p + total > o.length || (!isIpv4 && total > 0xffff)) return Verdict.outputTooLarge;
     copyBytes(b, s + headerBytes, o, p + outHeaderBytes, payloadBytes);
     out.length[0] = total;
     const l4 = isIpv4 ? 40 : 20;

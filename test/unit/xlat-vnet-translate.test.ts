@@ -229,6 +229,11 @@ describe('GSO super-packets, IPv6 → IPv4', () => {
     expect(packetProblems(finished(result.packet, 16))).toEqual([]);
   });
 
+  it('refuses a super-packet whose IPv4 form would not fit Total Length', () => {
+    const huge = ipv6({ src: net.r4as6, dst: net.h4as6 }, tcp({ payload: pattern(65_510) })); // 65530 bytes of IPv6 payload
+    expect(translateWith(tso6(1428), partialTcp(huge)).verdict).toBe(Verdict.outputTooLarge);
+  });
+
   it('gives the kernel what translating every segment would have given (but the Identification it numbers)', () => {
     const result = translateWith(tso6(1428), partialTcp(whole));
     const viaOffload = segmentTcp(result.packet, 1428);
