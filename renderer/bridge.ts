@@ -70,12 +70,17 @@ export function applyUpdates(updates: readonly SessionUpdate[]): void {
   if (pairs.length > 0 || skipped > 0 || lost > 0) useTrace.getState().add(pairs, skipped, lost);
 }
 
-/** A new link: connected brings a whole snapshot, which replaces what the stores had. */
-export function applyLink(link: EngineLink): void {
+/**
+ * A new link: connected brings a whole snapshot, which replaces what the stores had. The trace
+ * panes start empty: after a reconnect the engine may be a new one, whose pair numbers start at 1
+ * again and would collide with the rows shown.
+ */
+export function applyLink(link: EngineLink, previous: EngineLink['state'] | null = null): void {
   useSession.getState().setLink(link);
   if (link.state !== 'connected') return;
   useTraffic.getState().reset(link.snapshot.counters, link.snapshot.rates);
   useFlows.getState().replace(link.flows);
+  if (previous !== null && previous !== 'connected') useTrace.getState().clear();
 }
 
 const toggleFailure = (code: ToggleError['code'], message: string): ToggleError => ({ code, message, forceHelps: code === 'native-ipv4' });
@@ -111,7 +116,7 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
         api.on('session.link', (link) => {
           // Updates queued under the old link are older than a new snapshot.
           if (link.state === 'connected') queue = [];
-          applyLink(link);
+          applyLink(link, useSession.getState().link.state);
         }),
         api.on('demo.update', (demo) => useDemo.getState().set(demo)),
         api.on('session.update', (update) => {

@@ -207,7 +207,7 @@ export const uiSchema = {
     current: invoke<void, EngineLink>(noArg),
     /** The engine link changed (connected with a fresh snapshot, lost, retrying). */
     link: notify<EngineLink>(),
-    /** A batch of the engine's updates (at most 20 a second). */
+    /** A batch of the engine's updates (at most 10 a second). */
     update: notify<SessionUpdate>(),
   },
   demo: {

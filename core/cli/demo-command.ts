@@ -4,7 +4,8 @@
 // one, as its screen does.
 
 import { invokeDemo } from '../demo/node/demo-remote.js';
-import { demoRuns, readDemoRecord } from '../demo/node/demo-files.js';
+import { demoFilesExist, readDemoRecord } from '../demo/node/demo-files.js';
+import { acquireDemoLock, findDemo } from '../demo/node/demo-lock.js';
 import { preflight } from '../demo/node/demo-preflight.js';
 import { reap, removeDeadDemo } from '../demo/node/reaper.js';
 import { startDemo } from '../demo/node/demo-session.js';
@@ -74,7 +75,7 @@ export const demoCommand: Command = {
       await reap(Number(values.reap));
       return ExitCode.ok;
     }
-    if (values.down) return down(io);
+    if (values.down) return down(io, fail);
     if (values.status) return status(io, fail);
     if (values.start !== undefined || values.stop !== undefined) {
       const name = values.start ?? values.stop;
@@ -101,48 +102,75 @@ async function run(io: CommandIo, fail: (message: string) => number, port: numbe
   const pkg = findPackageRoot();
   const checked = preflight(pkg.dir);
   if (!checked.ok) return fail(`cannot start:\n  - ${checked.problems.join('\n  - ')}`);
-  if (checked.staleDemo) {
-    const removed = removeDeadDemo();
-    io.stderr(`clatter demo: removed what an earlier demo left${removed.length > 0 ? ` (${removed.join(', ')})` : ''}\n`);
-  }
-  let session;
+  let stopRequested: () => void = () => {};
+  const stopping = new Promise<string>((resolve) => (stopRequested = () => resolve('asked to stop (clatter demo --down)')));
+  const lock = await acquireDemoLock(stopRequested);
+  if (lock === null) return fail(await alreadyRunning());
   try {
-    session = await startDemo({ port, apps, progress: (line) => io.stderr(`clatter demo: ${line}\n`) });
-  } catch (error) {
-    return fail(`${(error as Error).message} (everything it had made is removed)`);
+    // We hold the lock, so files of a demo are a dead one's: remove them, and its network, first.
+    if (demoFilesExist()) {
+      const removed = removeDeadDemo();
+      io.stderr(`clatter demo: removed what an earlier demo left${removed.length > 0 ? ` (${removed.join(', ')})` : ''}\n`);
+    }
+    let session;
+    try {
+      session = await startDemo({ port, apps, progress: (line) => io.stderr(`clatter demo: ${line}\n`) });
+    } catch (error) {
+      return fail(`${(error as Error).message} (everything it had made is removed)`);
+    }
+    io.stdout(`Clatter demo: ${session.url}\n`);
+    const window = noWindow
+      ? ({ ok: false, why: '--no-window' } as const)
+      : openDemoWindow(pkg.dir, session.url, (why) => io.stderr(`clatter demo: ${why}; open the URL above in a browser instead\n`));
+    if (window.ok) io.stderr('clatter demo: the desktop app shows the screen; close it, or press Ctrl-C here, to end the demo\n');
+    else io.stderr(`clatter demo: open the URL above in a browser on this machine (no desktop app: ${window.why}); Ctrl-C ends the demo\n`);
+    void session.firstPacketSeconds().then((seconds) => {
+      if (seconds !== null) io.stderr(`clatter demo: first packet translated ${seconds.toFixed(1)} s after the start\n`);
+    });
+    const signalled = new Promise<string>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+    });
+    const windowClosed = window.ok ? window.closed : new Promise<string>(() => {});
+    const reason = await Promise.race([stopping, signalled, windowClosed]);
+    io.stderr(`clatter demo: stopping (${reason}): the apps, the screen, the engine, the network\n`);
+    if (window.ok) window.close();
+    await session.stop();
+    io.stderr('clatter demo: removed everything it made\n');
+    return ExitCode.ok;
+  } finally {
+    await lock.release();
   }
-  io.stdout(`Clatter demo: ${session.url}\n`);
-  const window = noWindow ? ({ ok: false, why: '--no-window' } as const) : openDemoWindow(pkg.dir, session.url);
-  if (window.ok) io.stderr('clatter demo: the desktop app shows the screen; close it, or press Ctrl-C here, to end the demo\n');
-  else io.stderr(`clatter demo: open the URL above in a browser on this machine (no desktop app: ${window.why}); Ctrl-C ends the demo\n`);
-  void session.firstPacketSeconds().then((seconds) => {
-    if (seconds !== null) io.stderr(`clatter demo: first packet translated ${seconds.toFixed(1)} s after the start\n`);
-  });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    process.once('SIGHUP', resolve);
-    if (window.ok) window.child.once('exit', () => resolve());
-  });
-  io.stderr('clatter demo: stopping: the apps, the screen, the engine, the network\n');
-  if (window.ok && window.child.exitCode === null) window.child.kill('SIGTERM');
-  await session.stop();
-  io.stderr('clatter demo: removed everything it made\n');
-  return ExitCode.ok;
 }
 
-async function down(io: CommandIo): Promise<number> {
-  const record = readDemoRecord();
-  if (record !== null && demoRuns(record.pid)) {
-    process.kill(record.pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (demoRuns(record.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    if (demoRuns(record.pid)) process.kill(record.pid, 'SIGKILL');
-    io.stderr(`clatter demo: stopped the demo (pid ${record.pid})\n`);
+async function alreadyRunning(): Promise<string> {
+  const holder = await findDemo();
+  holder?.close();
+  const url = readDemoRecord()?.url;
+  return `a demo is already running${holder !== null ? ` (pid ${holder.pid})` : ''}${url ? ` at ${url}` : ''}: stop it with sudo clatter demo --down`;
+}
+
+async function down(io: CommandIo, fail: (message: string) => number): Promise<number> {
+  const holder = await findDemo();
+  if (holder !== null) {
+    holder.askToStop();
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
+    if ((await Promise.race([holder.ended, timeout])) === 'timeout') {
+      // It holds the lock, so this pid is the demo's and no reused one.
+      process.kill(holder.pid, 'SIGKILL');
+      await holder.ended;
+    }
+    io.stderr(`clatter demo: stopped the demo (pid ${holder.pid})\n`);
   }
-  const removed = removeDeadDemo();
-  if (removed.length > 0) io.stderr(`clatter demo: removed leftovers: ${removed.join(', ')}\n`);
-  if (record === null && removed.length === 0) io.stderr('clatter demo: no demo runs\n');
+  const lock = await acquireDemoLock(() => {});
+  if (lock === null) return fail('another demo started meanwhile; run --down again to stop it');
+  try {
+    const hadFiles = demoFilesExist();
+    const removed = removeDeadDemo();
+    if (removed.length > 0 || (holder === null && hadFiles)) io.stderr(`clatter demo: removed what a demo left${removed.length > 0 ? `: ${removed.join(', ')}` : ''}\n`);
+    else if (holder === null) io.stderr('clatter demo: no demo runs\n');
+  } finally {
+    await lock.release();
+  }
   return ExitCode.ok;
 }
 
@@ -151,9 +179,17 @@ function formatApps(state: DemoState): string {
   return state.apps.map((app) => `  ${app.name.padEnd(width)}  ${app.running ? app.health : 'stopped'}${app.running ? `: ${app.detail}` : ''}\n`).join('');
 }
 
-async function status(io: CommandIo, fail: (message: string) => number): Promise<number> {
+/** The running demo's record, or null when no demo holds the lock. */
+async function runningDemo(): Promise<ReturnType<typeof readDemoRecord>> {
+  const holder = await findDemo();
+  holder?.close();
   const record = readDemoRecord();
-  if (record === null || !demoRuns(record.pid)) return fail('no demo runs (start one with sudo clatter demo)');
+  return holder !== null && record !== null && record.pid === holder.pid ? record : null;
+}
+
+async function status(io: CommandIo, fail: (message: string) => number): Promise<number> {
+  const record = await runningDemo();
+  if (record === null) return fail('no demo runs (start one with sudo clatter demo)');
   if (record.url === null) {
     io.stdout(`demo (pid ${record.pid}) starting\n`);
     return ExitCode.ok;
@@ -165,8 +201,8 @@ async function status(io: CommandIo, fail: (message: string) => number): Promise
 }
 
 async function switchApp(io: CommandIo, fail: (message: string) => number, app: DemoAppName, running: boolean): Promise<number> {
-  const record = readDemoRecord();
-  if (record === null || record.url === null || !demoRuns(record.pid)) return fail('no demo runs (start one with sudo clatter demo)');
+  const record = await runningDemo();
+  if (record === null || record.url === null) return fail('no demo runs, or it is still starting (start one with sudo clatter demo)');
   const answer = await invokeDemo(record.url, 'demo.setApp', { app, running }).catch((error: Error) => error);
   if (answer instanceof Error) return fail(answer.message);
   if (!answer.ok) return fail(answer.error);

@@ -45,7 +45,7 @@ export interface UiRelayOptions {
   readonly socketPath: string;
   readonly onLink: (link: EngineLink) => void;
   readonly onUpdate: (update: SessionUpdate) => void;
-  /** How often batched updates go to the UI (default 50 ms: at most 20 a second). */
+  /** How often batched updates go to the UI (default 100 ms: at most 10 a second, which eyes cannot tell from more, and each costs the page a layout of the trace panes). */
   readonly updateIntervalMs?: number;
   /** The trace pairs a second the engine sends (default 200). */
   readonly tracePerSecond?: number;
@@ -83,7 +83,7 @@ export class UiRelay {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const interval = this.options.updateIntervalMs ?? 50;
+    const interval = this.options.updateIntervalMs ?? 100;
     this.flushTimer = setInterval(() => this.flush(), interval);
     this.flushTimer.unref();
     void this.connect();
@@ -149,7 +149,11 @@ export class UiRelay {
     const subscribed = await client.call('subscribe', {});
     const watched = subscribed.ok ? await client.call('watch', { traces: true, perSecond: this.options.tracePerSecond ?? 200 }) : subscribed;
     const flows = watched.ok ? await client.call('flows', {}) : watched;
-    if (attempt !== this.attempt) return;
+    if (attempt !== this.attempt) {
+      // Stopped (or restarted) meanwhile: this connection is nobody's.
+      client.close();
+      return;
+    }
     if (!watched.ok || !flows.ok) {
       client.close();
       const failed = !watched.ok ? watched : flows;
@@ -179,9 +183,24 @@ export class UiRelay {
     if (event.event === 'update' && !event.flows.complete) void this.refetchFlows();
   }
 
-  private async refetchFlows(): Promise<void> {
-    const answer = await this.client?.call('flows', {});
-    if (answer?.ok === true) this.batch.replaceFlows(answer.result.flows);
+  /** One refetch at a time: a burst of incomplete updates asks for the table once more, not per update. */
+  private refetching: Promise<void> | null = null;
+  private refetchAgain = false;
+
+  private refetchFlows(): Promise<void> {
+    if (this.refetching !== null) {
+      this.refetchAgain = true;
+      return this.refetching;
+    }
+    this.refetching = (async () => {
+      do {
+        this.refetchAgain = false;
+        const answer = await this.client?.call('flows', {});
+        if (answer?.ok === true) this.batch.replaceFlows(answer.result.flows);
+      } while (this.refetchAgain);
+      this.refetching = null;
+    })();
+    return this.refetching;
   }
 
   private flush(): void {

@@ -52,8 +52,10 @@ export function teardownLab(names: LabNames): string[] {
  */
 export function destroyLeftoverLabs(): string[] {
   const found = new Map<string, LabNames>();
+  // A zombie made nothing since it died: its labs are leftovers too (the demo's reaper looks the
+  // moment the demo's sockets close, before its parent has reaped it).
   const consider = (names: LabNames | null) => {
-    if (names && !processRuns(names.pid)) found.set(names.id, names);
+    if (names && !isRunning(names.pid)) found.set(names.id, names);
   };
   for (const ns of listNamespaces()) consider(labOfNamespace(ns));
   for (const entry of safeReaddir(etcNetnsDir)) consider(labOfNamespace(entry));
@@ -109,17 +111,6 @@ function isRunning(pid: number): boolean {
     return state !== 'Z' && state !== 'X';
   } catch {
     return false;
-  }
-}
-
-/** Whether process `pid` exists (a zombie counts: its parent has not reaped it yet). */
-export function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

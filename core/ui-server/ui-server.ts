@@ -133,9 +133,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       if (body === null) return respond(response, 413, 'text/plain; charset=utf-8', 'request too large');
       let arg: unknown;
       try {
-        arg = body.length === 0 ? undefined : (JSON.parse(body) as { arg?: unknown }).arg;
+        const parsedBody: unknown = body.length === 0 ? {} : JSON.parse(body);
+        if (typeof parsedBody !== 'object' || parsedBody === null) throw new Error('not an object');
+        arg = (parsedBody as { arg?: unknown }).arg;
       } catch {
-        return respond(response, 400, 'text/plain; charset=utf-8', 'the body is not JSON');
+        return respond(response, 400, 'text/plain; charset=utf-8', 'the body must be a JSON object { "arg": … }');
       }
       const parsed = parseInvokeArg(channel, arg);
       if (!parsed.ok) return respond(response, 400, 'application/json', JSON.stringify({ error: parsed.error }));
@@ -195,8 +197,10 @@ function readBody(request: IncomingMessage): Promise<string | null> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBodyBytes) {
+        // Answered (413) by the caller; the rest of the body is read and thrown away.
         resolve(null);
-        request.destroy();
+        request.removeAllListeners('data');
+        request.resume();
         return;
       }
       chunks.push(chunk);

@@ -26,24 +26,29 @@ import { createWindow, denyPermissions, isOwnMainFrame, lockDownContents } from 
 
 const log = (line: string) => process.stderr.write(`clatter: ${line}\n`);
 
-if (!app.requestSingleInstanceLock()) {
+const demoUrl = parseDemoUrl(process.env.CLATTER_DEMO_URL);
+if (demoUrl !== null) {
+  // `clatter demo`'s screen: a window of its own, beside a desktop app that may already run (so
+  // no single-instance lock, and a profile of its own); closing it quits, which ends the demo.
+  app.setPath('userData', join(app.getPath('userData'), 'demo'));
+  void showDemo(demoUrl);
+} else if (!app.requestSingleInstanceLock()) {
   // Another Clatter has the lock and shows its window (`second-instance` below).
   app.quit();
 } else {
   void main();
 }
 
+async function showDemo(url: URL): Promise<void> {
+  await app.whenReady();
+  denyPermissions(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  openDemoWindow(url);
+}
+
 async function main(): Promise<void> {
   await app.whenReady();
-  const demoUrl = parseDemoUrl(process.env.CLATTER_DEMO_URL);
-  if (demoUrl !== null) {
-    // `clatter demo`'s screen: its window only; closing it quits, and that ends the demo.
-    denyPermissions(session.defaultSession);
-    app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
-    app.on('window-all-closed', () => app.quit());
-    openDemoWindow(demoUrl);
-    return;
-  }
   const appRoot = app.getAppPath();
   const socketPath = process.env.CLATTER_SOCKET ?? defaultSocketPath;
   const paths = {

@@ -43,6 +43,15 @@ struct frame_header {
   int64_t sent_ns;
 } __attribute__((packed));
 
+/* The whole decimal number `text`, or -1 when it is not one ("80abc", "", "-3"). */
+static long whole_number(const char *text) {
+  char *end = NULL;
+  errno = 0;
+  long value = strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || value < 0) return -1;
+  return value;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3 || argc > 5) {
     fprintf(stderr, "usage: clatter-call IPV4 PORT [PACKETS_PER_SECOND] [PAYLOAD_BYTES]\n");
@@ -53,10 +62,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "clatter-call: %s is not an IPv4 address (this app only knows IPv4)\n", argv[1]);
     return 2;
   }
-  int port = atoi(argv[2]);
-  int rate = argc > 3 ? atoi(argv[3]) : 50;
-  int payload_bytes = argc > 4 ? atoi(argv[4]) : 160;
-  if (port < 1 || port > 65535 || rate < 1 || rate > 1000 || payload_bytes < (int)sizeof(struct frame_header) || payload_bytes > 1400) {
+  long port = whole_number(argv[2]);
+  long rate = argc > 3 ? whole_number(argv[3]) : 50;
+  long payload_bytes = argc > 4 ? whole_number(argv[4]) : 160;
+  if (port < 1 || port > 65535 || rate < 1 || rate > 1000 || payload_bytes < (long)sizeof(struct frame_header) || payload_bytes > 1400) {
     fprintf(stderr, "clatter-call: port 1-65535, 1-1000 packets a second, 12-1400 payload bytes\n");
     return 2;
   }
@@ -70,8 +79,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "clatter-call: socket: %s\n", strerror(errno));
     return 1;
   }
-  /* Connected, so the kernel tells us ENETUNREACH, and ICMP errors come back as ECONNREFUSED. */
+  /* Connected, so the kernel tells us ENETUNREACH, and ICMP errors come back as errors on the
+     socket (ECONNREFUSED, EHOSTUNREACH, ENETUNREACH). Without a route connect() fails: retried
+     before every send, its errno is what the app reports. */
+  int connect_error = 0;
   int connected = connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0;
+  if (!connected) connect_error = errno;
 
   unsigned char frame[1400];
   memset(frame, 0x55, sizeof frame);
@@ -86,6 +99,8 @@ int main(int argc, char **argv) {
   while (!stopping) {
     int64_t now = now_ns();
     if (now >= second_end) {
+      /* After a stall (suspend, a stopped process), one line, not one per second missed. */
+      if (now - second_end > 1000000000) second_end = now;
       second++;
       if (last_error != 0)
         printf("second %u: sent %u received %u error %s\n", second, sent, received, strerror(last_error));
@@ -101,9 +116,12 @@ int main(int argc, char **argv) {
     if (now >= next_send) {
       struct frame_header header = {.sequence = sequence++, .sent_ns = now};
       memcpy(frame, &header, sizeof header);
-      if (!connected) connected = connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0;
+      if (!connected) {
+        connected = connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0;
+        if (!connected) connect_error = errno;
+      }
       if (connected && send(fd, frame, (size_t)payload_bytes, 0) == payload_bytes) sent++;
-      else last_error = connected ? errno : ENETUNREACH;
+      else last_error = connected ? errno : connect_error;
       next_send += interval_ns;
       /* After a stall (suspend, a stopped process), do not burst to catch up. */
       if (now - next_send > 1000000000) next_send = now + interval_ns;
@@ -114,10 +132,15 @@ int main(int argc, char **argv) {
     if (ready <= 0) continue;
     unsigned char reply[1500];
     ssize_t length;
-    while ((length = recv(fd, reply, sizeof reply, MSG_DONTWAIT)) >= 0 || errno == ECONNREFUSED) {
+    for (;;) {
+      length = recv(fd, reply, sizeof reply, MSG_DONTWAIT);
       if (length < 0) {
-        last_error = ECONNREFUSED;
-        continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        if (errno == EINTR) continue;
+        /* An ICMP error for an earlier frame, reported once on the socket: note it; poll() brings
+           us back for whatever is still queued. */
+        last_error = errno;
+        break;
       }
       if ((size_t)length < sizeof(struct frame_header)) continue;
       struct frame_header header;

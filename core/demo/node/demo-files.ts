@@ -1,9 +1,10 @@
-// Where a running demo keeps its files, and how one demo knows of another: /run/clatter-demo
-// (root only, gone at reboot) holds the lock (demo.json: the demo's pid, its URL and its lab,
-// created exclusively), the engine's socket and its state directory. Nothing else of the demo
-// lives outside its network namespaces and the lab's temp dir.
+// Where a running demo keeps its files: /run/clatter-demo (root only, gone at reboot) holds
+// demo.json (the demo's pid, its screen's URL and its lab, for `clatter demo --status` and the
+// rest of the CLI), the engine's socket and its state directory. Nothing else of the demo lives
+// outside its network namespaces and the lab's temp dir. Only the holder of the demo lock
+// (demo-lock.ts) writes or removes them.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const demoDir = process.env.CLATTER_DEMO_DIR ?? '/run/clatter-demo';
@@ -30,29 +31,13 @@ export function readDemoRecord(): DemoRecord | null {
   }
 }
 
-/** Whether process `pid` runs and is a `clatter demo` (a pid reused by something else is not). */
-export function demoRuns(pid: number): boolean {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes('demo') && !argv.includes('--reap');
-  } catch {
-    return false;
-  }
+/** Whether a demo left its files (it is running, or it died without cleaning up). */
+export function demoFilesExist(): boolean {
+  return existsSync(demoDir);
 }
 
-/** Takes the lock: creates demoDir and demo.json exclusively. False when demo.json exists. */
-export function claimDemo(record: DemoRecord): boolean {
+export function writeDemoRecord(record: DemoRecord): void {
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(demoFile, `${JSON.stringify(record)}\n`, { flag: 'wx', mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-export function updateDemoRecord(record: DemoRecord): void {
   writeFileSync(`${demoFile}.new`, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   // rename is atomic: a reader sees the old record or the new one.
   renameSync(`${demoFile}.new`, demoFile);

@@ -16,7 +16,7 @@ import { findPackageRoot } from '../../ui-server/package-root.js';
 import { startUiServer, type UiServer } from '../../ui-server/ui-server.js';
 import { demoAppNames, type DemoAppName, type DemoTarget } from '../demo-apps.js';
 import { DemoAppRunner } from './demo-app-runner.js';
-import { claimDemo, demoEngineSocket, demoEngineStateDir, removeDemoFiles, updateDemoRecord, type DemoRecord } from './demo-files.js';
+import { demoEngineSocket, demoEngineStateDir, removeDemoFiles, writeDemoRecord, type DemoRecord } from './demo-files.js';
 
 export interface DemoOptions {
   /** The screen's port (0: any free one). */
@@ -41,13 +41,14 @@ const downloadBytes = 4 * 1024 * 1024;
 const engineReadyMs = 15_000;
 const runningTimeoutMs = 20_000;
 
+/** Builds the demo; the caller holds the demo lock (demo-lock.ts) for the demo's whole life. */
 export async function startDemo(options: DemoOptions): Promise<DemoSession> {
   const startedMs = Date.now();
   const since = () => ((Date.now() - startedMs) / 1000).toFixed(1);
   const say = (line: string) => options.progress(`${since()} s  ${line}`);
   const pkg = findPackageRoot();
   let record: DemoRecord = { pid: process.pid, startedAtMs: startedMs, url: null, labId: null };
-  if (!claimDemo(record)) throw new Error('another demo holds /run/clatter-demo (see clatter demo --status)');
+  writeDemoRecord(record);
   // From here on, anything made is removed on exit, on a signal, and (reaper) after a crash.
   const unregister = cleanupOnExit(() => removeDemoFiles());
   startReaper(pkg.dir);
@@ -56,7 +57,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
   let engine: LabProcess | undefined;
   let ui: UiServer | undefined;
   let runner: DemoAppRunner | undefined;
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await runner?.stopAll();
     await ui?.close();
     if (engine !== undefined && engine.exit === null) await engine.stop();
@@ -68,7 +71,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
     say('creating the network: an IPv6-only host, a router with PREF64, DNS64 and NAT64, an IPv4-only server');
     lab = await createLab({ httpFileBytes: downloadBytes });
     record = { ...record, labId: lab.id };
-    updateDemoRecord(record);
+    writeDemoRecord(record);
     say(`network ready (namespaces ${Object.values(lab.namespaces).join(', ')})`);
     engine = lab.spawn('host', [process.execPath, join(pkg.dir, 'bin', 'clatter.js'), 'engine', '--socket', demoEngineSocket, '--state-dir', demoEngineStateDir], { name: 'clatter engine' });
     await engine.waitForOutput(/listening on /, engineReadyMs);
@@ -85,7 +88,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
     ui = await startUiServer({ socketPath: demoEngineSocket, port: options.port, demo: runner });
     const url = `${ui.url}?present`;
     record = { ...record, url };
-    updateDemoRecord(record);
+    writeDemoRecord(record);
     for (const app of options.apps) await runner.setApp({ app, running: true });
     say(`screen at ${url}${options.apps.length > 0 ? `; apps started: ${options.apps.join(', ')}` : ''}`);
   } catch (error) {
@@ -97,7 +100,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
     url,
     lab: startedLab,
     runner: startedRunner,
-    firstPacketSeconds: () => waitForFirstPacket(demoEngineSocket, startedMs),
+    firstPacketSeconds: () => waitForFirstPacket(demoEngineSocket, startedMs, () => stopped),
     stop,
   };
 }
@@ -126,11 +129,12 @@ async function switchOn(socketPath: string): Promise<Extract<ClatStatus, { state
 }
 
 /** Polls the engine's counters until it has translated a packet; seconds since `startedMs`. */
-async function waitForFirstPacket(socketPath: string, startedMs: number): Promise<number | null> {
+async function waitForFirstPacket(socketPath: string, startedMs: number, stopped: () => boolean): Promise<number | null> {
   const connected = await EngineClient.connect(socketPath);
   if (!connected.ok) return null;
   try {
-    for (let i = 0; i < 300; i++) {
+    // Until the demo stops: with no app running there may be no packet for a long time.
+    while (!stopped()) {
       const status = await connected.client.call('status', {});
       if (status.ok && status.result.state === 'running' && status.result.counters.translated46 > 0) return (Date.now() - startedMs) / 1000;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,7 +7,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-export type DemoWindow = { readonly ok: true; readonly child: ChildProcess } | { readonly ok: false; readonly why: string };
+export type DemoWindow =
+  | {
+      readonly ok: true;
+      /** Resolves when the user closed the window (the demo ends then). */
+      readonly closed: Promise<string>;
+      close(): void;
+    }
+  | { readonly ok: false; readonly why: string };
+
+/** An exit sooner than this, or with an error, is the app failing to start, not the user closing it. */
+const startupMs = 5_000;
 
 /** The Electron binary's path, or why there is none. */
 export function electronBinary(packageDir: string): { ok: true; path: string } | { ok: false; why: string } {
@@ -21,7 +31,11 @@ export function electronBinary(packageDir: string): { ok: true; path: string } |
   }
 }
 
-export function openDemoWindow(packageDir: string, url: string, env: NodeJS.ProcessEnv = process.env): DemoWindow {
+/**
+ * Starts the app on `url`. If it cannot start (no display access, a broken install), `onFailure`
+ * says why and the demo goes on in the browser; only a window the user closes ends the demo.
+ */
+export function openDemoWindow(packageDir: string, url: string, onFailure: (why: string) => void, env: NodeJS.ProcessEnv = process.env): DemoWindow {
   if (env.DISPLAY === undefined && env.WAYLAND_DISPLAY === undefined) return { ok: false, why: 'no display' };
   const binary = electronBinary(packageDir);
   if (!binary.ok) return binary;
@@ -29,13 +43,25 @@ export function openDemoWindow(packageDir: string, url: string, env: NodeJS.Proc
   const gid = Number(env.SUDO_GID);
   // Electron refuses to run as root without disabling its sandbox; run it as the desktop's user.
   if (!Number.isInteger(uid) || uid === 0) return { ok: false, why: 'no desktop user to run the app as (run with sudo from your session)' };
-  const child = spawn(binary.path, [packageDir], {
+  // What a desktop session's app needs to reach the display and the session bus (sudo keeps these).
+  const session = Object.fromEntries(
+    ['DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'DBUS_SESSION_BUS_ADDRESS', 'PATH', 'LANG'].filter((name) => env[name] !== undefined).map((name) => [name, env[name]]),
+  );
+  const child: ChildProcess = spawn(binary.path, [packageDir], {
     uid,
     gid: Number.isInteger(gid) ? gid : uid,
-    env: { DISPLAY: env.DISPLAY, WAYLAND_DISPLAY: env.WAYLAND_DISPLAY, XDG_RUNTIME_DIR: `/run/user/${uid}`, HOME: homeOf(uid), PATH: env.PATH, CLATTER_DEMO_URL: url },
+    env: { ...session, XDG_RUNTIME_DIR: `/run/user/${uid}`, HOME: homeOf(uid), CLATTER_DEMO_URL: url },
     stdio: 'ignore',
   });
-  return { ok: true, child };
+  const startedMs = Date.now();
+  const closed = new Promise<string>((resolve) => {
+    child.once('error', (error) => onFailure(`the desktop app could not start: ${error.message}`));
+    child.once('exit', (code, signal) => {
+      if (code === 0 && Date.now() - startedMs >= startupMs) resolve('the window was closed');
+      else onFailure(`the desktop app stopped (${code ?? signal}) before showing the screen`);
+    });
+  });
+  return { ok: true, closed, close: () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')) };
 }
 
 /** The home directory of `uid` from /etc/passwd (Electron keeps its profile there). */

@@ -1,30 +1,36 @@
 // The demo's watchdog (`clatter demo --reap <pid>`), started detached by the demo in a session of
-// its own (Ctrl-C in the demo's terminal does not reach it): it waits for the demo's process to
-// end. A demo that ended cleanly has removed its files, and the reaper just leaves; one that
-// crashed or was killed (kill -9) left them, and the reaper removes its network namespaces (with
-// every process in them: the engine, the lab's daemons, the apps) and /run/clatter-demo.
+// its own (Ctrl-C in the demo's terminal does not reach it): it holds a connection to the demo's
+// lock (demo-lock.ts), which closes when the demo's process ends, however it ends. Then it takes
+// the lock and removes what is left: the network namespaces of dead labs (with every process in
+// them: the engine, the lab's daemons, the apps) and /run/clatter-demo. After a clean stop that is
+// nothing; after kill -9, a crash, or Ctrl-C in the middle of building the network, it is the rest.
 
-import { destroyLeftoverLabs, processRuns } from '../../lab/teardown.js';
-import { readDemoRecord, removeDemoFiles } from './demo-files.js';
+import { destroyLeftoverLabs } from '../../lab/teardown.js';
+import { removeDemoFiles } from './demo-files.js';
+import { acquireDemoLock, findDemo } from './demo-lock.js';
 
-const pollMs = 500;
-
-/** Removes what a demo whose process is gone left behind. */
+/** Removes what a demo whose process is gone left behind; the caller holds the demo lock. */
 export function removeDeadDemo(): string[] {
-  const removed = destroyLeftoverLabs();
-  removeDemoFiles();
-  return removed;
+  try {
+    return destroyLeftoverLabs();
+  } finally {
+    removeDemoFiles();
+  }
 }
 
 export async function reap(pid: number): Promise<void> {
-  for (;;) {
-    const record = readDemoRecord();
-    // Gone or replaced: the demo cleaned up after itself.
-    if (record === null || record.pid !== pid) return;
-    if (!processRuns(pid)) {
-      removeDeadDemo();
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  const demo = await findDemo();
+  if (demo !== null) {
+    // Some other demo holds the lock: ours is gone already and that one cleaned up when it started.
+    if (demo.pid !== pid) return;
+    await demo.ended;
+  }
+  const lock = await acquireDemoLock(() => {});
+  // A new demo was quicker: it removes leftovers itself before it builds anything.
+  if (lock === null) return;
+  try {
+    removeDeadDemo();
+  } finally {
+    await lock.release();
   }
 }

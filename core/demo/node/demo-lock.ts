@@ -1,0 +1,73 @@
+// One demo at a time, for exactly as long as its process lives: the demo listens on an abstract
+// Unix socket (Linux: a name, not a file; the kernel drops it when the process ends, however it
+// ends), so a stale lock cannot exist and a reused pid cannot fool anyone. The socket is also the
+// demo's doorbell: a client is told the demo's pid, may ask it to stop (`clatter demo --down`), or
+// just wait for the connection to close, which is the demo's end (the reaper, reaper.ts).
+// Abstract sockets belong to a network namespace: the machine's own, where `clatter demo` runs.
+
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+const lockName = `\0${process.env.CLATTER_DEMO_LOCK ?? 'clatter-demo'}`;
+
+export interface DemoLock {
+  release(): Promise<void>;
+}
+
+/** Takes the lock, or null when a demo holds it. `onStop` runs when a client asks the demo to stop. */
+export function acquireDemoLock(onStop: () => void): Promise<DemoLock | null> {
+  return new Promise((resolve, reject) => {
+    const clients = new Set<Socket>();
+    const server: Server = createServer((socket) => {
+      clients.add(socket);
+      socket.on('close', () => clients.delete(socket));
+      socket.on('error', () => {});
+      // Kept open (its close is the demo's end for the client) without keeping the demo alive.
+      socket.unref();
+      socket.write(`${process.pid}\n`);
+      socket.on('data', (chunk: Buffer) => {
+        if (chunk.toString().startsWith('stop')) onStop();
+      });
+    });
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
+    server.listen(lockName, () => {
+      server.unref();
+      resolve({
+        release: () =>
+          new Promise((done) => {
+            // close() waits for every connection to end: end them (they are the demo's watchers).
+            for (const client of clients) client.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+export interface DemoHolder {
+  readonly pid: number;
+  /** Resolves when the demo's process is gone (the lock's socket closed). */
+  readonly ended: Promise<void>;
+  /** Asks the demo to stop (it cleans up and exits). */
+  askToStop(): void;
+  /** Hangs up (the connection would keep this process alive). */
+  close(): void;
+}
+
+/** The demo that holds the lock, or null when none does. */
+export function findDemo(): Promise<DemoHolder | null> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(lockName);
+    let text = '';
+    let answered = false;
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.on('error', () => {
+      if (!answered) resolve(null);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (answered || !text.includes('\n')) return;
+      answered = true;
+      resolve({ pid: Number(text.trim()), ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
+    });
+  });
+}
