@@ -161,7 +161,12 @@ async function down(io: CommandIo, fail: (message: string) => number): Promise<n
     }
     io.stderr(`clatter demo: stopped the demo (pid ${holder.pid})\n`);
   }
-  const lock = await acquireDemoLock(() => {});
+  // The demo's reaper may hold the lock for a moment while it cleans up too: wait for it.
+  let lock = await acquireDemoLock(() => {});
+  for (let i = 0; lock === null && i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    lock = await acquireDemoLock(() => {});
+  }
   if (lock === null) return fail('another demo started meanwhile; run --down again to stop it');
   try {
     const hadFiles = demoFilesExist();

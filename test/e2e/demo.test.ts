@@ -187,15 +187,37 @@ describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
   });
 });
 
+/** Starts `clatter demo --no-window --apps call`; resolves once it printed its URL. */
+async function startedDemo(): Promise<{ demo: ChildProcess; errors: () => string }> {
+  const demo = spawn(process.execPath, [clatterBin, 'demo', '--no-window', '--apps', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  demo.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    demo.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Clatter demo: ') && resolve());
+    demo.on('exit', (code) => reject(new Error(`clatter demo exited (${code}): ${errors}`)));
+  });
+  return { demo, errors: () => errors };
+}
+
+describe.skipIf(!isRoot)('clatter demo stopped with Ctrl-C', () => {
+  it('removes everything it made and exits 0', async () => {
+    const { demo, errors } = await startedDemo();
+    const pid = demo.pid!;
+    await expect.poll(() => processesWith('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
+    demo.kill('SIGINT');
+    const code = await new Promise((resolve) => demo.once('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(0);
+    expect(errors()).toContain('removed everything it made');
+    expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toEqual([]);
+    expect(existsSync(demoDir)).toBe(false);
+    expect(processesWith('clatter-call')).toEqual([]);
+    expect(processesWith(demoEngineSocket)).toEqual([]);
+  }, 60_000);
+});
+
 describe.skipIf(!isRoot)('clatter demo killed with -9', () => {
   it('its reaper removes the namespaces, processes and files it left', async () => {
-    const demo = spawn(process.execPath, [clatterBin, 'demo', '--no-window', '--apps', 'call'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let errors = '';
-    demo.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      demo.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Clatter demo: ') && resolve());
-      demo.on('exit', (code) => reject(new Error(`clatter demo exited (${code}): ${errors}`)));
-    });
+    const { demo } = await startedDemo();
     const pid = demo.pid!;
     expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toHaveLength(3);
     await expect.poll(() => processesWith('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
