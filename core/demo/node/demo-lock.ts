@@ -60,13 +60,22 @@ export function findDemo(): Promise<DemoHolder | null> {
     let text = '';
     let answered = false;
     const ended = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.on('error', () => {
-      if (!answered) resolve(null);
-    });
+    // No answer: nobody there, or a dying demo whose socket closes without a word.
+    const noAnswer = () => {
+      if (answered) return;
+      answered = true;
+      socket.destroy();
+      resolve(null);
+    };
+    socket.on('error', noAnswer);
+    socket.on('close', noAnswer);
+    const timer = setTimeout(noAnswer, 2000);
+    timer.unref();
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       if (answered || !text.includes('\n')) return;
       answered = true;
+      clearTimeout(timer);
       resolve({ pid: Number(text.trim()), ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
     });
   });

@@ -25,8 +25,17 @@ export async function reap(pid: number): Promise<void> {
     if (demo.pid !== pid) return;
     await demo.ended;
   }
-  const lock = await acquireDemoLock(() => {});
-  // A new demo was quicker: it removes leftovers itself before it builds anything.
+  // The demo's connections close as its process exits, its listening socket a moment later (the
+  // kernel closes a dead process's files one by one): try again for a while before deciding that a
+  // new demo was quicker (it removes leftovers itself before it builds anything).
+  let lock = await acquireDemoLock(() => {});
+  for (let i = 0; lock === null && i < 50; i++) {
+    const holder = await findDemo();
+    holder?.close();
+    if (holder !== null && holder.pid !== pid) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    lock = await acquireDemoLock(() => {});
+  }
   if (lock === null) return;
   try {
     removeDeadDemo();
