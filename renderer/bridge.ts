@@ -9,7 +9,7 @@ import { encodeBase64 } from '../core/api/base64.js';
 import type { ExportResult, UpParams } from '../core/api/messages.js';
 import { tracePairFromJson } from '../core/api/trace-wire.js';
 import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
-import type { DemoAppName } from '../core/demo/demo-apps.js';
+import type { DemoAppName } from '../core/api/demo-apps.js';
 import type { DependencyEntry } from '../core/observe/dependency-ledger.js';
 import type { ProgramInfo } from '../core/observe/trace-pair.js';
 import { exportTracePcapng } from '../core/observe/trace-export.js';

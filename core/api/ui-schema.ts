@@ -15,8 +15,7 @@ import type { FlowInfo } from '../observe/flow-info.js';
 import type { CounterSnapshot, RateSample } from './counters.js';
 import type { ClatStatus } from './status.js';
 import type { TracePairJson } from './trace-wire.js';
-import type { Health } from '../demo/app-health.js';
-import { isDemoAppName, type DemoAppName } from '../demo/demo-apps.js';
+import { isDemoAppName, type DemoAppName, type Health } from './demo-apps.js';
 
 /** The engine methods the UI may call; streams (`watch`, `subscribe`, `trace`) belong to the host. */
 export const uiEngineMethods = ['status', 'up', 'down', 'snapshot', 'flows', 'report', 'export'] as const;

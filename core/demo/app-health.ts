@@ -3,7 +3,9 @@
 // while (a call whose packets vanish prints "received 0", but a download that stalls prints
 // nothing until curl gives up). Pure: the caller gives the times.
 
-export type Health = 'stopped' | 'starting' | 'working' | 'failing';
+import type { Health } from '../api/demo-apps.js';
+
+export type { Health };
 
 export interface HealthView {
   readonly health: Health;

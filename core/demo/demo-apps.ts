@@ -5,8 +5,9 @@
 // the app working, shows it failing (with the app's own words: "Network is unreachable"), or says
 // nothing. Standard-only: the runner (demo-app-runner.ts) does the I/O.
 
-export const demoAppNames = ['call', 'download', 'ping'] as const;
-export type DemoAppName = (typeof demoAppNames)[number];
+import type { DemoAppName } from '../api/demo-apps.js';
+
+export { demoAppNames, isDemoAppName, type DemoAppName } from '../api/demo-apps.js';
 
 export interface DemoTarget {
   /** The IPv4-only server, as a literal. */
@@ -100,7 +101,3 @@ const ping: DemoAppSpec = {
 };
 
 export const demoApps: Readonly<Record<DemoAppName, DemoAppSpec>> = { call, download, ping };
-
-export function isDemoAppName(name: unknown): name is DemoAppName {
-  return typeof name === 'string' && (demoAppNames as readonly string[]).includes(name);
-}
