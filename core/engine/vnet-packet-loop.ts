@@ -3,15 +3,17 @@
 // and out starts with a virtio-net header. What the offloads buy: the host's TCP hands over 64 KiB
 // super-packets (TSO) whose headers are translated once (core/xlat/vnet-translate.ts) and that
 // leave as one write, cut into segments by the kernel only where they meet a device without
-// offloads; partial checksums are passed on instead of summed in JavaScript. The translator itself
-// is the same as without offloads.
+// offloads; their partial checksums are passed on for the kernel to finish, not summed in
+// JavaScript (a single packet's partial checksum is finished here: one sum over at most an MTU).
+// The translator itself is the same as without offloads.
 //
 // Writes are staged: the outputs of one read batch are copied into a staging area and written
 // with one addon call at the end of the batch. Consecutive IPv6 UDP datagrams of one flow join
 // into one USO super-packet there (core/xlat/udp-coalesce.ts), so a burst of small datagrams costs
 // one write; consecutive IPv4 TCP segments of one flow coming back join into one TSO super-packet
-// (core/xlat/tcp-coalesce.ts, GRO's rules), so a download reaches the host's TCP in large pieces. Super-packets and multi-packet outputs (fragments) are written at once, after what is
-// staged, so the order of packets on the device is the order they were translated in.
+// (core/xlat/tcp-coalesce.ts, GRO's rules), so a download reaches the host's TCP in large pieces.
+// Super-packets and multi-packet outputs (fragments) are written at once, after what is staged,
+// so the order of packets on the device is the order they were translated in.
 //
 // Like packet-loop.ts: nothing is allocated per packet (read slots, scratch for user-space UDP
 // segmentation, staging and the translator's output share one arena), a drain handles a bounded
