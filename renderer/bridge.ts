@@ -3,7 +3,6 @@
 // and applied once per animation frame, merged, so a burst of batches costs one render; while the
 // page is hidden (no frames), every 250 ms instead, so the queue never grows without bound.
 
-import type { DropReasonName } from '../core/api/counters.js';
 import type { ClatStatus } from '../core/api/status.js';
 import { encodeBase64 } from '../core/api/base64.js';
 import type { ExportResult, UpParams } from '../core/api/messages.js';
@@ -189,9 +188,4 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       else environment.fullScreen?.(on);
     },
   };
-}
-
-/** The drop reasons with a count, largest first. */
-export function dropsByReason(dropped: Partial<Record<DropReasonName, number>>): [DropReasonName, number][] {
-  return (Object.entries(dropped) as [DropReasonName, number][]).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
 }

@@ -7,8 +7,7 @@ import type { Snapshot } from '../api/messages.js';
 import type { RateSample } from '../api/counters.js';
 import type { SessionUpdate } from '../api/ui-schema.js';
 import type { FlowInfo } from '../observe/flow-info.js';
-
-const maxRates = 3600;
+import { maxRates } from './update-batch.js';
 
 export class LiveState {
   private snapshotNow: Snapshot;

@@ -13,8 +13,8 @@ import type { TracePairJson } from '../api/trace-wire.js';
 import type { SessionUpdate } from '../api/ui-schema.js';
 import type { FlowInfo } from '../observe/flow-info.js';
 
-/** An hour of per-second samples: more than any renderer keeps. */
-const maxRates = 3600;
+/** An hour of per-second samples (the engine's rate history): more than any renderer keeps. */
+export const maxRates = 3600;
 
 export class UpdateBatch {
   private status: ClatStatus | null = null;

@@ -12,8 +12,6 @@ import type { LabRole } from './topology.js';
 export class LabContext {
   /** The lab's own daemons: each must run as long as the lab does. */
   readonly daemons: LabProcess[] = [];
-  /** Processes started through Lab.spawn. */
-  readonly spawned: LabProcess[] = [];
 
   constructor(
     readonly names: LabNames,

@@ -216,12 +216,10 @@ export class Lab {
     return this.ctx.run(role, argv, options);
   }
 
-  /** Starts argv in a namespace; destroy() stops it if it still runs. */
+  /** Starts argv in a namespace; destroy() stops it if it still runs (it kills what is in the namespaces). */
   spawn(role: LabRole, argv: readonly string[], options: { name?: string; stdin?: boolean } = {}): LabProcess {
     this.assertLive();
-    const child = new LabProcess(this.ctx.ns(role), argv, options);
-    this.ctx.spawned.push(child);
-    return child;
+    return new LabProcess(this.ctx.ns(role), argv, options);
   }
 
   /**

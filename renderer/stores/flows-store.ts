@@ -2,6 +2,7 @@
 // the engine's table (8192 flows).
 
 import { create } from 'zustand';
+import { programName } from '../../core/observe/dependency-ledger.js';
 import type { FlowInfo } from '../../core/observe/flow-info.js';
 
 export interface FlowsState {
@@ -28,9 +29,7 @@ export function flowsByRecency(flows: ReadonlyMap<number, FlowInfo>): FlowInfo[]
   return [...flows.values()].sort((a, b) => b.lastSeenMs - a.lastSeenMs || b.id - a.id);
 }
 
-/** The short name of a flow's program ("curl"), or null when unknown. */
-export function programName(flow: FlowInfo): string | null {
-  const executable = flow.program?.executable;
-  if (executable === undefined) return null;
-  return executable.slice(executable.lastIndexOf('/') + 1);
+/** The short name of a flow's program ("curl"), as the report names it; null when unknown. */
+export function flowProgramName(flow: FlowInfo): string | null {
+  return flow.program === null ? null : programName(flow.program.executable);
 }

@@ -2,7 +2,7 @@
 // chart's width, and all the memory this store takes.
 
 import { create } from 'zustand';
-import type { CounterSnapshot, RateSample } from '../../core/api/counters.js';
+import type { CounterSnapshot, DropReasonName, RateSample } from '../../core/api/counters.js';
 
 export const chartSeconds = 120;
 
@@ -45,4 +45,9 @@ export function totalDropped(counters: CounterSnapshot | null): number {
   let total = 0;
   for (const count of Object.values(counters.dropped)) total += count ?? 0;
   return total;
+}
+
+/** The drop reasons with a count, largest first. */
+export function dropsByReason(dropped: Partial<Record<DropReasonName, number>>): [DropReasonName, number][] {
+  return (Object.entries(dropped) as [DropReasonName, number][]).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
 }

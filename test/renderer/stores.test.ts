@@ -2,10 +2,10 @@
 // and the trace panes' rows (twins, bounds, pause, filter).
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { flowsByRecency, useFlows } from '../../renderer/stores/flows-store.js';
+import { flowProgramName, flowsByRecency, useFlows } from '../../renderer/stores/flows-store.js';
 import { initialSession, toggleShowsOn, useSession } from '../../renderer/stores/session-store.js';
 import { maxRowsPerPane, useTrace } from '../../renderer/stores/trace-store.js';
-import { chartSeconds, sidePackets, totalDropped, useTraffic } from '../../renderer/stores/traffic-store.js';
+import { chartSeconds, dropsByReason, sidePackets, totalDropped, useTraffic } from '../../renderer/stores/traffic-store.js';
 import { matchingPairs } from '../../renderer/features/traces/trace-rows.js';
 import { counters, droppedPair, echoPair, flow, offStatus, rate, runningStatus, snapshot } from './fixtures.js';
 
@@ -71,7 +71,18 @@ describe('traffic store', () => {
   });
 });
 
+describe('drop reasons', () => {
+  it('lists the reasons with a count, largest first', () => {
+    expect(dropsByReason({ ttlExpired: 2, notForClat: 0, spoofedSource: 5 })).toEqual([['spoofedSource', 5], ['ttlExpired', 2]]);
+  });
+});
+
 describe('flows store', () => {
+  it('names a flow by its executable as the report does, null when unknown', () => {
+    expect(flowProgramName(flow(1, 'curl', 1))).toBe('curl');
+    expect(flowProgramName(flow(2, null, 1))).toBeNull();
+  });
+
   it('applies changes by id, removals, and whole replacements', () => {
     const flows = useFlows.getState();
     flows.replace([flow(1, 'curl', 10), flow(2, 'ping', 20)]);

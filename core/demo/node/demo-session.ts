@@ -14,7 +14,7 @@ import { createLab, type Lab } from '../../lab/lab.js';
 import type { LabProcess } from '../../lab/lab-process.js';
 import { findPackageRoot } from '../../ui-server/package-root.js';
 import { startUiServer, type UiServer } from '../../ui-server/ui-server.js';
-import { demoAppNames, type DemoAppName, type DemoTarget } from '../demo-apps.js';
+import type { DemoAppName, DemoTarget } from '../demo-apps.js';
 import { DemoAppRunner } from './demo-app-runner.js';
 import { demoEngineSocket, demoEngineStateDir, removeDemoFiles, writeDemoRecord, type DemoRecord } from './demo-files.js';
 
@@ -153,5 +153,3 @@ function startReaper(packageDir: string): void {
   const child = spawn(process.execPath, [join(packageDir, 'bin', 'clatter.js'), 'demo', '--reap', String(process.pid)], { detached: true, stdio: 'ignore' });
   child.unref();
 }
-
-export { demoAppNames };

@@ -3,8 +3,7 @@
 // reason a packet was not translated, with the reason's description.
 
 import { dropReasonTable } from '../../../core/api/counters.js';
-import { dropsByReason } from '../../bridge.js';
-import { latestRate, sideBytes, sidePackets, totalDropped, useTraffic } from '../../stores/traffic-store.js';
+import { dropsByReason, latestRate, sideBytes, sidePackets, totalDropped, useTraffic } from '../../stores/traffic-store.js';
 import { Card } from '../../ui/Card.js';
 import { formatBitRate, formatBytes, formatCount, formatPacketRate } from '../../ui/format.js';
 import { RateChart, type Series } from './RateChart.js';

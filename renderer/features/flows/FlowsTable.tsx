@@ -4,7 +4,7 @@
 
 import { useMemo } from 'react';
 import type { FlowInfo } from '../../../core/observe/flow-info.js';
-import { flowsByRecency, programName, useFlows } from '../../stores/flows-store.js';
+import { flowProgramName, flowsByRecency, useFlows } from '../../stores/flows-store.js';
 import { Card } from '../../ui/Card.js';
 import { formatAge, formatBytes, formatEndpoint, formatProtocol } from '../../ui/format.js';
 import { useNow } from '../../ui/use-now.js';
@@ -13,7 +13,7 @@ const maxShown = 200;
 
 function FlowRow(props: { flow: FlowInfo; now: number }) {
   const { flow } = props;
-  const name = programName(flow);
+  const name = flowProgramName(flow);
   return (
     <tr data-testid="flow-row" data-program={name ?? ''}>
       <td>
