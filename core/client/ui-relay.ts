@@ -127,7 +127,8 @@ export class UiRelay {
   private async connect(): Promise<void> {
     const attempt = ++this.attempt;
     const { socketPath } = this.options;
-    if (this.link.state !== 'connecting') this.setLink({ state: 'connecting', socketPath });
+    // A retry keeps the problem on screen (with its "trying again" line) rather than flickering
+    // to "connecting" and back on every attempt; only the first attempt says "connecting".
     const owner = this.options.trustAnyOwner === true ? ({ ok: true } as const) : await checkSocketOwner(socketPath);
     if (attempt !== this.attempt) return;
     if (!owner.ok) return this.unavailable(owner.problem, owner.message);

@@ -58,7 +58,7 @@ describe.skipIf(!isRoot)('UI relay', () => {
     engine = await startScriptedEngine();
     engine.flows = [flow(1)];
     const { relay, links } = startRelay(engine.socketPath);
-    // It starts out connecting (current()), and says so again only after a failure.
+    // It starts out connecting (current()); it never says so again (retries keep the problem shown).
     expect(relay.current()).toEqual({ state: 'connecting', socketPath: engine.socketPath });
     const connected = await until(() => links.find((link) => link.state === 'connected'), 'connected');
     expect(links.map((link) => link.state)).toEqual(['connected']);
@@ -100,8 +100,12 @@ describe.skipIf(!isRoot)('UI relay', () => {
     const down = await until(() => links.find((link) => link.state === 'unavailable'), 'unavailable');
     expect(down).toMatchObject({ state: 'unavailable', problem: 'not-running', fix: 'Start the engine: sudo clatter engine (or: sudo systemctl start clatter)' });
     expect(await relay.call({ method: 'status', params: {} })).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('the engine is not running') } });
+    // Retries keep the problem shown: no "connecting" between one failure and the next.
+    await until(() => (links.length >= 2 ? links : undefined), 'a second attempt');
     await engine.restart();
     await until(() => links.find((link) => link.state === 'connected'), 'connected after the engine started', 8000);
+    expect(links.map((link) => link.state)).not.toContain('connecting');
+    expect(links.at(-1)?.state).toBe('connected');
   });
 
   it('the engine dies: lost, then back when it restarts', async () => {
