@@ -44,6 +44,13 @@ export interface RunningClat {
   readonly delivery: DeliveryMode;
   /** TUN offloads in use (csum, tso4, tso6, uso4, uso6); absent or empty: none (`--offload off`, packet-socket delivery). */
   readonly offloads?: readonly string[];
+  /** Worker threads translating, one per TUN queue (`--workers`); absent or 0: the engine's main thread. */
+  readonly workers?: number;
+  /**
+   * Packets the workers translated that flows and traces did not see: the main thread, which
+   * observes, fell behind and the workers went on without waiting (core/observe/observation-ring.ts).
+   */
+  readonly unobserved?: number;
   readonly sinceMs: number;
 }
 

@@ -19,15 +19,17 @@ const options = {
   auto: { type: 'boolean' },
   delivery: { type: 'string' },
   offload: { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const deliveries = ['auto', 'force-forwarding', 'packet-socket', 'nat66'] as const;
 
 const defaultStateDir = '/var/lib/clatter';
+const maxWorkers = 16;
 
 const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto] [--delivery MODE]
-                      [--offload on|off]
+                      [--offload on|off] [--workers N]
 
 Runs the Clatter engine in the foreground (as root): the CLAT's TUN device, the translator, the
 host network setup and the control socket that \`clatter up/down/status\` and the desktop app use.
@@ -47,6 +49,9 @@ After a crash the next start first undoes what the crashed run had changed.
   --offload on|off  TUN offloads: the host's TCP and UDP hand over 64 KiB super-packets whose
                     headers are translated once, checksums left to the kernel (default on;
                     not with packet-socket delivery)
+  --workers N       translate on N worker threads, one per queue of a multi-queue TUN, leaving
+                    the control socket, flows and traces to the main thread; 0 (default): the
+                    main thread translates too (not with packet-socket delivery; 0 to ${maxWorkers})
   -h, --help        show this help
 `;
 
@@ -135,6 +140,11 @@ export const engineCommand: Command = {
       io.stderr('clatter engine: --offload must be on or off\n');
       return ExitCode.usage;
     }
+    const workers = Number(values.workers ?? '0');
+    if (!/^\d+$/.test(values.workers ?? '0') || workers > maxWorkers) {
+      io.stderr(`clatter engine: --workers must be a whole number from 0 to ${maxWorkers}\n`);
+      return ExitCode.usage;
+    }
     if (process.getuid?.() !== 0) {
       io.stderr('clatter engine: must run as root (it creates a TUN device and changes routes): sudo clatter engine\n');
       return ExitCode.failure;
@@ -157,6 +167,7 @@ export const engineCommand: Command = {
       log,
       delivery: delivery as (typeof deliveries)[number],
       offload: offload === 'on',
+      workers,
     });
     const clatterGid = groupId('clatter');
     const handler = controlHandler(engine);

@@ -1,6 +1,6 @@
 // `clatter status` for people: a few aligned lines.
 
-import type { ClatStatus } from '../api/status.js';
+import type { ClatStatus, RunningClat } from '../api/status.js';
 
 function ago(ms: number, nowMs: number): string {
   const seconds = Math.round((nowMs - ms) / 1000);
@@ -13,6 +13,12 @@ function until(ms: number, nowMs: number): string {
 }
 
 const sourceNames = { ra: 'Router Advertisement (PREF64, RFC 8781)', dns: 'DNS64 (ipv4only.arpa, RFC 7050)', manual: 'manual' } as const;
+
+function translatingText(status: RunningClat): string {
+  if (status.workers === undefined || status.workers === 0) return 'main thread';
+  const unseen = status.unobserved !== undefined && status.unobserved > 0 ? ` (${status.unobserved} packets too fast for flows and traces)` : '';
+  return `${status.workers} worker threads, one per TUN queue${unseen}`;
+}
 
 export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
   const lines: [string, string][] = [['state', `${status.state} (mode ${status.mode})`]];
@@ -39,6 +45,7 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
         ['NAT64 prefix', `${prefix.prefix} from ${sourceNames[prefix.source]}, ${expiry}`],
         ['MTU', `${status.mtu} (IPv4 route)`],
         ['offloads', status.offloads === undefined || status.offloads.length === 0 ? 'off' : status.offloads.join(' ')],
+        ['translating', translatingText(status)],
         ['translated', `${status.counters.translated46} IPv4→IPv6 (${status.counters.bytes46} B), ${status.counters.translated64} IPv6→IPv4 (${status.counters.bytes64} B)`],
         ['dropped', dropped === '' ? 'none' : dropped],
         ['since', ago(status.sinceMs, nowMs)],

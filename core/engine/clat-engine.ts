@@ -29,6 +29,8 @@ import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
+import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
+import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -45,6 +47,8 @@ export interface EngineOptions {
   readonly delivery?: DeliveryMode | 'auto';
   /** TUN offloads (TSO, USO, partial checksums) where the delivery mode allows them; default on. */
   readonly offload?: boolean;
+  /** Worker threads that translate, one per TUN queue; default 0 (the main thread). */
+  readonly workers?: number;
 }
 
 interface Session {
@@ -61,15 +65,6 @@ interface Session {
 }
 
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
-
-/** The uplink's network identity: interface, state, MTU and its SLAAC /64s. */
-function fingerprintOf(uplink: Uplink): string {
-  const prefixes = uplink.globalIpv6
-    .filter((a) => a.prefixLength === 64)
-    .map((a) => a.address.split(':').slice(0, 4).join(':'))
-    .sort();
-  return JSON.stringify([uplink.ifindex, uplink.up, uplink.mtu, [...new Set(prefixes)]]);
-}
 
 const debounceMs = 300;
 const retryMs = 2000;
@@ -126,7 +121,9 @@ export class ClatEngine {
     if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
     if (session.failure !== null) return { state: 'error', mode, cause: session.failure, uplink: session.uplinkName };
     if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
-    return { state: 'running', mode, ...session.datapath.info, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters) };
+    const datapath = session.datapath;
+    const unobserved = (datapath.info.workers ?? 0) > 0 ? { unobserved: datapath.unobserved } : {};
+    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters) };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -302,6 +299,7 @@ export class ClatEngine {
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
         delivery,
         offload: this.options.offload ?? true,
+        workers: this.options.workers ?? 0,
       },
       this.options.addon,
       this.hostSetup,
@@ -337,9 +335,10 @@ export class ClatEngine {
   }
 
   private async tearDownDatapath(session: Session): Promise<void> {
-    session.datapath?.stop();
+    const datapath = session.datapath;
     session.datapath = null;
     session.prefix = null;
+    await datapath?.stop();
     const problems = await this.hostSetup.undo();
     if (problems.length > 0) session.failure = `could not undo every host change: ${problems.join('; ')}`;
   }
@@ -358,10 +357,17 @@ export class ClatEngine {
   private onNetlink(datagram: Uint8Array): void {
     // Link and address events concern the uplink; route events concern auto mode. Both are
     // debounced: our own setup produces bursts of them.
-    if (datagram.length < 6) return;
-    clearTimeout(this.uplinkTimer);
-    this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
-    if (this.options.mode === 'auto') {
+    const events = rtnetlinkEvents(datagram);
+    const session = this.session;
+    if (session !== null && events.some((event) => mayChangeUplink(event, session.uplink, session.failure !== null))) {
+      clearTimeout(this.uplinkTimer);
+      this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
+    }
+    // Auto mode watches IPv4 default routes (native IPv4 coming and going) and, while off, IPv6
+    // default routes (an IPv6 uplink appearing).
+    const autoConcern = (event: RtnetlinkEvent) =>
+      event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null));
+    if (this.options.mode === 'auto' && events.some(autoConcern)) {
       clearTimeout(this.routeTimer);
       this.routeTimer = setTimeout(() => void this.enqueue(() => this.autoCheck()), debounceMs);
     }

@@ -1,33 +1,20 @@
 // The running CLAT's data path: the TUN device, the host set up around it (core/host), and the
-// packet loop with a translator configured as a CLAT (RFC 6877 §6.3: pool6 is the NAT64 prefix,
-// and one explicit mapping ties the host's 192.0.0.1 to the CLAT's own IPv6 address). A prefix
-// change swaps the translator without touching the device.
+// packet loop with a translator configured as a CLAT (clat-translator.ts). The loop runs on the
+// main thread, or with `workers` on worker threads, one per queue of a multi-queue TUN
+// (queue-workers.ts). A prefix change swaps the translator without touching the device.
 
 import type { DeliveryMode, RunningClat } from '../api/status.js';
-import { formatIpv6Prefix, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
+import { parseIpv6, type Ipv6Prefix } from '../wire/address.js';
 import type { Uplink } from '../host/host-inspect.js';
-import { clatIpv4, clatTranslatorIpv4, type HostSetup } from '../host/host-setup.js';
-import { openLinuxTun } from '../tun/linux-tun.js';
+import { clatIpv4, type HostSetup } from '../host/host-setup.js';
+import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
-import { parseSiitConfig } from '../xlat/config.js';
-import { Translator } from '../xlat/translator.js';
+import { clatTranslator } from './clat-translator.js';
 import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
 import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
+import { QueueWorkers } from './queue-workers.js';
 import { VnetPacketLoop } from './vnet-packet-loop.js';
-
-export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number): Translator {
-  const parsed = parseSiitConfig({
-    pool6: formatIpv6Prefix(prefix),
-    eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: `${clatIpv4}/32` }],
-    selfIpv4: clatTranslatorIpv4,
-    selfIpv6: clatIpv6,
-    mtu: { ipv4: uplinkMtu, ipv6: uplinkMtu },
-  });
-  // The prefix was checked by discovery and the address chosen by us: a refusal here is a bug.
-  if (!parsed.ok) throw new Error(`CLAT translator configuration refused: ${parsed.error}`);
-  return new Translator(parsed.config);
-}
 
 export interface DatapathParams {
   readonly uplink: Uplink;
@@ -41,17 +28,26 @@ export interface DatapathParams {
    * nat66); packet-socket delivery sends IPv6 through a raw socket, which takes no super-packets.
    */
   readonly offload: boolean;
+  /**
+   * Worker threads that translate, one per TUN queue; 0: the main thread translates. Like the
+   * offloads, only where the TUN is both ends of the path.
+   */
+  readonly workers: number;
 }
 
-/** What the data path needs of either packet loop. */
-type TranslatingLoop = Pick<PacketLoop, 'addObserver' | 'setTranslator' | 'start' | 'stop'>;
+/** What the data path needs of whatever translates: the main thread's loop, or the workers. */
+interface Translating {
+  setPrefix(prefix: Ipv6Prefix): void;
+  stop(): Promise<void> | void;
+  /** Packets translated that the observers did not see (workers only: the main thread fell behind). */
+  readonly unobserved: number;
+}
 
 export class Datapath {
   private constructor(
     readonly info: Omit<RunningClat, 'prefix' | 'sinceMs'>,
-    private readonly loop: TranslatingLoop,
+    private readonly translating: Translating,
     private readonly close: () => void,
-    private readonly uplinkMtu: number,
   ) {}
 
   /** Opens the TUN, sets the host up around it and starts translating. */
@@ -59,10 +55,12 @@ export class Datapath {
     params: DatapathParams, addon: NativeAddon, hostSetup: HostSetup, observatory: Observatory,
   ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
     const offload = params.offload && params.delivery !== 'packet-socket';
-    const opened = openLinuxTun({ name: params.tunName, offload }, addon);
+    const workers = params.delivery === 'packet-socket' ? 0 : params.workers;
+    const opened = workers > 0 ? openLinuxTunQueues({ name: params.tunName, offload, count: workers }, addon) : openLinuxTun({ name: params.tunName, offload }, addon);
     if (!opened.ok) return { ok: false, error: opened.error };
-    const device = opened.device;
-    const closers: (() => void)[] = [() => device.close()];
+    const queues: readonly LinuxTun[] = 'queues' in opened ? opened.queues : [opened.device];
+    const device = queues[0];
+    const closers: (() => void)[] = [() => queues.forEach((queue) => queue.close())];
     const closeAll = () => {
       for (const close of closers.reverse()) close();
     };
@@ -95,15 +93,34 @@ export class Datapath {
       sources = [device, source.source];
       sinks = { ipv4: device, ipv6: sink.sink };
     }
-    const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
     // A slot holds the largest packet either side sends, with room to spare for a TUN that is
     // given a larger MTU later.
+    const slotBytes = Math.max(params.uplink.mtu, 1500) + 256;
     const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
-    const loop: TranslatingLoop = offload
-      ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
-      : new PacketLoop(sources, sinks, translator, observatory.counters, Math.max(params.uplink.mtu, 1500) + 256, clatAddresses);
-    loop.addObserver(observatory);
-    loop.start();
+    let translating: Translating;
+    if (workers > 0) {
+      const started = await QueueWorkers.start({
+        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: params.uplink.mtu,
+        clat: clatAddresses, counters: observatory.counters, observer: observatory,
+      });
+      if (!started.ok) {
+        closeAll();
+        return started;
+      }
+      translating = started.workers;
+    } else {
+      const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
+      const loop = offload
+        ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
+        : new PacketLoop(sources, sinks, translator, observatory.counters, slotBytes, clatAddresses);
+      loop.addObserver(observatory);
+      loop.start();
+      translating = {
+        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, params.uplink.mtu)),
+        stop: () => loop.stop(),
+        unobserved: 0,
+      };
+    }
     return {
       ok: true,
       datapath: new Datapath(
@@ -115,21 +132,26 @@ export class Datapath {
           mtu: applied.value.mtu4,
           delivery: params.delivery,
           offloads: device.offloads,
+          workers,
         },
-        loop,
+        translating,
         closeAll,
-        params.uplink.mtu,
       ),
     };
   }
 
   setPrefix(prefix: Ipv6Prefix): void {
-    this.loop.setTranslator(clatTranslator(prefix, this.info.clatIpv6, this.uplinkMtu));
+    this.translating.setPrefix(prefix);
+  }
+
+  /** Packets translated that the observers (flows, traces) did not see. */
+  get unobserved(): number {
+    return this.translating.unobserved;
   }
 
   /** Stops translating and closes the TUN (its routes and addresses go with it); host undo is the engine's. */
-  stop(): void {
-    this.loop.stop();
+  async stop(): Promise<void> {
+    await this.translating.stop();
     this.close();
   }
 }

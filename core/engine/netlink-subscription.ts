@@ -93,18 +93,3 @@ export class NetlinkSubscription implements NdUserOptSource {
     }
   }
 }
-
-/** The message types in a netlink datagram (host byte order headers, 4-byte aligned). */
-export function netlinkMessageTypes(datagram: Uint8Array): number[] {
-  const view = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
-  const types: number[] = [];
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  let offset = 0;
-  while (offset + 16 <= datagram.length) {
-    const length = view.getUint32(offset, littleEndian);
-    if (length < 16 || offset + length > datagram.length) break;
-    types.push(view.getUint16(offset + 4, littleEndian));
-    offset += (length + 3) & ~3;
-  }
-  return types;
-}

@@ -101,10 +101,7 @@ export class PacketLoop {
         counters.verdicts[verdict]++;
         if (verdict === Verdict.translated) this.countTranslated(b, start, length, isIpv4);
         else counters.generatedErrors += out.count;
-        if (this.observers.length > 0) {
-          const nowMs = performance.now();
-          for (const observer of this.observers) observer.observe(b, start, length, verdict, out, nowMs);
-        }
+        // Written first, observed after: what the observers do is not in the packet's latency.
         if (out.count > 0) {
           const sink = out.family[0] === 4 ? sinks.ipv4 : sinks.ipv6;
           const written = sink.write(out.buffer, out.start, out.length, out.count);
@@ -112,6 +109,10 @@ export class PacketLoop {
             const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
             counters.engineDrops[reason] += out.count - Math.max(0, written);
           }
+        }
+        if (this.observers.length > 0) {
+          const nowMs = performance.now();
+          for (const observer of this.observers) observer.observe(b, start, length, verdict, out, nowMs);
         }
       }
     }

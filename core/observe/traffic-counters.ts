@@ -1,6 +1,11 @@
 // The engine's counters: exact at any packet rate and cheap. Typed arrays indexed by number, one
 // increment per packet and side, no object per packet; snapshots build the API's plain objects.
 // Layout of the side arrays: [direction × 4 + protocol], direction 0 = 46, 1 = 64.
+//
+// With worker threads translating (core/engine/queue-workers.ts), each worker counts into its own
+// TrafficCounters over a SharedArrayBuffer, one writer per buffer: no atomics on the packet path.
+// The engine's counters read those shards too (`attach`), and keep what a shard counted when its
+// worker ends (`detach` folds it in), so totals never go backwards.
 
 import { engineDropNames, protocolNames, type CounterSnapshot, type DirectionCounters, type DropReasonName, type EngineDropName, type ProtocolName } from '../api/counters.js';
 import { verdictCount, verdictNames } from '../xlat/verdict.js';
@@ -26,15 +31,65 @@ export const EngineDrop = Object.freeze(Object.fromEntries(engineDropNames.map((
   readonly [N in EngineDropName]: number;
 };
 
+/** How many float64 the counters hold: four side arrays, verdicts, engine drops, generated errors. */
+export const trafficCounterSlots = 4 * 8 + verdictCount + engineDropNames.length + 1;
+
 export class TrafficCounters {
-  readonly v4Packets = new Float64Array(8);
-  readonly v4Bytes = new Float64Array(8);
-  readonly v6Packets = new Float64Array(8);
-  readonly v6Bytes = new Float64Array(8);
+  readonly v4Packets: Float64Array;
+  readonly v4Bytes: Float64Array;
+  readonly v6Packets: Float64Array;
+  readonly v6Bytes: Float64Array;
   /** Input packets per translator verdict (index = verdict number). */
-  readonly verdicts = new Float64Array(verdictCount);
-  readonly engineDrops = new Float64Array(engineDropNames.length);
-  generatedErrors = 0;
+  readonly verdicts: Float64Array;
+  readonly engineDrops: Float64Array;
+  /** Every counter, the arrays above being views into it. */
+  readonly all: Float64Array;
+  private readonly shards: TrafficCounters[] = [];
+  /** This plus the shards, for reading; null without shards. */
+  private merged: TrafficCounters | null = null;
+
+  /** @param buffer storage (another thread's counters: `trafficCounterSlots` float64); default: its own. */
+  constructor(buffer: ArrayBufferLike = new ArrayBuffer(trafficCounterSlots * 8)) {
+    this.all = new Float64Array(buffer, 0, trafficCounterSlots);
+    let at = 0;
+    const take = (n: number) => this.all.subarray(at, (at += n));
+    this.v4Packets = take(8);
+    this.v4Bytes = take(8);
+    this.v6Packets = take(8);
+    this.v6Bytes = take(8);
+    this.verdicts = take(verdictCount);
+    this.engineDrops = take(engineDropNames.length);
+  }
+
+  get generatedErrors(): number {
+    return this.all[trafficCounterSlots - 1];
+  }
+
+  set generatedErrors(value: number) {
+    this.all[trafficCounterSlots - 1] = value;
+  }
+
+  /** Reads include `shard` (a worker's counters) from now on. */
+  attach(shard: TrafficCounters): void {
+    this.shards.push(shard);
+  }
+
+  /** Stops reading `shard` and keeps what it counted (its worker has stopped writing). */
+  detach(shard: TrafficCounters): void {
+    const at = this.shards.indexOf(shard);
+    if (at < 0) return;
+    this.shards.splice(at, 1);
+    for (let i = 0; i < trafficCounterSlots; i++) this.all[i] += shard.all[i];
+  }
+
+  /** The counters to read: these alone, or summed with the shards. */
+  private view(): TrafficCounters {
+    if (this.shards.length === 0) return this;
+    const merged = (this.merged ??= new TrafficCounters());
+    merged.all.set(this.all);
+    for (const shard of this.shards) for (let i = 0; i < trafficCounterSlots; i++) merged.all[i] += shard.all[i];
+    return merged;
+  }
 
   /** A translated packet: `v4Bytes`/`v6Bytes` on each side (several IPv6 fragments count each). */
   countTranslated(direction: number, protocol: number, v4Packets: number, v4Bytes: number, v6Packets: number, v6Bytes: number): void {
@@ -47,33 +102,38 @@ export class TrafficCounters {
 
   /** Totals for one direction: [v4 packets, v4 bytes, v6 packets, v6 bytes]. */
   totals(direction: number, into: Float64Array): void {
+    const c = this.view();
     into.fill(0);
     for (let p = 0; p < 4; p++) {
       const i = direction * 4 + p;
-      into[0] += this.v4Packets[i];
-      into[1] += this.v4Bytes[i];
-      into[2] += this.v6Packets[i];
-      into[3] += this.v6Bytes[i];
+      into[0] += c.v4Packets[i];
+      into[1] += c.v4Bytes[i];
+      into[2] += c.v6Packets[i];
+      into[3] += c.v6Bytes[i];
     }
   }
 
   /** Every packet the loop handled, whatever became of it: grows with any change to the counters. */
   handled(): number {
+    const c = this.view();
     let total = 0;
-    for (const count of this.verdicts) total += count;
-    for (const count of this.engineDrops) total += count;
+    for (const count of c.verdicts) total += count;
+    for (const count of c.engineDrops) total += count;
     return total;
   }
 
   /** Packets not translated, of every reason. */
   droppedTotal(): number {
+    const c = this.view();
     let total = 0;
-    for (let v = 1; v < verdictCount; v++) total += this.verdicts[v];
-    for (const count of this.engineDrops) total += count;
+    for (let v = 1; v < verdictCount; v++) total += c.verdicts[v];
+    for (const count of c.engineDrops) total += count;
     return total;
   }
 
   snapshot(): CounterSnapshot {
+    const c = this.view();
+    if (c !== this) return c.snapshot();
     const dropped: Partial<Record<DropReasonName, number>> = {};
     for (let v = 1; v < verdictCount; v++) if (this.verdicts[v] > 0) dropped[verdictNames[v] as DropReasonName] = this.verdicts[v];
     engineDropNames.forEach((name, i) => {

@@ -29,11 +29,41 @@ const defaultBatchSize = 64;
 
 /** Opens a TUN device; fails as a value (e.g. -EPERM without CAP_NET_ADMIN, -EBUSY for a name in use). */
 export function openLinuxTun(options: LinuxTunOptions = {}, addon: NativeAddon = nativeAddon()): OpenLinuxTunResult {
+  return openQueue(options, options.name ?? null, 0, addon);
+}
+
+export type OpenLinuxTunQueuesResult =
+  | { readonly ok: true; readonly queues: readonly LinuxTun[] }
+  | { readonly ok: false; readonly error: string; readonly errno: number };
+
+/**
+ * Opens a multi-queue TUN device (IFF_MULTI_QUEUE): `count` descriptors on one interface, each a
+ * queue of its own that one thread may read and write. The kernel spreads the packets it hands out
+ * over the queues by flow (drivers/net/tun.c, tun_select_queue), so one flow stays on one queue
+ * and in order. The interface goes when the last queue is closed.
+ */
+export function openLinuxTunQueues(options: LinuxTunOptions & { readonly count: number }, addon: NativeAddon = nativeAddon()): OpenLinuxTunQueuesResult {
+  // MAX_TAP_QUEUES in include/linux/if_tun.h's kernel side is 256; more than a few is never useful here.
+  if (!Number.isInteger(options.count) || options.count < 1 || options.count > 64) throw new RangeError(`queue count ${options.count} must be an integer from 1 to 64`);
+  const queues: LinuxTun[] = [];
+  for (let k = 0; k < options.count; k++) {
+    // The first queue creates the interface (its name may be a pattern); the others join it by name.
+    const opened = openQueue(options, k === 0 ? (options.name ?? null) : queues[0].name, addon.constants.IFF_MULTI_QUEUE, addon);
+    if (!opened.ok) {
+      for (const queue of queues) queue.close();
+      return opened;
+    }
+    queues.push(opened.device);
+  }
+  return { ok: true, queues };
+}
+
+function openQueue(options: LinuxTunOptions, name: string | null, extraFlags: number, addon: NativeAddon): OpenLinuxTunResult {
   const batchSize = options.batchSize ?? defaultBatchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize ${batchSize} must be a positive integer`);
-  const opened = addon.tunOpen(options.name ?? null, options.offload ? addon.constants.IFF_VNET_HDR : 0);
+  const opened = addon.tunOpen(name, extraFlags | (options.offload ? addon.constants.IFF_VNET_HDR : 0));
   if (typeof opened === 'number') {
-    return { ok: false, errno: opened, error: `cannot open a TUN device${options.name ? ` '${options.name}'` : ''}: ${describeErrno(opened)}` };
+    return { ok: false, errno: opened, error: `cannot open a TUN device${name ? ` '${name}'` : ''}: ${describeErrno(opened)}` };
   }
   if (!options.offload) return { ok: true, device: new LinuxTun(addon, opened.fd, opened.name, batchSize, 0, []) };
   const offloads = setOffloads(addon, opened.fd);
@@ -85,6 +115,11 @@ export class LinuxTun implements TunDevice {
     readonly offloads: readonly string[] = [],
   ) {
     this.fd = fd;
+  }
+
+  /** The queue's descriptor, for a worker thread that serves it (-1 once closed). */
+  get descriptor(): number {
+    return this.fd;
   }
 
   mtuBytes(): number {

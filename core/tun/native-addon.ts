@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 export interface NativeConstants {
   /** tunOpen flag: a virtio-net header before each packet (offloads, tunSetOffload). */
   readonly IFF_VNET_HDR: number;
-  /** tunOpen flag: one fd per queue, each opened with the same name (a later step). */
+  /** tunOpen flag: one fd per queue, each opened with the same name (openLinuxTunQueues). */
   readonly IFF_MULTI_QUEUE: number;
   /** tunSetOffload flags (linux/if_tun.h): partial checksums, TCP and UDP segmentation offloads. */
   readonly TUN_F_CSUM: number;

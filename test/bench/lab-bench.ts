@@ -6,7 +6,8 @@
 // other two. A benchmark: it prints figures and asserts no speed. Needs root (the lab does).
 //
 // Options: --rounds N (default 3), --seconds N per iperf3 run (default 5), --offload on|off (the
-// engine's TUN offloads, default on), --json.
+// engine's TUN offloads, default on), --workers N (the engine's translating threads, default 0),
+// --json.
 // Progress goes to stderr. The lab (namespaces, engine, tayga, files) is removed at the end, on
 // failure, and on SIGINT/SIGTERM (the lab's own exit cleanup).
 
@@ -19,7 +20,7 @@ import { clockTicksPerSecond } from './lab-measure.js';
 import { formatTable, ratios, summarise, type Sample } from './lab-report.js';
 import { idleSeconds, measureTurn, pingCount, pingIntervalS, udpPayloadBytes } from './lab-turn.js';
 
-const help = `Usage: npm run bench:lab -- [--rounds N] [--seconds N] [--offload on|off] [--json]
+const help = `Usage: npm run bench:lab -- [--rounds N] [--seconds N] [--offload on|off] [--workers N] [--json]
 
 Measures, in the namespace lab, IPv4 traffic from the IPv6-only host to the IPv4-only server through
 our engine as the CLAT (clatter), through tayga as the CLAT (tayga-clat, set up as clatd does), and
@@ -28,6 +29,7 @@ plain IPv6 through the NAT64 (ipv6-native). Needs root.
   --rounds N    rounds, each measuring every configuration once (default 3)
   --seconds N   length of each iperf3 run (default 5)
   --offload on|off  our engine's TUN offloads (clatter engine --offload; default on)
+  --workers N   our engine's translating threads (clatter engine --workers; default 0)
   --json        print the results as JSON
   -h, --help    show this help
 `;
@@ -37,6 +39,7 @@ interface Options {
   readonly seconds: number;
   readonly json: boolean;
   readonly offload: 'on' | 'off';
+  readonly workers: number;
 }
 
 function parseOptions(): Options | null {
@@ -45,6 +48,7 @@ function parseOptions(): Options | null {
       rounds: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '5' },
       offload: { type: 'string', default: 'on' },
+      workers: { type: 'string', default: '0' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,7 +63,9 @@ function parseOptions(): Options | null {
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error('--seconds must be a positive integer');
   const offload = values.offload;
   if (offload !== 'on' && offload !== 'off') throw new Error('--offload must be on or off');
-  return { rounds, seconds, json: values.json ?? false, offload };
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0) throw new Error('--workers must be a whole number');
+  return { rounds, seconds, json: values.json ?? false, offload, workers };
 }
 
 function progress(line: string): void {
@@ -70,7 +76,7 @@ async function run(lab: Lab, options: Options): Promise<Record<ConfigName, Sampl
   const plat = lab.daemons.find((daemon) => daemon.name === `tayga-${lab.isp.nat64[0].tun}`);
   if (plat === undefined) throw new Error("the lab's NAT64 tayga is not among its daemons");
   const ticksPerSecond = await clockTicksPerSecond(lab);
-  const engine = await BenchEngine.start(lab, options.offload);
+  const engine = await BenchEngine.start(lab, options.offload, options.workers);
   const samples: Record<ConfigName, Sample[]> = { clatter: [], 'tayga-clat': [], 'ipv6-native': [] };
   let failed = true;
   try {
@@ -121,6 +127,7 @@ async function main(): Promise<number> {
     kernel: release(),
     rounds: options.rounds,
     offload: options.offload,
+    workers: options.workers,
     secondsPerIperf3Run: options.seconds,
     target: { ipv4: lab.server.ipv4, ipv6Native: lab.server.viaNat64[0] },
     udpPayloadBytes,
@@ -135,7 +142,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(
     `Lab benchmark: host namespace → ${lab.server.ipv4} (ipv6-native: ${lab.server.viaNat64[0]}); node ${process.version}, Linux ${release()}\n` +
-      `${options.rounds} round(s), ${options.seconds} s per iperf3 run; clatter with --offload ${options.offload}; cells: median (min–max) over the rounds\n` +
+      `${options.rounds} round(s), ${options.seconds} s per iperf3 run; clatter with --offload ${options.offload} --workers ${options.workers}; cells: median (min–max) over the rounds\n` +
       `UDP: ${udpPayloadBytes}-byte payloads at full speed (-b 0); ping: ${pingCount} at ${pingIntervalS} s; CPU s/GB: CPU seconds of the process per GB of payload received\n\n`,
   );
   process.stdout.write(formatTable(summary, ratioTable));

@@ -24,10 +24,10 @@ export class BenchEngine {
     private readonly socketPath: string,
   ) {}
 
-  /** `offload`: the engine's `--offload` (TUN offloads; the engine's default is on). */
-  static async start(lab: Lab, offload: 'on' | 'off' = 'on'): Promise<BenchEngine> {
+  /** `offload`, `workers`: the engine's `--offload` (TUN offloads; default on) and `--workers` (default 0). */
+  static async start(lab: Lab, offload: 'on' | 'off' = 'on', workers = 0): Promise<BenchEngine> {
     const socketPath = join(lab.tempDir, 'engine.sock');
-    const argv = [process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state'), '--offload', offload];
+    const argv = [process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state'), '--offload', offload, '--workers', String(workers)];
     const child = lab.spawn('host', argv, { name: 'clatter-engine' });
     try {
       await child.waitForOutput(/listening on/, listenTimeoutMs);

@@ -1,5 +1,6 @@
 // The engine's counters are exact: a fixed number of pings and UDP datagrams through the CLAT
-// shows up as exactly that many packets (and bytes) on each side and direction, no more, no less.
+// shows up as exactly that many packets (and bytes) on each side and direction, no more, no less;
+// also when worker threads translate (`--workers 2`), each counting into its own shard.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CounterSnapshot } from '../../core/api/counters.js';
@@ -45,7 +46,7 @@ function delta(after: CounterSnapshot, before: CounterSnapshot, direction: 'out4
   };
 }
 
-describe.skipIf(!isRoot)('exact counters', () => {
+describe.skipIf(!isRoot).each([0, 2])('exact counters with --workers %i', (workers) => {
   let lab: Lab;
   let dir: string | undefined;
   let engine: EngineProcess | undefined;
@@ -53,7 +54,7 @@ describe.skipIf(!isRoot)('exact counters', () => {
   beforeAll(async () => {
     lab = await createLab();
     dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
+    engine = await EngineProcess.start(lab, { dir, workers });
     await engine.up();
     // Settled on the RA's prefix: no reconfiguration while counting.
     await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000);

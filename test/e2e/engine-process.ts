@@ -58,6 +58,8 @@ export interface EngineOptions {
   readonly delivery?: 'force-forwarding' | 'packet-socket' | 'nat66';
   /** `--offload`: TUN offloads (default on). */
   readonly offload?: 'on' | 'off';
+  /** `--workers`: translating threads, one per TUN queue (default 0: the main thread). */
+  readonly workers?: number;
 }
 
 const listeningTimeoutMs = 15_000;
@@ -82,6 +84,7 @@ export class EngineProcess {
     if (options.auto) argv.push('--auto');
     if (options.delivery !== undefined) argv.push('--delivery', options.delivery);
     if (options.offload !== undefined) argv.push('--offload', options.offload);
+    if (options.workers !== undefined) argv.push('--workers', String(options.workers));
     const engine = new EngineProcess(lab, lab.spawn('host', argv, { name: 'clatter engine' }), options.dir);
     try {
       await engine.process.waitForOutput(/listening on /, listeningTimeoutMs);

@@ -2,6 +2,8 @@
 // up in `clatter flows` under their program names with both 5-tuples, their packets come through
 // the trace stream as pairs, `clatter export` writes a pcapng that tshark reads with both
 // interfaces, the right packet counts and valid checksums, and the report names curl and ping.
+// The same with worker threads translating (`--workers 2`), whose packets reach the flows and
+// traces through the observation rings (core/observe/observation-ring.ts).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ const isRoot = process.getuid?.() === 0;
 const server = '203.0.113.10';
 const serverAsIpv6 = '2001:db8:64::cb00:710a';
 
-describe.skipIf(!isRoot)('flows, traces, export and report of real traffic', () => {
+describe.skipIf(!isRoot).each([0, 2])('flows, traces, export and report of real traffic with --workers %i', (workers) => {
   let lab: Lab;
   let dir: string | undefined;
   let engine: EngineProcess | undefined;
@@ -31,7 +33,7 @@ describe.skipIf(!isRoot)('flows, traces, export and report of real traffic', () 
   beforeAll(async () => {
     lab = await createLab();
     dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
+    engine = await EngineProcess.start(lab, { dir, workers });
     await engine.up();
     clatIpv6 = asRunning(await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000)).clatIpv6;
     const connected = await EngineClient.connect(engine.socket, (event) => {

@@ -4,7 +4,9 @@
 // whose translated headers carry partial checksums the kernel finishes, and the CLAT hands the
 // host a download's segments coalesced into super-packets: transfers that run at full speed prove
 // those checksums right (a receiver drops segments with wrong ones). With offloads off, nothing on
-// the TUN is longer than the MSS. Each mode has its own lab and engine.
+// the TUN is longer than the MSS. With worker threads (`--workers 2`) the TUN has two queues, each
+// translated by its own thread, and the same traffic arrives intact. Each mode has its own lab
+// and engine.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab } from '../../core/lab/lab.js';
@@ -25,7 +27,13 @@ function tcpLengths(tcpdumpOutput: string): number[] {
   return [...tcpdumpOutput.matchAll(/Flags \[[^\]]*\], seq [\d:]+, .*length (\d+)/g)].map((match) => Number(match[1])).filter((n) => n > 0);
 }
 
-describe.skipIf(!isRoot).each(['on', 'off'] as const)('CLAT in the lab with --offload %s', (offload) => {
+const modes = [
+  { offload: 'on', workers: 0 },
+  { offload: 'off', workers: 0 },
+  { offload: 'on', workers: 2 },
+] as const;
+
+describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --workers $workers', ({ offload, workers }) => {
   let lab: Lab;
   let dir: string | undefined;
   let engine: EngineProcess | undefined;
@@ -33,7 +41,7 @@ describe.skipIf(!isRoot).each(['on', 'off'] as const)('CLAT in the lab with --of
   beforeAll(async () => {
     lab = await createLab();
     dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, offload });
+    engine = await EngineProcess.start(lab, { dir, offload, workers });
     expect((await engine.up()).state).toBe('running');
   }, 90_000);
 
@@ -45,6 +53,16 @@ describe.skipIf(!isRoot).each(['on', 'off'] as const)('CLAT in the lab with --of
     else expect(status.offloads ?? []).toEqual([]);
     const text = await engine!.cli(['status']);
     expect(text.stdout).toMatch(offload === 'on' ? /offloads\s+csum tso4 tso6/ : /offloads\s+off/);
+  });
+
+  it('translates on the main thread, or on one worker thread per TUN queue', async () => {
+    const status = asRunning(await engine!.status());
+    expect(status.workers ?? 0).toBe(workers);
+    const link = await lab.exec('host', ['ip', '-details', 'link', 'show', 'dev', status.tun]);
+    if (workers > 0) expect(link.stdout).toMatch(new RegExp(`multi_queue numqueues ${workers}\\b`));
+    else expect(link.stdout).not.toMatch(/multi_queue/);
+    const text = await engine!.cli(['status']);
+    expect(text.stdout).toMatch(workers > 0 ? new RegExp(`translating\\s+${workers} worker threads`) : /translating\s+main thread/);
   });
 
   /**

@@ -12,9 +12,9 @@
 #include "addon.h"
 #include "napi-args.h"
 
-// Flags a caller may add. IFF_VNET_HDR (a virtio-net header before each packet, for offloads)
-// and IFF_MULTI_QUEUE (one fd per queue, opened again with the same name) belong to a later
-// step; they are passed through to the kernel unchanged so the signature need not change.
+// Flags a caller may add, passed through to the kernel unchanged: IFF_VNET_HDR (a virtio-net
+// header before each packet, for offloads) and IFF_MULTI_QUEUE (one fd per queue, each opened
+// with the same name and the same flags).
 #define TUN_EXTRA_FLAGS (IFF_VNET_HDR | IFF_MULTI_QUEUE)
 
 napi_value tun_open(napi_env env, napi_callback_info info) {

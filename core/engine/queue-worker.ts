@@ -1,0 +1,75 @@
+// A worker thread that translates the packets of one TUN queue (IFF_MULTI_QUEUE; queue-workers.ts
+// starts it). It runs the same packet loop as the main thread does with one queue, on a descriptor
+// the main thread opened and owns: it counts into shared counters and shows its packets to the
+// main thread's observers through an observation ring (core/observe/observation-ring.ts), and
+// never waits for either.
+//
+// Messages in: a new translator ('prefix'), and 'stop', after which it stops polling and ends; the
+// main thread closes the descriptor only then, so libuv never polls a closed (or reused) descriptor.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Ipv6Prefix } from '../wire/address.js';
+import { LinuxTun } from '../tun/linux-tun.js';
+import { nativeAddon } from '../tun/native-addon.js';
+import { ObservationWriter } from '../observe/observation-ring.js';
+import { TrafficCounters } from '../observe/traffic-counters.js';
+import { clatTranslator } from './clat-translator.js';
+import { PacketLoop, type ClatAddresses } from './packet-loop.js';
+import { VnetPacketLoop } from './vnet-packet-loop.js';
+
+export interface QueueWorkerData {
+  readonly fd: number;
+  readonly tunName: string;
+  readonly batchSize: number;
+  /** 10 with offloads (virtio-net headers), else 0. */
+  readonly vnetHeaderBytes: number;
+  readonly slotBytes: number;
+  readonly prefix: Ipv6Prefix;
+  readonly clatIpv6: string;
+  readonly uplinkMtu: number;
+  readonly clat: ClatAddresses;
+  readonly counters: SharedArrayBuffer;
+  readonly observations: SharedArrayBuffer;
+  /** The main thread's performance.timeOrigin: observation times are given on its clock. */
+  readonly mainTimeOrigin: number;
+}
+
+export type QueueWorkerMessage = { readonly type: 'prefix'; readonly prefix: Ipv6Prefix } | { readonly type: 'stop' };
+export type QueueWorkerReply = { readonly type: 'started' };
+
+function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void {
+  const addon = nativeAddon();
+  const device = new LinuxTun(addon, data.fd, data.tunName, data.batchSize, data.vnetHeaderBytes);
+  const counters = new TrafficCounters(data.counters);
+  const writer = new ObservationWriter(data.observations, performance.timeOrigin - data.mainTimeOrigin);
+  // Observations are published once per drain, not per packet.
+  const publishing = {
+    batchSize: device.batchSize,
+    read: device.read.bind(device),
+    write: device.write.bind(device),
+    onReadable: (listener: () => void) =>
+      device.onReadable(() => {
+        listener();
+        writer.publish();
+      }),
+  };
+  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu);
+  const loop =
+    data.vnetHeaderBytes > 0
+      ? new VnetPacketLoop(publishing, translator, counters, data.clat)
+      : new PacketLoop([publishing], { ipv4: publishing, ipv6: publishing }, translator, counters, data.slotBytes, data.clat);
+  loop.addObserver(writer);
+  loop.start();
+  port.on('message', (message: QueueWorkerMessage) => {
+    if (message.type === 'prefix') {
+      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu));
+      return;
+    }
+    loop.stop();
+    writer.publish();
+    port.close();
+  });
+  port.postMessage({ type: 'started' } satisfies QueueWorkerReply);
+}
+
+if (parentPort !== null) run(parentPort, workerData as QueueWorkerData);

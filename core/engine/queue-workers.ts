@@ -1,0 +1,142 @@
+// Translation on worker threads, one per queue of a multi-queue TUN (linux-tun.ts
+// openLinuxTunQueues), so that every core can translate and the main thread keeps only the
+// control API and the observers. Each worker (queue-worker.ts) counts into its own shared
+// counters, which the engine's counters read as shards, and writes its observations into a ring
+// that the main thread drains into the observers when the worker says it wrote (Atomics.waitAsync:
+// no timer, so nothing runs while no packet moves). A drain yields after a bounded number of
+// observations so the control socket stays responsive.
+
+import { Worker } from 'node:worker_threads';
+import type { Ipv6Prefix } from '../wire/address.js';
+import type { LinuxTun } from '../tun/linux-tun.js';
+import { createObservationBuffer, ObservationReader } from '../observe/observation-ring.js';
+import type { PacketObserver } from '../observe/packet-observer.js';
+import { TrafficCounters, trafficCounterSlots } from '../observe/traffic-counters.js';
+import type { ClatAddresses } from './packet-loop.js';
+import type { QueueWorkerData, QueueWorkerMessage, QueueWorkerReply } from './queue-worker.js';
+
+/** Observations a worker may be ahead of the main thread by (8 MiB of slots per worker). */
+const observationCapacity = 4096;
+const maxObservationsPerTurn = 2048;
+const startTimeoutMs = 10_000;
+
+export interface QueueWorkersParams {
+  readonly queues: readonly LinuxTun[];
+  readonly slotBytes: number;
+  readonly prefix: Ipv6Prefix;
+  readonly clatIpv6: string;
+  readonly uplinkMtu: number;
+  readonly clat: ClatAddresses;
+  /** The engine's counters: each worker's are attached to them as a shard. */
+  readonly counters: TrafficCounters;
+  readonly observer: PacketObserver;
+}
+
+interface QueueThread {
+  readonly worker: Worker;
+  /** Resolves when the worker has ended, however it ended. */
+  readonly exited: Promise<void>;
+  readonly counters: TrafficCounters;
+  readonly reader: ObservationReader;
+}
+
+export class QueueWorkers {
+  private stopped = false;
+
+  private constructor(
+    private readonly threads: readonly QueueThread[],
+    private readonly params: QueueWorkersParams,
+  ) {
+    for (const thread of threads) {
+      params.counters.attach(thread.counters);
+      void this.pump(thread.reader);
+    }
+  }
+
+  /** Starts a worker per queue; resolves when all of them translate, or fails with why one could not. */
+  static async start(params: QueueWorkersParams): Promise<{ ok: true; workers: QueueWorkers } | { ok: false; error: string }> {
+    const threads = params.queues.map((queue) => {
+      const counters = new TrafficCounters(new SharedArrayBuffer(trafficCounterSlots * 8));
+      const observations = createObservationBuffer(observationCapacity);
+      const data: QueueWorkerData = {
+        fd: queue.descriptor,
+        tunName: queue.name,
+        batchSize: queue.batchSize,
+        vnetHeaderBytes: queue.vnetHeaderBytes,
+        slotBytes: params.slotBytes,
+        prefix: params.prefix,
+        clatIpv6: params.clatIpv6,
+        uplinkMtu: params.uplinkMtu,
+        clat: params.clat,
+        counters: counters.all.buffer as SharedArrayBuffer,
+        observations,
+        mainTimeOrigin: performance.timeOrigin,
+      };
+      const worker = new Worker(new URL('./queue-worker.js', import.meta.url), { workerData: data, name: `clatter queue ${queue.descriptor}` });
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      return { worker, exited, counters, reader: new ObservationReader(observations) };
+    });
+    const started = await Promise.all(threads.map((thread) => whenStarted(thread.worker)));
+    const failed = started.find((result) => result !== null);
+    if (failed != null) {
+      await Promise.all(threads.map((thread) => thread.worker.terminate()));
+      return { ok: false, error: `a translating thread did not start: ${failed}` };
+    }
+    const workers = new QueueWorkers(threads, params);
+    for (const thread of threads) {
+      // A worker that dies takes its queue's packets with it: say so where the engine logs.
+      thread.worker.on('error', (error) => process.stderr.write(`clatter engine: translating thread failed: ${error.stack ?? error.message}\n`));
+    }
+    return { ok: true, workers };
+  }
+
+  /** Observations lost because the main thread fell behind (the packets were translated). */
+  get unobserved(): number {
+    return this.threads.reduce((total, thread) => total + thread.reader.lost, 0);
+  }
+
+  setPrefix(prefix: Ipv6Prefix): void {
+    for (const thread of this.threads) thread.worker.postMessage({ type: 'prefix', prefix } satisfies QueueWorkerMessage);
+  }
+
+  /** Stops every worker and waits until none polls its queue any more; keeps what they counted and showed. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    for (const thread of this.threads) thread.worker.postMessage({ type: 'stop' } satisfies QueueWorkerMessage);
+    await Promise.all(this.threads.map((thread) => thread.exited));
+    this.stopped = true;
+    for (const thread of this.threads) {
+      thread.reader.drain(this.params.observer, observationCapacity);
+      thread.reader.wake();
+      this.params.counters.detach(thread.counters);
+    }
+  }
+
+  private async pump(reader: ObservationReader): Promise<void> {
+    while (!this.stopped) {
+      await reader.whenWritten();
+      while (!this.stopped && reader.drain(this.params.observer, maxObservationsPerTurn) === maxObservationsPerTurn) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+}
+
+function whenStarted(worker: Worker): Promise<string | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(`no answer in ${startTimeoutMs / 1000} s`), startTimeoutMs);
+    const done = (result: string | null) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(result);
+    };
+    const onMessage = (reply: QueueWorkerReply) => reply.type === 'started' && done(null);
+    const onError = (error: Error) => done(error.message);
+    const onExit = (code: number) => done(`it exited with code ${code}`);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}

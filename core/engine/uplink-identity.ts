@@ -1,0 +1,38 @@
+// Which network the uplink is on, and which kernel events can change that. A new fingerprint
+// means a new network: the CLAT takes a new address there (clat-engine.ts). Reading the uplink
+// runs `ip`, so the engine does it only for the events mayChangeUplink lets through.
+
+import type { Uplink } from '../host/host-inspect.js';
+import { parseIpv6 } from '../wire/address.js';
+import { afInet6, type RtnetlinkEvent } from './rtnetlink-events.js';
+
+/** The uplink's network identity: interface, state, MTU and its SLAAC /64s. */
+export function fingerprintOf(uplink: Uplink): string {
+  return JSON.stringify([uplink.ifindex, uplink.up, uplink.mtu, [...slaacPrefixes(uplink)].sort()]);
+}
+
+/** The uplink's /64s, each as the hex of its first 8 bytes. */
+function slaacPrefixes(uplink: Uplink): Set<string> {
+  const prefixes = new Set<string>();
+  for (const a of uplink.globalIpv6) {
+    const bytes = a.prefixLength === 64 ? parseIpv6(a.address) : undefined;
+    if (bytes !== undefined) prefixes.add(prefix64Hex(bytes));
+  }
+  return prefixes;
+}
+
+function prefix64Hex(address: Uint8Array): string {
+  return Array.from(address.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Whether a kernel event can change the uplink's fingerprint (or, after a failure (`failed`), is
+ * worth a retry): a link event of the uplink, an address removed from it, or a /64 it did not have. A
+ * router's periodic RA refreshes the SLAAC address and the default route; those are not changes.
+ */
+export function mayChangeUplink(event: RtnetlinkEvent, uplink: Uplink, failed: boolean): boolean {
+  if (event.kind === 'route' || event.ifindex !== uplink.ifindex) return false;
+  if (event.kind === 'link' || failed || !event.added) return true;
+  if (event.family !== afInet6 || event.prefixLength !== 64 || event.address === null) return false;
+  return !slaacPrefixes(uplink).has(prefix64Hex(event.address));
+}
