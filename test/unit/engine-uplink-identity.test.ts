@@ -1,0 +1,122 @@
+// The uplink's network identity and the kernel events that may change it
+// (core/engine/uplink-identity.ts): the fingerprint follows the /64s, not their spelling, and
+// changes with the MTU and the link state; a router's periodic refresh of the SLAAC address is not
+// a change, a new /64, a removed address or a link event of the uplink is; other interfaces and
+// route events never are; after a failure, any address event of the uplink is worth a retry.
+
+import { describe, expect, it } from 'vitest';
+import { afInet, afInet6, type RtnetlinkEvent } from '../../core/engine/rtnetlink-events.js';
+import { fingerprintOf, mayChangeUplink } from '../../core/engine/uplink-identity.js';
+import type { Uplink } from '../../core/host/host-inspect.js';
+import { addr6 } from './packet-builder.js';
+
+const slaacAddress = '2001:db8:1:2:5054:ff:fe12:3456';
+
+/** wlan0 on a network that gave it one SLAAC address in 2001:db8:1:2::/64. */
+const uplink: Uplink = {
+  name: 'wlan0',
+  ifindex: 3,
+  mtu: 1500,
+  up: true,
+  globalIpv6: [{ address: slaacAddress, prefixLength: 64, dynamic: true }],
+};
+
+function withAddresses(...addresses: { address: string; prefixLength: number }[]): Uplink {
+  return { ...uplink, globalIpv6: addresses.map((a) => ({ ...a, dynamic: true })) };
+}
+
+const at64 = (address: string) => ({ address, prefixLength: 64 });
+
+/** RTM_NEWADDR or RTM_DELADDR of an IPv6 address, as rtnetlinkEvents gives it. */
+function addressEvent(added: boolean, address: string, f: { prefixLength?: number; ifindex?: number } = {}): RtnetlinkEvent {
+  return { kind: 'address', added, ifindex: f.ifindex ?? uplink.ifindex, family: afInet6, prefixLength: f.prefixLength ?? 64, address: addr6(address) };
+}
+
+const linkEvent = (ifindex: number): RtnetlinkEvent => ({ kind: 'link', ifindex });
+
+describe('fingerprintOf', () => {
+  it('is the same for two spellings of addresses in the same /64', () => {
+    expect(fingerprintOf(withAddresses(at64('2001:db8:1:2::1')))).toBe(fingerprintOf(withAddresses(at64('2001:0db8:0001:0002:aaaa::1'))));
+  });
+
+  it('is the same whatever the order of the /64s and however many addresses share one', () => {
+    const one = withAddresses(at64('2001:db8:1:2::1'), at64('2001:db8:9:9::1'));
+    const other = withAddresses(at64('2001:db8:9:9::2'), at64('2001:db8:1:2::1'), at64('2001:db8:1:2::abcd'));
+    expect(fingerprintOf(one)).toBe(fingerprintOf(other));
+  });
+
+  it('differs for another /64', () => {
+    expect(fingerprintOf(withAddresses(at64('2001:db8:1:2::1')))).not.toBe(fingerprintOf(withAddresses(at64('2001:db8:1:3::1'))));
+  });
+
+  it('differs for another MTU, another interface, and when the link is down', () => {
+    const others = [{ ...uplink, mtu: 1280 }, { ...uplink, ifindex: 4 }, { ...uplink, up: false }];
+    for (const other of others) expect(fingerprintOf(other)).not.toBe(fingerprintOf(uplink));
+  });
+
+  it('leaves out addresses that are not in a /64 (a DHCPv6 /128, a /48)', () => {
+    const more = withAddresses(at64(slaacAddress), { address: '2001:db8:1:2::99', prefixLength: 128 }, { address: '2001:db8:77::1', prefixLength: 48 });
+    expect(fingerprintOf(more)).toBe(fingerprintOf(uplink));
+  });
+});
+
+describe('mayChangeUplink', () => {
+  it('a periodic refresh of an address in a /64 the uplink has is not a change', () => {
+    expect(mayChangeUplink(addressEvent(true, slaacAddress), uplink, false)).toBe(false);
+    // A temporary (RFC 8981) address in the same /64.
+    expect(mayChangeUplink(addressEvent(true, '2001:db8:1:2:d1e5:3a0f:2b44:91c7'), uplink, false)).toBe(false);
+  });
+
+  it('an address in a new /64 may be a change', () => {
+    expect(mayChangeUplink(addressEvent(true, '2001:db8:1:3::1'), uplink, false)).toBe(true);
+  });
+
+  it('a removed address may be a change, even in a /64 the uplink keeps', () => {
+    expect(mayChangeUplink(addressEvent(false, slaacAddress), uplink, false)).toBe(true);
+    expect(mayChangeUplink(addressEvent(false, '2001:db8:1:2::77'), uplink, false)).toBe(true);
+  });
+
+  it('a link event of the uplink may be a change', () => {
+    expect(mayChangeUplink(linkEvent(uplink.ifindex), uplink, false)).toBe(true);
+  });
+
+  it('an added address that cannot change the /64s is not a change: IPv4, not a /64, no IFA_ADDRESS', () => {
+    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, address: Uint8Array.of(192, 0, 2, 7) };
+    const slash128 = addressEvent(true, '2001:db8:5::1', { prefixLength: 128 });
+    const bare: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet6, prefixLength: 64, address: null };
+    expect([ipv4, slash128, bare].map((event) => mayChangeUplink(event, uplink, false))).toEqual([false, false, false]);
+  });
+
+  it('agrees with the fingerprint: an added address it lets pass would change it, one it holds back would not', () => {
+    const added = ['2001:db8:1:2::1', slaacAddress, '2001:db8:1:3::1', '2001:db8:ffff:0:1::'];
+    for (const address of added) {
+      const after = withAddresses(...uplink.globalIpv6, at64(address));
+      const changed = fingerprintOf(after) !== fingerprintOf(uplink);
+      expect(mayChangeUplink(addressEvent(true, address), uplink, false), address).toBe(changed);
+    }
+  });
+
+  it('events of another interface never are, even after a failure', () => {
+    const elsewhere = [linkEvent(4), addressEvent(true, '2001:db8:1:3::1', { ifindex: 4 }), addressEvent(false, slaacAddress, { ifindex: 4 })];
+    for (const failed of [false, true]) {
+      expect(elsewhere.map((event) => mayChangeUplink(event, uplink, failed))).toEqual([false, false, false]);
+    }
+  });
+
+  it('route events never are, even after a failure', () => {
+    const routes: RtnetlinkEvent[] = [
+      { kind: 'route', family: afInet6, destinationLength: 0 },
+      { kind: 'route', family: afInet, destinationLength: 0 },
+      { kind: 'route', family: afInet6, destinationLength: 64 },
+    ];
+    for (const failed of [false, true]) {
+      expect(routes.map((event) => mayChangeUplink(event, uplink, failed))).toEqual([false, false, false]);
+    }
+  });
+
+  it('after a failure, any address event of the uplink is worth a retry', () => {
+    const refresh = addressEvent(true, slaacAddress);
+    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, address: Uint8Array.of(192, 0, 2, 7) };
+    expect([refresh, ipv4].map((event) => mayChangeUplink(event, uplink, true))).toEqual([true, true]);
+  });
+});
