@@ -115,6 +115,9 @@ export class PacketLoop {
           for (const observer of this.observers) observer.observe(b, start, length, verdict, out, nowMs);
         }
       }
+      // A short batch ended where the source had nothing more (readBatch reads until EAGAIN):
+      // another read would only say so again.
+      if (count < batch.capacity) return;
     }
   }
 

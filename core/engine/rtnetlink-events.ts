@@ -16,7 +16,16 @@ import { hostIsLittleEndian, netlinkHeaderBytes } from '../discovery/nd-useropt-
 
 export type RtnetlinkEvent =
   | { readonly kind: 'link'; readonly ifindex: number }
-  | { readonly kind: 'address'; readonly added: boolean; readonly ifindex: number; readonly family: number; readonly prefixLength: number; readonly address: Uint8Array | null }
+  | {
+      readonly kind: 'address';
+      readonly added: boolean;
+      readonly ifindex: number;
+      readonly family: number;
+      readonly prefixLength: number;
+      /** ifa_flags (IFA_F_*: tentative, deprecated, …). */
+      readonly flags: number;
+      readonly address: Uint8Array | null;
+    }
   | { readonly kind: 'route'; readonly family: number; readonly destinationLength: number };
 
 export const afInet = 2;
@@ -35,8 +44,13 @@ const ifaddrBytes = 8;
 const rtmsgBytes = 12;
 const attributeHeaderBytes = 4;
 const ifaAddress = 1;
+/** IFA_F_DEPRECATED: the address's preferred lifetime ran out (a network being renumbered). */
+export const ifaFlagDeprecated = 0x20;
 
-/** The link, address and route events in one datagram; other messages and malformed ones are skipped. Never throws. */
+/**
+ * The link, address and route events in one datagram. Other message types are skipped; a message
+ * whose length does not fit ends the parse (what follows cannot be found). Never throws.
+ */
 export function rtnetlinkEvents(bytes: Uint8Array): RtnetlinkEvent[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const events: RtnetlinkEvent[] = [];
@@ -57,6 +71,7 @@ export function rtnetlinkEvents(bytes: Uint8Array): RtnetlinkEvent[] {
         ifindex: view.getUint32(body + 4, hostIsLittleEndian),
         family,
         prefixLength: bytes[body + 1],
+        flags: bytes[body + 2],
         address: addressAttribute(bytes, view, body + ifaddrBytes, end),
       });
     } else if ((type === rtmNewRoute || type === rtmDelRoute) && body + rtmsgBytes <= end) {

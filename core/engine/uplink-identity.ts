@@ -4,7 +4,7 @@
 
 import type { Uplink } from '../host/host-inspect.js';
 import { parseIpv6 } from '../wire/address.js';
-import { afInet6, type RtnetlinkEvent } from './rtnetlink-events.js';
+import { afInet6, ifaFlagDeprecated, type RtnetlinkEvent } from './rtnetlink-events.js';
 
 /** The uplink's network identity: interface, state, MTU and its SLAAC /64s. */
 export function fingerprintOf(uplink: Uplink): string {
@@ -27,12 +27,14 @@ function prefix64Hex(address: Uint8Array): string {
 
 /**
  * Whether a kernel event can change the uplink's fingerprint (or, after a failure (`failed`), is
- * worth a retry): a link event of the uplink, an address removed from it, or a /64 it did not have. A
- * router's periodic RA refreshes the SLAAC address and the default route; those are not changes.
+ * worth a retry): a link event of the uplink, a /64 address removed from it or deprecated (the
+ * uplink is read without deprecated addresses), or a /64 it did not have. A router's periodic RA
+ * refreshes the SLAAC address and the default route; those are not changes.
  */
 export function mayChangeUplink(event: RtnetlinkEvent, uplink: Uplink, failed: boolean): boolean {
   if (event.kind === 'route' || event.ifindex !== uplink.ifindex) return false;
-  if (event.kind === 'link' || failed || !event.added) return true;
-  if (event.family !== afInet6 || event.prefixLength !== 64 || event.address === null) return false;
+  if (event.kind === 'link' || failed) return true;
+  if (event.family !== afInet6 || event.prefixLength !== 64) return false;
+  if (!event.added || (event.flags & ifaFlagDeprecated) !== 0 || event.address === null) return true;
   return !slaacPrefixes(uplink).has(prefix64Hex(event.address));
 }

@@ -143,6 +143,9 @@ export class VnetPacketLoop {
         this.finish(s, n, isIpv4, verdict, last);
       }
       this.flush();
+      // A short batch ended where the device had nothing more (readBatch reads until EAGAIN):
+      // another read would only say so again, a system call on every packet's latency.
+      if (count < batch.capacity) return;
     }
   }
 

@@ -9,8 +9,10 @@
 // first output (the whole of an IPv4 DNS response, up to `dnsSnapBytes`, whose answers name the
 // flows), with the full lengths, the verdict and the time. Observers read headers: flow keys,
 // trace snaps of 128 bytes (trace-ring.ts), ICMP errors' inner headers; and of outputs only the
-// first (packet-observer.ts). Bytes past a snap are left from earlier slots, never read out of
-// bounds: the reader's buffers hold the largest packet.
+// first (packet-observer.ts). Bytes past a snap are meaningless (zeros, or left from an earlier
+// observation) but never out of bounds: the reader's buffers hold the largest packet.
+//
+// One writer and one reader per buffer, for the buffer's whole life.
 
 import { XlatOutput } from '../xlat/output.js';
 import type { PacketObserver } from './packet-observer.js';
@@ -61,7 +63,9 @@ class RingViews {
     this.control = new Int32Array(buffer, 0, controlInts);
     this.capacity = this.control[3];
     const at = layout(this.capacity);
-    if (buffer.byteLength !== at.bytes) throw new RangeError('not an observation ring buffer');
+    if (this.capacity < 2 || (this.capacity & (this.capacity - 1)) !== 0 || buffer.byteLength !== at.bytes) {
+      throw new RangeError('not an observation ring buffer');
+    }
     this.meta = new Int32Array(buffer, at.meta, this.capacity * metaInts);
     this.times = new Float64Array(buffer, at.times, this.capacity);
     this.data = new Uint8Array(buffer, at.data, this.capacity * slotBytes);
@@ -79,6 +83,7 @@ export class ObservationWriter implements PacketObserver {
   constructor(buffer: SharedArrayBuffer, private readonly clockOffsetMs = 0) {
     this.ring = new RingViews(buffer);
     this.written = this.published = Atomics.load(this.ring.control, writeAt);
+    this.lost = Atomics.load(this.ring.control, lostAt);
   }
 
   observe(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): void {
@@ -196,9 +201,9 @@ function copyHead(src: Uint8Array, from: number, dst: Uint8Array, to: number, le
   for (let i = 0; i < length; i++) dst[to + i] = src[from + i];
 }
 
-/** An IPv4 UDP packet from port 53: its answers name flows (dns-names.ts), so it is kept whole. */
+/** An IPv4 UDP packet (or first fragment) from port 53: its answers name flows (dns-names.ts), so it is kept whole. */
 function isIpv4DnsResponse(b: Uint8Array, at: number, length: number): boolean {
-  if (length < 28 || b[at] >> 4 !== 4 || b[at + 9] !== 17) return false;
+  if (length < 28 || b[at] >> 4 !== 4 || b[at + 9] !== 17 || (((b[at + 6] << 8) | b[at + 7]) & 0x1fff) !== 0) return false;
   const udp = at + ((b[at] & 0x0f) << 2);
   return udp + 2 <= at + length && ((b[udp] << 8) | b[udp + 1]) === 53;
 }

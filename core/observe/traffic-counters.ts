@@ -71,10 +71,10 @@ export class TrafficCounters {
 
   /** Reads include `shard` (a worker's counters) from now on. */
   attach(shard: TrafficCounters): void {
-    this.shards.push(shard);
+    if (!this.shards.includes(shard)) this.shards.push(shard);
   }
 
-  /** Stops reading `shard` and keeps what it counted (its worker has stopped writing). */
+  /** Stops reading `shard` and keeps what it counted (its worker has stopped writing; the shard is not to be attached again). */
   detach(shard: TrafficCounters): void {
     const at = this.shards.indexOf(shard);
     if (at < 0) return;

@@ -18,7 +18,7 @@ import { benchConfigs, configNames, type ConfigName } from './lab-configs.js';
 import { BenchEngine } from './lab-engine.js';
 import { clockTicksPerSecond } from './lab-measure.js';
 import { formatTable, ratios, summarise, type Sample } from './lab-report.js';
-import { idleSeconds, measureTurn, pingCount, pingIntervalS, udpPayloadBytes } from './lab-turn.js';
+import { fastPingCount, fastPingIntervalS, idleSeconds, measureTurn, pingCount, pingIntervalS, udpPayloadBytes } from './lab-turn.js';
 
 const help = `Usage: npm run bench:lab -- [--rounds N] [--seconds N] [--offload on|off] [--workers N] [--json]
 
@@ -132,6 +132,7 @@ async function main(): Promise<number> {
     target: { ipv4: lab.server.ipv4, ipv6Native: lab.server.viaNat64[0] },
     udpPayloadBytes,
     ping: { count: pingCount, intervalS: pingIntervalS },
+    fastPing: { count: fastPingCount, intervalS: fastPingIntervalS },
     idleSeconds,
   };
   if (options.json) {
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `Lab benchmark: host namespace → ${lab.server.ipv4} (ipv6-native: ${lab.server.viaNat64[0]}); node ${process.version}, Linux ${release()}\n` +
       `${options.rounds} round(s), ${options.seconds} s per iperf3 run; clatter with --offload ${options.offload} --workers ${options.workers}; cells: median (min–max) over the rounds\n` +
-      `UDP: ${udpPayloadBytes}-byte payloads at full speed (-b 0); ping: ${pingCount} at ${pingIntervalS} s; CPU s/GB: CPU seconds of the process per GB of payload received\n\n`,
+      `UDP: ${udpPayloadBytes}-byte payloads at full speed (-b 0); ping: ${pingCount} at ${pingIntervalS} s, ${fastPingCount} at ${fastPingIntervalS} s; CPU s/GB: CPU seconds of the process per GB of payload received\n\n`,
   );
   process.stdout.write(formatTable(summary, ratioTable));
   return 0;

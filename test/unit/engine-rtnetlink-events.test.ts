@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { hostIsLittleEndian } from '../../core/discovery/nd-useropt-message.js';
-import { afInet, afInet6, rtnetlinkEvents } from '../../core/engine/rtnetlink-events.js';
+import { afInet, afInet6, ifaFlagDeprecated, rtnetlinkEvents } from '../../core/engine/rtnetlink-events.js';
 import { addr6, concat } from './packet-builder.js';
 import { netlinkMessage } from './discovery-fixtures.js';
 
@@ -42,10 +42,11 @@ function linkMessage(type: number, ifindex: number): Uint8Array {
 }
 
 /** ifaddrmsg: u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index; then the attributes. */
-function addressMessage(type: number, f: { family: number; prefixLength: number; ifindex: number }, ...attributes: Uint8Array[]): Uint8Array {
+function addressMessage(type: number, f: { family: number; prefixLength: number; ifindex: number; flags?: number }, ...attributes: Uint8Array[]): Uint8Array {
   const body = new Uint8Array(8);
   body[0] = f.family;
   body[1] = f.prefixLength;
+  body[2] = f.flags ?? 0;
   new DataView(body.buffer).setUint32(4, f.ifindex, le);
   return netlinkMessage(type, concat(body, ...attributes));
 }
@@ -71,11 +72,16 @@ describe('rtnetlinkEvents: one message', () => {
   });
 
   it('reads RTM_NEWADDR as an added address: family, prefix length, interface and IFA_ADDRESS', () => {
-    expect(rtnetlinkEvents(slaacAddress(rtm.newAddr, 3))).toEqual([{ kind: 'address', added: true, ifindex: 3, family: afInet6, prefixLength: 64, address: addr6(slaac) }]);
+    expect(rtnetlinkEvents(slaacAddress(rtm.newAddr, 3))).toEqual([{ kind: 'address', added: true, ifindex: 3, family: afInet6, prefixLength: 64, flags: 0, address: addr6(slaac) }]);
+  });
+
+  it('reads the address flags (ifa_flags): a deprecated address says so', () => {
+    const deprecated = addressMessage(rtm.newAddr, { family: afInet6, prefixLength: 64, ifindex: 3, flags: ifaFlagDeprecated }, attribute(ifa.address, addr6(slaac)));
+    expect(rtnetlinkEvents(deprecated)).toEqual([{ kind: 'address', added: true, ifindex: 3, family: afInet6, prefixLength: 64, flags: ifaFlagDeprecated, address: addr6(slaac) }]);
   });
 
   it('reads RTM_DELADDR as a removed address', () => {
-    expect(rtnetlinkEvents(slaacAddress(rtm.delAddr, 5))).toEqual([{ kind: 'address', added: false, ifindex: 5, family: afInet6, prefixLength: 64, address: addr6(slaac) }]);
+    expect(rtnetlinkEvents(slaacAddress(rtm.delAddr, 5))).toEqual([{ kind: 'address', added: false, ifindex: 5, family: afInet6, prefixLength: 64, flags: 0, address: addr6(slaac) }]);
   });
 
   it('finds IFA_ADDRESS after other attributes, each padded to 4', () => {
@@ -86,12 +92,12 @@ describe('rtnetlinkEvents: one message', () => {
       attribute(ifa.label, new TextEncoder().encode('eth0\0')), // 9 bytes, padded to 12
       attribute(ifa.address, Uint8Array.of(192, 0, 2, 7)),
     );
-    expect(rtnetlinkEvents(message)).toEqual([{ kind: 'address', added: true, ifindex: 2, family: afInet, prefixLength: 24, address: Uint8Array.of(192, 0, 2, 7) }]);
+    expect(rtnetlinkEvents(message)).toEqual([{ kind: 'address', added: true, ifindex: 2, family: afInet, prefixLength: 24, flags: 0, address: Uint8Array.of(192, 0, 2, 7) }]);
   });
 
   it('gives a null address when the message has no IFA_ADDRESS', () => {
     const message = addressMessage(rtm.newAddr, { family: afInet6, prefixLength: 64, ifindex: 3 }, attribute(ifa.cacheinfo, new Uint8Array(16)));
-    expect(rtnetlinkEvents(message)).toEqual([{ kind: 'address', added: true, ifindex: 3, family: afInet6, prefixLength: 64, address: null }]);
+    expect(rtnetlinkEvents(message)).toEqual([{ kind: 'address', added: true, ifindex: 3, family: afInet6, prefixLength: 64, flags: 0, address: null }]);
   });
 
   it('gives a null address when an attribute before IFA_ADDRESS is malformed', () => {

@@ -1,11 +1,12 @@
 // The uplink's network identity and the kernel events that may change it
 // (core/engine/uplink-identity.ts): the fingerprint follows the /64s, not their spelling, and
 // changes with the MTU and the link state; a router's periodic refresh of the SLAAC address is not
-// a change, a new /64, a removed address or a link event of the uplink is; other interfaces and
-// route events never are; after a failure, any address event of the uplink is worth a retry.
+// a change, a new /64, a removed or deprecated /64 address or a link event of the uplink is; other
+// interfaces and route events never are; after a failure, any address event of the uplink is
+// worth a retry.
 
 import { describe, expect, it } from 'vitest';
-import { afInet, afInet6, type RtnetlinkEvent } from '../../core/engine/rtnetlink-events.js';
+import { afInet, afInet6, ifaFlagDeprecated, type RtnetlinkEvent } from '../../core/engine/rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from '../../core/engine/uplink-identity.js';
 import type { Uplink } from '../../core/host/host-inspect.js';
 import { addr6 } from './packet-builder.js';
@@ -28,8 +29,8 @@ function withAddresses(...addresses: { address: string; prefixLength: number }[]
 const at64 = (address: string) => ({ address, prefixLength: 64 });
 
 /** RTM_NEWADDR or RTM_DELADDR of an IPv6 address, as rtnetlinkEvents gives it. */
-function addressEvent(added: boolean, address: string, f: { prefixLength?: number; ifindex?: number } = {}): RtnetlinkEvent {
-  return { kind: 'address', added, ifindex: f.ifindex ?? uplink.ifindex, family: afInet6, prefixLength: f.prefixLength ?? 64, address: addr6(address) };
+function addressEvent(added: boolean, address: string, f: { prefixLength?: number; ifindex?: number; flags?: number } = {}): RtnetlinkEvent {
+  return { kind: 'address', added, ifindex: f.ifindex ?? uplink.ifindex, family: afInet6, prefixLength: f.prefixLength ?? 64, flags: f.flags ?? 0, address: addr6(address) };
 }
 
 const linkEvent = (ifindex: number): RtnetlinkEvent => ({ kind: 'link', ifindex });
@@ -71,20 +72,34 @@ describe('mayChangeUplink', () => {
     expect(mayChangeUplink(addressEvent(true, '2001:db8:1:3::1'), uplink, false)).toBe(true);
   });
 
-  it('a removed address may be a change, even in a /64 the uplink keeps', () => {
+  it('a removed /64 address may be a change, even in a /64 the uplink keeps', () => {
     expect(mayChangeUplink(addressEvent(false, slaacAddress), uplink, false)).toBe(true);
     expect(mayChangeUplink(addressEvent(false, '2001:db8:1:2::77'), uplink, false)).toBe(true);
+  });
+
+  it('a removed address outside the /64s is not (the CLAT\'s own DAD probe adds and removes a /128)', () => {
+    expect(mayChangeUplink(addressEvent(false, '2001:db8:1:2::c1a7', { prefixLength: 128 }), uplink, false)).toBe(false);
+  });
+
+  it('a deprecated /64 address may be a change: the uplink is read without deprecated addresses', () => {
+    const deprecated = addressEvent(true, slaacAddress, { flags: ifaFlagDeprecated });
+    expect(fingerprintOf(withAddresses())).not.toBe(fingerprintOf(uplink));
+    expect(mayChangeUplink(deprecated, uplink, false)).toBe(true);
   });
 
   it('a link event of the uplink may be a change', () => {
     expect(mayChangeUplink(linkEvent(uplink.ifindex), uplink, false)).toBe(true);
   });
 
-  it('an added address that cannot change the /64s is not a change: IPv4, not a /64, no IFA_ADDRESS', () => {
-    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, address: Uint8Array.of(192, 0, 2, 7) };
+  it('an added address that cannot change the /64s is not a change: IPv4, not a /64', () => {
+    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, flags: 0, address: Uint8Array.of(192, 0, 2, 7) };
     const slash128 = addressEvent(true, '2001:db8:5::1', { prefixLength: 128 });
-    const bare: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet6, prefixLength: 64, address: null };
-    expect([ipv4, slash128, bare].map((event) => mayChangeUplink(event, uplink, false))).toEqual([false, false, false]);
+    expect([ipv4, slash128].map((event) => mayChangeUplink(event, uplink, false))).toEqual([false, false]);
+  });
+
+  it('an added /64 without IFA_ADDRESS may be a change: which /64 it is cannot be told', () => {
+    const bare: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet6, prefixLength: 64, flags: 0, address: null };
+    expect(mayChangeUplink(bare, uplink, false)).toBe(true);
   });
 
   it('agrees with the fingerprint: an added address it lets pass would change it, one it holds back would not', () => {
@@ -116,7 +131,7 @@ describe('mayChangeUplink', () => {
 
   it('after a failure, any address event of the uplink is worth a retry', () => {
     const refresh = addressEvent(true, slaacAddress);
-    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, address: Uint8Array.of(192, 0, 2, 7) };
+    const ipv4: RtnetlinkEvent = { kind: 'address', added: true, ifindex: uplink.ifindex, family: afInet, prefixLength: 24, flags: 0, address: Uint8Array.of(192, 0, 2, 7) };
     expect([refresh, ipv4].map((event) => mayChangeUplink(event, uplink, true))).toEqual([true, true]);
   });
 });

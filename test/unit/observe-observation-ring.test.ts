@@ -309,5 +309,19 @@ describe('createObservationBuffer', () => {
     new Int32Array(other)[3] = 16;
     expect(() => new ObservationReader(other)).toThrow(RangeError);
     expect(() => new ObservationWriter(other)).toThrow(RangeError);
+    // Zeroed control words: a capacity of 0, whose layout is just the control words.
+    expect(() => new ObservationReader(new SharedArrayBuffer(16))).toThrow(RangeError);
+  });
+
+  it('a writer over a used buffer goes on counting its losses from where they stand', () => {
+    const path = new PacketPath();
+    const buffer = createObservationBuffer(2);
+    const first = new ObservationWriter(buffer);
+    for (let i = 0; i < 5; i++) path.handle(packets.syn(), i, first);
+    first.publish();
+    const reader = new ObservationReader(buffer);
+    expect(reader.lost).toBe(3);
+    path.handle(packets.syn(), 5, new ObservationWriter(buffer));
+    expect(reader.lost).toBe(4);
   });
 });
