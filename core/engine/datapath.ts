@@ -10,6 +10,7 @@ import { clatIpv4, type HostSetup } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { clatTranslator } from './clat-translator.js';
+import { warmUpTranslator } from './jit-warm-up.js';
 import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
 import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
@@ -110,6 +111,7 @@ export class Datapath {
       translating = started.workers;
     } else {
       const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
+      warmUpTranslator(translator, offload);
       const loop = offload
         ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
         : new PacketLoop(sources, sinks, translator, observatory.counters, slotBytes, clatAddresses);

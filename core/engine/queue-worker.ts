@@ -14,6 +14,7 @@ import { nativeAddon } from '../tun/native-addon.js';
 import { ObservationWriter } from '../observe/observation-ring.js';
 import { TrafficCounters } from '../observe/traffic-counters.js';
 import { clatTranslator } from './clat-translator.js';
+import { warmUpTranslator } from './jit-warm-up.js';
 import { PacketLoop, type ClatAddresses } from './packet-loop.js';
 import { VnetPacketLoop } from './vnet-packet-loop.js';
 
@@ -54,6 +55,8 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
       }),
   };
   const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu);
+  // Each thread has its own V8 isolate, and so its own optimized code to warm up.
+  warmUpTranslator(translator, data.vnetHeaderBytes > 0);
   const loop =
     data.vnetHeaderBytes > 0
       ? new VnetPacketLoop(publishing, translator, counters, data.clat)
