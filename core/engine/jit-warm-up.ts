@@ -23,9 +23,14 @@ const tcp = 6;
 const udp = 17;
 const kinds = [icmp, udp, tcp] as const;
 
-/** 192.0.0.1 (the CLAT's IPv4 address, RFC 7335) to 198.51.100.7, a documentation address. */
+/**
+ * From 192.0.0.1 (the CLAT's IPv4 address, RFC 7335) to 192.31.196.1, in AS112's blackhole range
+ * (RFC 7535). The remote must be a global address: a network using the well-known prefix
+ * 64:ff9b::/96 refuses all others (RFC 6052 §3.1), documentation addresses included, and the
+ * warm-up would then warm only the refusal. These packets are never written anywhere.
+ */
 const clatIpv4 = 0xc0000001;
-const remoteIpv4 = 0xc6336407;
+const remoteIpv4 = 0xc01fc401;
 
 /**
  * Translates `rounds` rounds of an ICMP echo request, a UDP datagram and a TCP segment from the

@@ -21,6 +21,8 @@ import type { PacketObserver } from '../observe/packet-observer.js';
 import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
 
 const maxBatchesPerDrain = 64;
+/** A read batch this short means light traffic (see drain). */
+const quietBatch = 8;
 
 /** Where packets come from: a TUN, or the packet socket of the pre-6.17 path. */
 export type PacketSource = Pick<TunDevice, 'batchSize' | 'read' | 'onReadable'>;
@@ -115,9 +117,10 @@ export class PacketLoop {
           for (const observer of this.observers) observer.observe(b, start, length, verdict, out, nowMs);
         }
       }
-      // A short batch ended where the source had nothing more (readBatch reads until EAGAIN):
-      // another read would only say so again.
-      if (count < batch.capacity) return;
+      // A batch of a few packets ended where the source had nothing more (readBatch reads until
+      // EAGAIN): light traffic, where another read would only say so again, a system call in every
+      // packet's latency. Under load more has come in while this batch was translated: read on.
+      if (count < quietBatch) return;
     }
   }
 

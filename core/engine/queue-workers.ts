@@ -50,6 +50,8 @@ export class QueueWorkers {
     for (const thread of threads) {
       params.counters.attach(thread.counters);
       void this.pump(thread.reader);
+      // A worker that dies takes its queue's packets with it: say so where the engine logs.
+      thread.worker.on('error', (error) => process.stderr.write(`clatter engine: translating thread failed: ${error.stack ?? error.message}\n`));
     }
   }
 
@@ -82,12 +84,7 @@ export class QueueWorkers {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
       return { ok: false, error: `a translating thread did not start: ${failed}` };
     }
-    const workers = new QueueWorkers(threads, params);
-    for (const thread of threads) {
-      // A worker that dies takes its queue's packets with it: say so where the engine logs.
-      thread.worker.on('error', (error) => process.stderr.write(`clatter engine: translating thread failed: ${error.stack ?? error.message}\n`));
-    }
-    return { ok: true, workers };
+    return { ok: true, workers: new QueueWorkers(threads, params) };
   }
 
   /** Observations lost because the main thread fell behind (the packets were translated). */

@@ -35,6 +35,8 @@ import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/tra
 import { isClatTraffic, type ClatAddresses } from './packet-loop.js';
 
 const maxBatchesPerDrain = 64;
+/** A read batch this short means light traffic (see drain). */
+const quietBatch = 8;
 const vnetBytes = virtioNetHeader.bytes;
 /** A read slot: the virtio-net header and the largest IP packet (64 KiB), with a little to spare. */
 export const vnetSlotBytes = vnetBytes + 65_535 + 119;
@@ -143,9 +145,10 @@ export class VnetPacketLoop {
         this.finish(s, n, isIpv4, verdict, last);
       }
       this.flush();
-      // A short batch ended where the device had nothing more (readBatch reads until EAGAIN):
-      // another read would only say so again, a system call on every packet's latency.
-      if (count < batch.capacity) return;
+      // A batch of a few packets ended where the device had nothing more (readBatch reads until
+      // EAGAIN): light traffic, where another read would only say so again, a system call in every
+      // packet's latency. Under load more has come in while this batch was translated: read on.
+      if (count < quietBatch) return;
     }
   }
 
