@@ -47,8 +47,9 @@ export interface RunningClat {
   /** Worker threads translating, one per TUN queue (`--workers`); absent or 0: the engine's main thread. */
   readonly workers?: number;
   /**
-   * Packets the workers translated that flows and traces did not see: the main thread, which
-   * observes, fell behind and the workers went on without waiting (core/observe/observation-ring.ts).
+   * Translations by the workers (a super-packet counts once) that flows and traces did not see:
+   * the main thread, which observes, fell behind and the workers went on without waiting
+   * (core/observe/observation-ring.ts).
    */
   readonly unobserved?: number;
   readonly sinceMs: number;

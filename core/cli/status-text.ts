@@ -16,8 +16,8 @@ const sourceNames = { ra: 'Router Advertisement (PREF64, RFC 8781)', dns: 'DNS64
 
 function translatingText(status: RunningClat): string {
   if (status.workers === undefined || status.workers === 0) return 'main thread';
-  const unseen = status.unobserved !== undefined && status.unobserved > 0 ? ` (${status.unobserved} packets too fast for flows and traces)` : '';
-  return `${status.workers} worker threads, one per TUN queue${unseen}`;
+  const unseen = status.unobserved !== undefined && status.unobserved > 0 ? ` (${status.unobserved} translations too fast for flows and traces)` : '';
+  return `${status.workers} worker thread${status.workers === 1 ? '' : 's'}, one per TUN queue${unseen}`;
 }
 
 export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {

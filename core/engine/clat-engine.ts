@@ -67,6 +67,8 @@ interface Session {
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
 
 const debounceMs = 300;
+/** The fingerprint of an uplink that no longer exists. */
+const uplinkGone = 'gone';
 const retryMs = 2000;
 
 export class ClatEngine {
@@ -101,7 +103,7 @@ export class ClatEngine {
       this.options.log(`undoing ${leftovers.length} host changes left by a previous run`);
       await this.hostSetup.undo();
     }
-    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ndUserOpt]);
+    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv4Ifaddr, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ndUserOpt]);
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
@@ -290,6 +292,8 @@ export class ClatEngine {
     if (!chosen.ok) return chosen;
     const { address, delivery } = chosen;
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
+    // The failure callback names this start's data path: a later one is not its business.
+    let datapath: Datapath | null = null;
     const started = await Datapath.start(
       {
         uplink: uplink.value,
@@ -300,13 +304,16 @@ export class ClatEngine {
         delivery,
         offload: this.options.offload ?? true,
         workers: this.options.workers ?? 0,
+        log: this.options.log,
+        onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
       },
       this.options.addon,
       this.hostSetup,
       this.observatory,
     );
     if (!started.ok) return started;
-    session.datapath = started.datapath;
+    datapath = started.datapath;
+    session.datapath = datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
     return { ok: true };
   }
@@ -334,6 +341,15 @@ export class ClatEngine {
     return { ok: true, address: clatNat66Address(uplink.name, loadSecret(this.options.stateDir)), delivery: 'nat66' };
   }
 
+  /** The running data path broke (a translating thread ended): off, with the cause, until the uplink's next event retries. */
+  private async datapathFailed(session: Session, datapath: Datapath | null, reason: string): Promise<void> {
+    if (datapath === null || session.datapath !== datapath || this.session !== session) return;
+    this.options.log(`CLAT failed: ${reason}`);
+    await this.tearDownDatapath(session);
+    session.failure ??= reason;
+    this.publish();
+  }
+
   private async tearDownDatapath(session: Session): Promise<void> {
     const datapath = session.datapath;
     session.datapath = null;
@@ -359,14 +375,20 @@ export class ClatEngine {
     // debounced: our own setup produces bursts of them.
     const events = rtnetlinkEvents(datagram);
     const session = this.session;
-    if (session !== null && events.some((event) => mayChangeUplink(event, session.uplink, session.failure !== null))) {
+    // While the uplink is gone, a link event may be it coming back (with a new ifindex).
+    const uplinkConcern = (event: RtnetlinkEvent, s: Session) =>
+      mayChangeUplink(event, s.uplink, s.failure !== null) || (event.kind === 'link' && s.fingerprint === uplinkGone);
+    if (session !== null && events.some((event) => uplinkConcern(event, session))) {
       clearTimeout(this.uplinkTimer);
       this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
     }
-    // Auto mode watches IPv4 default routes (native IPv4 coming and going) and, while off, IPv6
-    // default routes (an IPv6 uplink appearing).
+    // Auto mode watches native IPv4 coming and going: IPv4 default routes, and links and IPv4
+    // addresses (a link set down or its address removed takes its routes without a route event);
+    // and, while off, IPv6 default routes (an IPv6 uplink appearing).
     const autoConcern = (event: RtnetlinkEvent) =>
-      event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null));
+      event.kind === 'link' ||
+      (event.kind === 'address' && event.family === afInet) ||
+      (event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null)));
     if (this.options.mode === 'auto' && events.some(autoConcern)) {
       clearTimeout(this.routeTimer);
       this.routeTimer = setTimeout(() => void this.enqueue(() => this.autoCheck()), debounceMs);
@@ -378,7 +400,7 @@ export class ClatEngine {
     const session = this.session;
     if (session === null) return;
     const uplink = await readUplink(session.uplinkName);
-    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : 'gone';
+    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : uplinkGone;
     if (fingerprint === session.fingerprint) {
       // Same network, but the last attempt failed (say, the address was still tentative): try again,
       // at most every retryMs, since each attempt's own DAD probe makes address events too.

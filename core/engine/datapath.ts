@@ -34,13 +34,16 @@ export interface DatapathParams {
    * offloads, only where the TUN is both ends of the path.
    */
   readonly workers: number;
+  readonly log: (line: string) => void;
+  /** The data path broke while running (a translating thread ended): the engine rebuilds it. */
+  readonly onFailure: (reason: string) => void;
 }
 
 /** What the data path needs of whatever translates: the main thread's loop, or the workers. */
 interface Translating {
   setPrefix(prefix: Ipv6Prefix): void;
   stop(): Promise<void> | void;
-  /** Packets translated that the observers did not see (workers only: the main thread fell behind). */
+  /** Translations the observers did not see (workers only: the main thread fell behind). */
   readonly unobserved: number;
 }
 
@@ -103,6 +106,7 @@ export class Datapath {
       const started = await QueueWorkers.start({
         queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: params.uplink.mtu,
         clat: clatAddresses, counters: observatory.counters, observer: observatory,
+        log: params.log, onFailure: params.onFailure,
       });
       if (!started.ok) {
         closeAll();
@@ -146,7 +150,7 @@ export class Datapath {
     this.translating.setPrefix(prefix);
   }
 
-  /** Packets translated that the observers (flows, traces) did not see. */
+  /** Translations the observers (flows, traces) did not see. */
   get unobserved(): number {
     return this.translating.unobserved;
   }

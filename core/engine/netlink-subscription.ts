@@ -11,6 +11,7 @@ import type { NativeAddon, WatchHandle } from '../tun/native-addon.js';
 /** rtnetlink multicast groups (linux/rtnetlink.h, RTNLGRP_*), as group numbers. */
 export const rtnlGroup = {
   link: 1,
+  ipv4Ifaddr: 5,
   ipv4Route: 7,
   ipv6Ifaddr: 9,
   ipv6Route: 11,

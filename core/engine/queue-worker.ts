@@ -10,6 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Ipv6Prefix } from '../wire/address.js';
 import { LinuxTun } from '../tun/linux-tun.js';
+import type { PacketBatch } from '../tun/tun-device.js';
 import { nativeAddon } from '../tun/native-addon.js';
 import { ObservationWriter } from '../observe/observation-ring.js';
 import { TrafficCounters } from '../observe/traffic-counters.js';
@@ -43,10 +44,15 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
   const device = new LinuxTun(addon, data.fd, data.tunName, data.batchSize, data.vnetHeaderBytes);
   const counters = new TrafficCounters(data.counters);
   const writer = new ObservationWriter(data.observations, performance.timeOrigin - data.mainTimeOrigin);
-  // Observations are published once per drain, not per packet.
+  // Observations are published once per read batch, not per packet: before each read (the last
+  // batch's are all written by then) and after the drain. A drain may take 64 batches, as many
+  // packets as the ring holds, so once per drain would lose observations an idle reader could take.
   const publishing = {
     batchSize: device.batchSize,
-    read: device.read.bind(device),
+    read: (batch: PacketBatch) => {
+      writer.publish();
+      return device.read(batch);
+    },
     write: device.write.bind(device),
     onReadable: (listener: () => void) =>
       device.onReadable(() => {

@@ -19,6 +19,8 @@ import type { QueueWorkerData, QueueWorkerMessage, QueueWorkerReply } from './qu
 const observationCapacity = 4096;
 const maxObservationsPerTurn = 2048;
 const startTimeoutMs = 10_000;
+/** How long stop() lets the workers end by themselves before it terminates them. */
+const stopTimeoutMs = 5_000;
 
 export interface QueueWorkersParams {
   readonly queues: readonly LinuxTun[];
@@ -30,6 +32,12 @@ export interface QueueWorkersParams {
   /** The engine's counters: each worker's are attached to them as a shard. */
   readonly counters: TrafficCounters;
   readonly observer: PacketObserver;
+  readonly log: (line: string) => void;
+  /**
+   * A worker ended while translating (an uncaught error): its queue's flows go unread until the
+   * data path is rebuilt. Called at most once, never after stop().
+   */
+  readonly onFailure: (reason: string) => void;
 }
 
 interface QueueThread {
@@ -41,50 +49,33 @@ interface QueueThread {
 }
 
 export class QueueWorkers {
+  private readonly threads: readonly QueueThread[];
+  /** All of them started: from now on a worker's end is a failure, unless stop() asked for it. */
+  private running = false;
+  private failed = false;
+  private stopping: Promise<void> | null = null;
+  /** The workers have ended: the pumps stop. */
   private stopped = false;
 
-  private constructor(
-    private readonly threads: readonly QueueThread[],
-    private readonly params: QueueWorkersParams,
-  ) {
-    for (const thread of threads) {
+  private constructor(private readonly params: QueueWorkersParams) {
+    this.threads = params.queues.map((queue, k) => this.spawn(queue, k));
+    for (const thread of this.threads) {
       params.counters.attach(thread.counters);
       void this.pump(thread.reader);
-      // A worker that dies takes its queue's packets with it: say so where the engine logs.
-      thread.worker.on('error', (error) => process.stderr.write(`clatter engine: translating thread failed: ${error.stack ?? error.message}\n`));
     }
   }
 
   /** Starts a worker per queue; resolves when all of them translate, or fails with why one could not. */
   static async start(params: QueueWorkersParams): Promise<{ ok: true; workers: QueueWorkers } | { ok: false; error: string }> {
-    const threads = params.queues.map((queue) => {
-      const counters = new TrafficCounters(new SharedArrayBuffer(trafficCounterSlots * 8));
-      const observations = createObservationBuffer(observationCapacity);
-      const data: QueueWorkerData = {
-        fd: queue.descriptor,
-        tunName: queue.name,
-        batchSize: queue.batchSize,
-        vnetHeaderBytes: queue.vnetHeaderBytes,
-        slotBytes: params.slotBytes,
-        prefix: params.prefix,
-        clatIpv6: params.clatIpv6,
-        uplinkMtu: params.uplinkMtu,
-        clat: params.clat,
-        counters: counters.all.buffer as SharedArrayBuffer,
-        observations,
-        mainTimeOrigin: performance.timeOrigin,
-      };
-      const worker = new Worker(new URL('./queue-worker.js', import.meta.url), { workerData: data, name: `clatter queue ${queue.descriptor}` });
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      return { worker, exited, counters, reader: new ObservationReader(observations) };
-    });
-    const started = await Promise.all(threads.map((thread) => whenStarted(thread.worker)));
+    const workers = new QueueWorkers(params);
+    const started = await Promise.all(workers.threads.map((thread) => whenStarted(thread.worker)));
     const failed = started.find((result) => result !== null);
     if (failed != null) {
-      await Promise.all(threads.map((thread) => thread.worker.terminate()));
+      await workers.stop();
       return { ok: false, error: `a translating thread did not start: ${failed}` };
     }
-    return { ok: true, workers: new QueueWorkers(threads, params) };
+    workers.running = true;
+    return { ok: true, workers };
   }
 
   /** Observations lost because the main thread fell behind (the packets were translated). */
@@ -96,17 +87,67 @@ export class QueueWorkers {
     for (const thread of this.threads) thread.worker.postMessage({ type: 'prefix', prefix } satisfies QueueWorkerMessage);
   }
 
-  /** Stops every worker and waits until none polls its queue any more; keeps what they counted and showed. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Stops every worker and waits until none polls its queue any more (terminating any that does
+   * not end in time); keeps what they counted and showed. The queues may be closed after it.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopThreads();
+    return this.stopping;
+  }
+
+  private async stopThreads(): Promise<void> {
     for (const thread of this.threads) thread.worker.postMessage({ type: 'stop' } satisfies QueueWorkerMessage);
+    // Termination is safe for the descriptors: the addon's poll handle is closed with the
+    // worker's environment (fd-watch.c), before `exited` resolves and the queues are closed.
+    const timer = setTimeout(() => {
+      this.params.log(`translating threads did not stop in ${stopTimeoutMs / 1000} s: terminating them`);
+      for (const thread of this.threads) void thread.worker.terminate();
+    }, stopTimeoutMs);
     await Promise.all(this.threads.map((thread) => thread.exited));
+    clearTimeout(timer);
     this.stopped = true;
     for (const thread of this.threads) {
       thread.reader.drain(this.params.observer, observationCapacity);
       thread.reader.wake();
       this.params.counters.detach(thread.counters);
     }
+  }
+
+  private spawn(queue: LinuxTun, k: number): QueueThread {
+    const { params } = this;
+    const counters = new TrafficCounters(new SharedArrayBuffer(trafficCounterSlots * 8));
+    const observations = createObservationBuffer(observationCapacity);
+    const data: QueueWorkerData = {
+      fd: queue.descriptor,
+      tunName: queue.name,
+      batchSize: queue.batchSize,
+      vnetHeaderBytes: queue.vnetHeaderBytes,
+      slotBytes: params.slotBytes,
+      prefix: params.prefix,
+      clatIpv6: params.clatIpv6,
+      uplinkMtu: params.uplinkMtu,
+      clat: params.clat,
+      counters: counters.all.buffer as SharedArrayBuffer,
+      observations,
+      mainTimeOrigin: performance.timeOrigin,
+    };
+    const worker = new Worker(new URL('./queue-worker.js', import.meta.url), { workerData: data, name: `clatter queue ${k}` });
+    // From its first moment: an 'error' event without a listener would throw on the main thread.
+    let lastError: string | null = null;
+    worker.on('error', (error) => {
+      lastError = error.message;
+      params.log(`translating thread ${k} failed: ${error.stack ?? error.message}`);
+    });
+    const exited = new Promise<void>((resolve) =>
+      worker.once('exit', (code) => {
+        resolve();
+        if (!this.running || this.stopping !== null || this.failed) return;
+        this.failed = true;
+        params.onFailure(`translating thread ${k} ended (${lastError ?? `exit code ${code}`}); its queue's flows went unread`);
+      }),
+    );
+    return { worker, exited, counters, reader: new ObservationReader(observations) };
   }
 
   private async pump(reader: ObservationReader): Promise<void> {

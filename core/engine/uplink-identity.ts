@@ -27,14 +27,24 @@ function prefix64Hex(address: Uint8Array): string {
 
 /**
  * Whether a kernel event can change the uplink's fingerprint (or, after a failure (`failed`), is
- * worth a retry): a link event of the uplink, a /64 address removed from it or deprecated (the
- * uplink is read without deprecated addresses), or a /64 it did not have. A router's periodic RA
- * refreshes the SLAAC address and the default route; those are not changes.
+ * worth a retry): a link event of the uplink; the removal or deprecation of a /64 address it
+ * counts (the uplink is read without deprecated addresses); a /64 address of a /64 it did not
+ * have. A router's periodic RA refreshes the SLAAC address, the deprecated temporary addresses
+ * (RFC 8981) and the default route; none of those is a change.
  */
 export function mayChangeUplink(event: RtnetlinkEvent, uplink: Uplink, failed: boolean): boolean {
   if (event.kind === 'route' || event.ifindex !== uplink.ifindex) return false;
   if (event.kind === 'link' || failed) return true;
   if (event.family !== afInet6 || event.prefixLength !== 64) return false;
-  if (!event.added || (event.flags & ifaFlagDeprecated) !== 0 || event.address === null) return true;
+  if (event.address === null) return true;
+  if (!event.added || (event.flags & ifaFlagDeprecated) !== 0) return counts(uplink, event.address);
   return !slaacPrefixes(uplink).has(prefix64Hex(event.address));
+}
+
+/** Whether `address` is one of the uplink's addresses as last read. */
+function counts(uplink: Uplink, address: Uint8Array): boolean {
+  return uplink.globalIpv6.some((a) => {
+    const bytes = parseIpv6(a.address);
+    return bytes !== undefined && bytes.every((byte, i) => byte === address[i]);
+  });
 }

@@ -161,6 +161,9 @@ export class ObservationReader {
       out.count = meta[m + 3];
       if (out.count > 0) {
         copyHead(data, d + inputSnapBytes, out.buffer, 0, meta[m + 7]);
+        // A DNS response longer than its snap: its answers are parsed to the end (dns-names.ts),
+        // which must find zeros there, not an earlier packet's bytes.
+        if (meta[m + 7] === dnsSnapBytes && meta[m + 6] > dnsSnapBytes) out.buffer.fill(0, dnsSnapBytes, meta[m + 6]);
         out.start[0] = 0;
         out.length[0] = meta[m + 6];
         out.family[0] = meta[m + 4];

@@ -1,9 +1,9 @@
 // The uplink's network identity and the kernel events that may change it
 // (core/engine/uplink-identity.ts): the fingerprint follows the /64s, not their spelling, and
 // changes with the MTU and the link state; a router's periodic refresh of the SLAAC address is not
-// a change, a new /64, a removed or deprecated /64 address or a link event of the uplink is; other
-// interfaces and route events never are; after a failure, any address event of the uplink is
-// worth a retry.
+// a change, a new /64, the removal or deprecation of a /64 address the uplink counts, or a link
+// event of the uplink is; other interfaces and route events never are; after a failure, any
+// address event of the uplink is worth a retry.
 
 import { describe, expect, it } from 'vitest';
 import { afInet, afInet6, ifaFlagDeprecated, type RtnetlinkEvent } from '../../core/engine/rtnetlink-events.js';
@@ -72,9 +72,15 @@ describe('mayChangeUplink', () => {
     expect(mayChangeUplink(addressEvent(true, '2001:db8:1:3::1'), uplink, false)).toBe(true);
   });
 
-  it('a removed /64 address may be a change, even in a /64 the uplink keeps', () => {
+  it('a removed /64 address the uplink counts may be a change', () => {
     expect(mayChangeUplink(addressEvent(false, slaacAddress), uplink, false)).toBe(true);
-    expect(mayChangeUplink(addressEvent(false, '2001:db8:1:2::77'), uplink, false)).toBe(true);
+    // Another spelling of the same address.
+    expect(mayChangeUplink(addressEvent(false, '2001:0db8:0001:0002:5054:00ff:fe12:3456'), uplink, false)).toBe(true);
+  });
+
+  it('a removed or deprecated address the uplink does not count is not (an old temporary address, RFC 8981)', () => {
+    expect(mayChangeUplink(addressEvent(false, '2001:db8:1:2::77'), uplink, false)).toBe(false);
+    expect(mayChangeUplink(addressEvent(true, '2001:db8:1:2::77', { flags: ifaFlagDeprecated }), uplink, false)).toBe(false);
   });
 
   it('a removed address outside the /64s is not (the CLAT\'s own DAD probe adds and removes a /128)', () => {
