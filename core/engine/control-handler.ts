@@ -36,7 +36,7 @@ export function controlHandler(engine: ClatEngine): Handler {
     }),
     report: async () => ({ ok: true, result: { sinceMs: startedMs, entries: monitor.report() } }),
     trace: async (request, connection) => {
-      const started = startTraceStream(connection, monitor, request.params);
+      const started = startTraceStream(connection, monitor, observatory, request.params);
       if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };
       return { ok: true, result: { newestPairId: started.newestPairId } };
     },

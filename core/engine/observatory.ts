@@ -14,6 +14,7 @@ export class Observatory implements PacketObserver {
   private readonly observers: PacketObserver[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly secondListeners = new Set<(nowMs: number) => void>();
+  private readonly packetWaiters = new Set<() => void>();
 
   /** Starts the once-a-second sampling (unref'd: it never keeps the process alive). */
   start(): void {
@@ -42,11 +43,29 @@ export class Observatory implements PacketObserver {
     return () => this.secondListeners.delete(listener);
   }
 
+  /**
+   * Calls `waiter` once, soon after the next packet the loop hands the observers (never from
+   * inside the packet path). Returns a function that cancels the wait.
+   */
+  onNextPacket(waiter: () => void): () => void {
+    this.packetWaiters.add(waiter);
+    return () => this.packetWaiters.delete(waiter);
+  }
+
   get hasObservers(): boolean {
     return this.observers.length > 0;
   }
 
   observe(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): void {
     for (const observer of this.observers) observer.observe(input, start, length, verdict, out, nowMs);
+    if (this.packetWaiters.size > 0) this.wakePacketWaiters();
+  }
+
+  private wakePacketWaiters(): void {
+    const waiters = [...this.packetWaiters];
+    this.packetWaiters.clear();
+    setImmediate(() => {
+      for (const waiter of waiters) waiter();
+    });
   }
 }

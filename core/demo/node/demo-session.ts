@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { CounterSnapshot } from '../../api/counters.js';
 import type { ClatStatus } from '../../api/status.js';
 import { EngineClient } from '../../client/engine-client.js';
 import { cleanupOnExit } from '../../lab/exit-cleanup.js';
@@ -128,20 +129,28 @@ async function switchOn(socketPath: string): Promise<Extract<ClatStatus, { state
   }
 }
 
-/** Polls the engine's counters until it has translated a packet; seconds since `startedMs`. */
+/**
+ * Seconds from `startedMs` to the engine's first translated packet: read from its watch stream
+ * (pushed when its counters move), not polled. Null if the demo stops first (its engine goes,
+ * and the stream with it).
+ */
 async function waitForFirstPacket(socketPath: string, startedMs: number, stopped: () => boolean): Promise<number | null> {
-  const connected = await EngineClient.connect(socketPath);
-  if (!connected.ok) return null;
+  let resolveFirst: (seconds: number | null) => void = () => {};
+  const first = new Promise<number | null>((resolve) => (resolveFirst = resolve));
+  const translated = (counters: CounterSnapshot) => counters.out46.ipv4.packets > 0 && resolveFirst((Date.now() - startedMs) / 1000);
+  const connected = await EngineClient.connect(socketPath, (event) => {
+    if (event.event === 'update') translated(event.counters);
+  });
+  if (!connected.ok || stopped()) return null;
+  const client = connected.client;
+  client.onClose(() => resolveFirst(null));
   try {
-    // Until the demo stops: with no app running there may be no packet for a long time.
-    while (!stopped()) {
-      const status = await connected.client.call('status', {});
-      if (status.ok && status.result.state === 'running' && status.result.counters.translated46 > 0) return (Date.now() - startedMs) / 1000;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return null;
+    const watched = await client.call('watch', {});
+    if (!watched.ok) return null;
+    translated(watched.result.counters);
+    return await first;
   } finally {
-    connected.client.close();
+    client.close();
   }
 }
 
