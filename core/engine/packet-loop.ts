@@ -20,9 +20,10 @@ import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
 
-const maxBatchesPerDrain = 64;
+/** Read batches a drain takes before it yields to the event loop. */
+export const maxBatchesPerDrain = 64;
 /** A read batch this short means light traffic (see drain). */
-const quietBatch = 8;
+export const quietBatch = 8;
 
 /** Where packets come from: a TUN, or the packet socket of the pre-6.17 path. */
 export type PacketSource = Pick<TunDevice, 'batchSize' | 'read' | 'onReadable'>;

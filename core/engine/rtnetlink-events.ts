@@ -12,7 +12,9 @@
 //               IFA_ADDRESS (1) holds an address message's address
 // Netlink fields are in host byte order (linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h).
 
-import { hostIsLittleEndian, netlinkHeaderBytes } from '../discovery/nd-useropt-message.js';
+import { afInet6, hostIsLittleEndian, netlinkHeaderBytes } from '../discovery/nd-useropt-message.js';
+
+export { afInet6 };
 
 export type RtnetlinkEvent =
   | { readonly kind: 'link'; readonly ifindex: number }
@@ -29,7 +31,6 @@ export type RtnetlinkEvent =
   | { readonly kind: 'route'; readonly family: number; readonly destinationLength: number };
 
 export const afInet = 2;
-export const afInet6 = 10;
 
 const rtmNewLink = 16;
 const rtmDelLink = 17;

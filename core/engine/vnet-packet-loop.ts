@@ -32,11 +32,8 @@ import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
 import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
-import { isClatTraffic, type ClatAddresses } from './packet-loop.js';
+import { isClatTraffic, maxBatchesPerDrain, quietBatch, type ClatAddresses } from './packet-loop.js';
 
-const maxBatchesPerDrain = 64;
-/** A read batch this short means light traffic (see drain). */
-const quietBatch = 8;
 const vnetBytes = virtioNetHeader.bytes;
 /** A read slot: the virtio-net header and the largest IP packet (64 KiB), with a little to spare. */
 export const vnetSlotBytes = vnetBytes + 65_535 + 119;

@@ -51,13 +51,9 @@ export class DnsNames implements RemoteNames {
    * port 53, first or only fragment). Cheap for anything else. Returns how many names it learned.
    */
   learnFromIpv4(bytes: Uint8Array, start: number, length: number, nowMs: number): number {
-    if (length < 28 || bytes[start] >> 4 !== 4 || bytes[start + 9] !== protocolUdp) return 0;
-    if ((read16(bytes, start + 6) & 0x1fff) !== 0) return 0;
-    const ihl = (bytes[start] & 0x0f) << 2;
+    const udp = ipv4DnsResponseUdp(bytes, start, length);
+    if (udp < 0) return 0;
     const totalLen = Math.min(read16(bytes, start + 2), length);
-    if (ihl < 20 || ihl + 8 > totalLen) return 0;
-    const udp = start + ihl;
-    if (read16(bytes, udp) !== dnsPort) return 0;
     // A first fragment's UDP length covers the whole datagram: read what this packet holds.
     const end = Math.min(start + totalLen, udp + Math.max(read16(bytes, udp + 4), 8));
     const answers = dnsAddressAnswers(bytes, udp + 8, end);
@@ -89,4 +85,17 @@ export class DnsNames implements RemoteNames {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * Where the UDP header of the IPv4 packet `bytes[start, start + length)` begins if the packet is a
+ * DNS response (UDP from port 53, first or only fragment), else -1.
+ */
+export function ipv4DnsResponseUdp(bytes: Uint8Array, start: number, length: number): number {
+  if (length < 28 || bytes[start] >> 4 !== 4 || bytes[start + 9] !== protocolUdp) return -1;
+  if ((read16(bytes, start + 6) & 0x1fff) !== 0) return -1;
+  const ihl = (bytes[start] & 0x0f) << 2;
+  const totalLen = Math.min(read16(bytes, start + 2), length);
+  if (ihl < 20 || ihl + 8 > totalLen) return -1;
+  return read16(bytes, start + ihl) === dnsPort ? start + ihl : -1;
 }

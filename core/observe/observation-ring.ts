@@ -15,6 +15,7 @@
 // One writer and one reader per buffer, for the buffer's whole life.
 
 import { XlatOutput } from '../xlat/output.js';
+import { ipv4DnsResponseUdp } from './dns-names.js';
 import type { PacketObserver } from './packet-observer.js';
 
 export const inputSnapBytes = 256;
@@ -105,7 +106,7 @@ export class ObservationWriter implements PacketObserver {
     if (out.count > 0) {
       const o = out.start[0];
       const outLength = out.length[0];
-      const outCopied = Math.min(outLength, isIpv4DnsResponse(out.buffer, o, outLength) ? dnsSnapBytes : outputSnapBytes);
+      const outCopied = Math.min(outLength, ipv4DnsResponseUdp(out.buffer, o, outLength) >= 0 ? dnsSnapBytes : outputSnapBytes);
       copyHead(out.buffer, o, data, d + inputSnapBytes, outCopied);
       meta[m + 4] = out.family[0];
       meta[m + 5] = out.generated[0];
@@ -202,11 +203,4 @@ interface AtomicsWaitAsync {
  */
 function copyHead(src: Uint8Array, from: number, dst: Uint8Array, to: number, length: number): void {
   for (let i = 0; i < length; i++) dst[to + i] = src[from + i];
-}
-
-/** An IPv4 UDP packet (or first fragment) from port 53: its answers name flows (dns-names.ts), so it is kept whole. */
-function isIpv4DnsResponse(b: Uint8Array, at: number, length: number): boolean {
-  if (length < 28 || b[at] >> 4 !== 4 || b[at + 9] !== 17 || (((b[at + 6] << 8) | b[at + 7]) & 0x1fff) !== 0) return false;
-  const udp = at + ((b[at] & 0x0f) << 2);
-  return udp + 2 <= at + length && ((b[udp] << 8) | b[udp + 1]) === 53;
 }
