@@ -61,6 +61,9 @@ export class Monitor implements PacketObserver {
     return program == null ? undefined : { name: programName(program.executable), pid: program.pid };
   };
 
+  /** Whether a flow's program is still being looked for (trace filters by program wait for it). */
+  programAwaited = (flowId: number): boolean => flowId >= 0 && this.flows.programAwaited(flowId);
+
   close(): void {
     this.stopSeconds();
     this.detach();

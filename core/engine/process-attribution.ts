@@ -5,7 +5,8 @@
 //   inode ──/proc/<pid>/fd/* = socket:[inode]──▶ pid ──/proc/<pid>/exe, cmdline; /etc/passwd──▶ program
 //
 // It runs beside the packet path, never on it: `attach` lets the flow table announce new flows
-// (one wake-up per burst), takes them in batches, and sets each flow's program by id when found.
+// (one wake-up per burst), takes them in batches, and answers each flow by id: its program, or
+// null when none was found.
 // A batch costs one sock_diag exchange per flow and at most one walk over /proc (socket-owners.ts).
 //
 // Caches: inode → program, and flow key → program. The first saves the /proc walk for a socket
@@ -111,10 +112,8 @@ export class ProcessAttribution {
           if (batch.length === 0) return;
           const programs = await this.attributeMany(batch);
           if (detached) return;
-          batch.forEach((flow, i) => {
-            const program = programs[i];
-            if (program !== null) flows.setProgram(flow.id, program);
-          });
+          // Null too: the flow's program is no longer awaited (trace filters stop holding it back).
+          batch.forEach((flow, i) => flows.setProgram(flow.id, programs[i]));
         }
       } finally {
         running = false;

@@ -3,7 +3,8 @@
 // the other way, so finding an inode means reading the descriptors of processes, as `ss -p` and
 // `lsof` do. To keep that cheap and the event loop free:
 // - the processes that owned the last sockets are looked at first (a program opening many
-//   connections is usually the next one to open another);
+//   connections is usually the next one to open another), then the others newest first (a
+//   program that just started is the likeliest owner of a new flow, and the likeliest to exit);
 // - one call looks for many inodes at once, and stops as soon as all are found;
 // - the full walk over /proc goes a slice of processes at a time, yielding to the event loop
 //   between slices (synchronous reads inside a slice are a few microseconds each).
@@ -37,7 +38,9 @@ export class SocketOwners {
     if (found.size < inodes.size) {
       let pids: number[];
       try {
-        pids = readdirSync(this.procRoot).filter((name) => /^\d+$/.test(name)).map(Number);
+        // Newest first: a new flow is most often a program that just started (curl, ping), which
+        // may exit within milliseconds, taking its socket with it. Pids grow until they wrap.
+        pids = readdirSync(this.procRoot).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => b - a);
       } catch {
         pids = [];
       }

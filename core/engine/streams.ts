@@ -24,7 +24,8 @@ export type StreamStart = { ok: true; newestPairId: number } | { ok: false; erro
 function subscription(monitor: Monitor, params: TraceParams): { ok: true; subscription: TraceSubscription } | { ok: false; error: string } {
   const parsed = parseTraceFilter(params.filter ?? {}, monitor.programOf);
   if (!parsed.ok) return parsed;
-  return { ok: true, subscription: new TraceSubscription(monitor.ring, { filter: parsed.filter, ...(params.perSecond !== undefined ? { perSecond: params.perSecond } : {}) }) };
+  const options = { filter: parsed.filter, programAwaited: monitor.programAwaited };
+  return { ok: true, subscription: new TraceSubscription(monitor.ring, params.perSecond === undefined ? options : { ...options, perSecond: params.perSecond }) };
 }
 
 function toJson(batch: TraceBatch, monitor: Monitor, extraSkipped: number): TraceBatchJson {
@@ -79,7 +80,7 @@ export function startTraceStream(connection: Connection, monitor: Monitor, obser
   if (!made.ok) return made;
   let unsent = 0;
   whileActive(connection, observatory, traceIntervalMs, () => {
-    const batch = made.subscription.poll();
+    const batch = made.subscription.poll(performance.now());
     if (batch.pairs.length === 0 && batch.skipped === 0 && batch.lost === 0 && unsent === 0) return false;
     if (connection.congested) {
       unsent += batch.pairs.length + batch.skipped;
@@ -100,7 +101,7 @@ export function startWatchStream(connection: Connection, monitor: Monitor, obser
   let lastHandled = -1;
   let unsent = 0;
   whileActive(connection, observatory, watchIntervalMs, () => {
-    const batch = made?.subscription.poll() ?? null;
+    const batch = made?.subscription.poll(performance.now()) ?? null;
     if (connection.congested) {
       if (batch !== null) unsent += batch.pairs.length + batch.skipped;
       return true;

@@ -126,6 +126,8 @@ export class FlowTable {
   private readonly twin: Uint8Array;
   private readonly remoteNames: (string | null)[];
   private readonly programs: (FlowProgram | null)[];
+  /** 1 while the flow waits in the new-flow queue or for its attribution's answer. */
+  private readonly awaitingProgram: Uint8Array;
 
   /** Least recently seen order: head is the most recent, tail the next to evict. */
   private readonly lruPrev: Int32Array;
@@ -183,6 +185,7 @@ export class FlowTable {
     this.twin = new Uint8Array(capacity * 32);
     this.remoteNames = new Array<string | null>(capacity).fill(null);
     this.programs = new Array<FlowProgram | null>(capacity).fill(null);
+    this.awaitingProgram = new Uint8Array(capacity);
 
     this.lruPrev = new Int32Array(capacity).fill(-1);
     this.lruNext = new Int32Array(capacity).fill(-1);
@@ -415,6 +418,7 @@ export class FlowTable {
     this.bytes64[slot] = 0;
     this.inUse[slot] = 1;
     this.programs[slot] = null;
+    this.awaitingProgram[slot] = 0;
     this.remoteNames[slot] = this.names === null ? null : (this.names.nameOf(remote >>> 0, nowMs) ?? null);
     this.byKey.insert(slot);
     this.byId.insert(slot);
@@ -428,6 +432,9 @@ export class FlowTable {
     const backlog = this.newSlots.length;
     if (backlog === 0) return;
     if (this.newCount === backlog) {
+      // The oldest waiting flow will never be attributed: nobody should wait for its program.
+      const dropped = this.newSlots[this.newHead];
+      if (this.ids[dropped] === this.newIds[this.newHead]) this.awaitingProgram[dropped] = 0;
       this.newHead = (this.newHead + 1) % backlog;
       this.newCount--;
       this.state[newFlowsDroppedIndex]++;
@@ -436,6 +443,7 @@ export class FlowTable {
     this.newSlots[at] = slot;
     this.newIds[at] = id;
     this.newCount++;
+    this.awaitingProgram[slot] = 1;
     if (this.listenerArmed && this.newFlowListener !== null) {
       this.listenerArmed = false;
       this.newFlowListener();
@@ -448,6 +456,7 @@ export class FlowTable {
     this.lruUnlink(slot);
     this.inUse[slot] = 0;
     this.programs[slot] = null;
+    this.awaitingProgram[slot] = 0;
     this.remoteNames[slot] = null;
     this.freeSlots[this.freeCount++] = slot;
     this.used--;
@@ -534,13 +543,28 @@ export class FlowTable {
     this.listenerArmed = true;
   }
 
-  /** Sets the program of flow `id` (process attribution). false when the flow is gone. */
+  /**
+   * Sets the program of flow `id`, the answer of process attribution: null when no program was
+   * found. Either way the flow's program is no longer awaited. false when the flow is gone.
+   */
   setProgram(id: number, program: FlowProgram | null): boolean {
     const slot = this.slotOfId(id);
     if (slot < 0) return false;
+    this.awaitingProgram[slot] = 0;
+    if (program === this.programs[slot]) return true;
     this.programs[slot] = program;
     this.changedSeq[slot] = ++this.state[seqIndex];
     return true;
+  }
+
+  /**
+   * Whether flow `id` was handed (or is waiting) to process attribution and has no answer yet: a
+   * trace filtered by program holds the flow's pairs back until then rather than miss its first
+   * packets (the SYN, the first echo request) for want of a name.
+   */
+  programAwaited(id: number): boolean {
+    const slot = this.slotOfId(id);
+    return slot >= 0 && this.awaitingProgram[slot] === 1;
   }
 
   /** Sets the remote's name of flow `id`. false when the flow is gone. */

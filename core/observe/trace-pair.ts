@@ -44,3 +44,6 @@ export interface ProgramInfo {
 
 /** flowId → the program behind the flow, or undefined when unknown; supplied by the engine. */
 export type ProgramLookup = (flowId: number) => ProgramInfo | undefined;
+
+/** flowId → whether the flow's program is still being looked for (FlowTable.programAwaited). */
+export type ProgramAwaited = (flowId: number) => boolean;

@@ -351,6 +351,25 @@ describe('flow table: clients', () => {
     expect(flows.takeNewFlows()).toMatchObject([{ id: 5, localPort: 5, remotePort: 53, outbound: false }]);
   });
 
+  it('awaits a new flow\'s program until attribution answers, or until it never will', () => {
+    const { flows, feeder } = setup({ newFlowBacklog: 2 });
+    feeder.feed(out4(udp({ srcPort: 1, dstPort: 53 })), 0);
+    feeder.feed(out4(udp({ srcPort: 2, dstPort: 53 })), 0);
+    expect([flows.programAwaited(1), flows.programAwaited(2), flows.programAwaited(99)]).toEqual([true, true, false]);
+    const before = flows.seq;
+    expect(flows.setProgram(1, null)).toBe(true); // looked for, none found
+    expect(flows.programAwaited(1)).toBe(false);
+    expect(flows.seq).toBe(before); // nothing to show for it
+    feeder.feed(out4(udp({ srcPort: 3, dstPort: 53 })), 0);
+    feeder.feed(out4(udp({ srcPort: 4, dstPort: 53 })), 0); // the backlog drops flow 2: never attributed
+    expect([2, 3, 4].map((id) => flows.programAwaited(id))).toEqual([false, true, true]);
+    expect(flows.takeNewFlows().map((f) => f.id)).toEqual([3, 4]);
+    expect(flows.setProgram(3, program(42))).toBe(true);
+    expect(flows.programAwaited(3)).toBe(false);
+    flows.sweep(defaultFlowTimeouts.udpMs + 1);
+    expect(flows.programAwaited(4)).toBe(false); // gone
+  });
+
   it('names the remote from what the name source knows when the flow begins', () => {
     const remote = addr4(clat.remote4);
     const { flows, feeder } = setup({ names: { nameOf: (ip) => (ip === remote ? 'www.example.com' : undefined) } });

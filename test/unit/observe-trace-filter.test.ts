@@ -167,7 +167,7 @@ describe('trace subscription', () => {
     const recorder = new Recorder(new TraceRing({ capacity: 16_384, clockOffsetMs }));
     recorder.record(packets.dns(), 0); // before the subscription: not delivered
     const subscription = new TraceSubscription(recorder.ring, { filter: filter({ protocol: 'tcp' }), perSecond: 200 });
-    expect(subscription.poll()).toEqual({ pairs: [], skipped: 0, lost: 0, lastId: 1 });
+    expect(subscription.poll(0)).toEqual({ pairs: [], skipped: 0, lost: 0, lastId: 1 });
     // 10,000 TCP pairs and 2,000 DNS pairs within one second, polled at 60 Hz.
     let delivered = 0;
     let skipped = 0;
@@ -177,7 +177,7 @@ describe('trace subscription', () => {
         recorder.record((tick * 200 + k) % 6 === 5 ? packets.dns() : packets.syn(), nowMs, 1);
         nowMs += 1000 / 12_000;
       }
-      const batch = subscription.poll();
+      const batch = subscription.poll(nowMs);
       expect(batch.lost).toBe(0);
       for (const pair of batch.pairs) expect(pair.input.bytes[9]).toBe(6);
       delivered += batch.pairs.length;
@@ -192,10 +192,42 @@ describe('trace subscription', () => {
     const recorder = new Recorder(new TraceRing({ capacity: 8, clockOffsetMs }));
     const subscription = new TraceSubscription(recorder.ring, { afterId: 0 });
     for (let i = 0; i < 20; i++) recorder.record(packets.echo(), i * 100);
-    const batch = subscription.poll();
+    const batch = subscription.poll(2000);
     expect(batch.lost).toBe(12);
     expect(batch.pairs.map((p) => p.id)).toEqual([13, 14, 15, 16, 17, 18, 19, 20]);
     expect(batch.lastId).toBe(20);
-    expect(subscription.poll()).toEqual({ pairs: [], skipped: 0, lost: 0, lastId: 20 });
+    expect(subscription.poll(2000)).toEqual({ pairs: [], skipped: 0, lost: 0, lastId: 20 });
+  });
+
+  it('holds a pair back while its flow\'s program is looked for, then judges it (in order)', () => {
+    const names = new Map<number, ProgramInfo>();
+    const awaited = new Set([7, 8]);
+    const parsed = parseTraceFilter({ program: 'curl' }, (id) => names.get(id));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const recorder = new Recorder(new TraceRing({ capacity: 64, clockOffsetMs }));
+    const subscription = new TraceSubscription(recorder.ring, { filter: parsed.filter, programAwaited: (id) => awaited.has(id), holdMs: 500 });
+    const syn = recorder.record(packets.syn(), 100, 7); // curl's, not yet named
+    const dns = recorder.record(packets.dns(), 101, 8); // another flow, also waiting
+    expect(subscription.poll(150)).toEqual({ pairs: [], skipped: 0, lost: 0, lastId: syn - 1 });
+    // Attribution answers flow 7 (curl); flow 8 still waits, and so does everything after it.
+    names.set(7, { name: 'curl', pid: 812 });
+    awaited.delete(7);
+    const synAck = recorder.record(packets.synAck(), 102, 7);
+    expect(subscription.poll(160)).toMatchObject({ pairs: [{ id: syn }], lastId: syn });
+    // Flow 8 is never answered: after holdMs its pair is judged nameless and the stream moves on.
+    expect(subscription.poll(600).pairs).toEqual([]);
+    expect(subscription.poll(601.5)).toMatchObject({ pairs: [{ id: synAck }], lastId: synAck });
+    expect(dns).toBe(syn + 1);
+  });
+
+  it('holds pairs back without a filter too, so that they are shown with their program', () => {
+    const recorder = new Recorder(new TraceRing({ capacity: 64, clockOffsetMs }));
+    let awaited = true;
+    const subscription = new TraceSubscription(recorder.ring, { programAwaited: (id) => id === 7 && awaited });
+    const unowned = recorder.record(packets.echo(), 0); // no flow: never waited for
+    const syn = recorder.record(packets.syn(), 0, 7);
+    expect(subscription.poll(1).pairs.map((p) => p.id)).toEqual([unowned]);
+    awaited = false;
+    expect(subscription.poll(2).pairs.map((p) => p.id)).toEqual([syn]);
   });
 });
