@@ -5,7 +5,7 @@
 
 import { invokeDemo } from '../demo/node/demo-remote.js';
 import { demoFilesExist, readDemoRecord } from '../demo/node/demo-files.js';
-import { acquireDemoLock, findDemo } from '../demo/node/demo-lock.js';
+import { acquireDemoLock, findDemo, type DemoHolder } from '../demo/node/demo-lock.js';
 import { preflight } from '../demo/node/demo-preflight.js';
 import { reap, removeDeadDemo } from '../demo/node/reaper.js';
 import { startDemo } from '../demo/node/demo-session.js';
@@ -142,20 +142,30 @@ async function run(io: CommandIo, fail: (message: string) => number, port: numbe
   }
 }
 
+/** What holds the demo lock when it is not a demo: a process not of root (the name is anyone's to take). */
+function squatter(holder: DemoHolder): string {
+  return `the demo lock (an abstract socket anyone may take) is held by process ${holder.pid} of uid ${holder.uid}, which is not a demo (a demo runs as root)`;
+}
+
 async function alreadyRunning(): Promise<string> {
   const holder = await findDemo();
   holder?.close();
+  if (holder !== null && holder.uid !== 0) return squatter(holder);
   const url = readDemoRecord()?.url;
   return `a demo is already running${holder !== null ? ` (pid ${holder.pid})` : ''}${url ? ` at ${url}` : ''}: stop it with sudo clatter demo --down`;
 }
 
 async function down(io: CommandIo, fail: (message: string) => number): Promise<number> {
   const holder = await findDemo();
+  if (holder !== null && holder.uid !== 0) {
+    holder.close();
+    return fail(squatter(holder));
+  }
   if (holder !== null) {
     holder.askToStop();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref());
     if ((await Promise.race([holder.ended, timeout])) === 'timeout') {
-      // It holds the lock, so this pid is the demo's and no reused one.
+      // It holds the lock and is root (the kernel says so), so this pid is the demo's and no reused one.
       process.kill(holder.pid, 'SIGKILL');
       await holder.ended;
     }

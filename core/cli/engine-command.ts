@@ -10,6 +10,7 @@ import { ClatEngine } from '../engine/clat-engine.js';
 import { controlHandler } from '../engine/control-handler.js';
 import { ControlServer } from '../engine/control-server.js';
 import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
+import { socketPeer } from '../tun/socket-peer.js';
 import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
 
 const options = {
@@ -99,12 +100,9 @@ function userName(uid: number): string | null {
  */
 function peerChecker(addon: NativeAddon, clatterGid: number | null): (socket: Socket) => string | undefined {
   return (socket) => {
-    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) return 'cannot identify the connecting process';
-    const credentials = new Int32Array(3);
-    const result = addon.peerCredentials(fd, credentials);
-    if (result < 0) return `cannot read the peer's credentials (errno ${-result})`;
-    const [pid, uid, gid] = credentials;
+    const peer = socketPeer(socket, addon);
+    if (typeof peer === 'string') return peer;
+    const { pid, uid, gid } = peer;
     if (uid === 0) return undefined;
     if (clatterGid !== null) {
       if (gid === clatterGid) return undefined;

@@ -4,8 +4,14 @@
 // demo's doorbell: a client is told the demo's pid, may ask it to stop (`clatter demo --down`), or
 // just wait for the connection to close, which is the demo's end (the reaper, reaper.ts).
 // Abstract sockets belong to a network namespace: the machine's own, where `clatter demo` runs.
+//
+// An abstract name has no owner and no permissions: any local user may take it first, or connect.
+// So both ends go by the kernel's word (SO_PEERCRED, socket-peer.ts), never by what the other end
+// writes: a client learns the holder's pid and uid from the kernel, and the demo takes a stop
+// request only from root or its own user.
 
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { socketPeer } from '../../tun/socket-peer.js';
 
 const lockName = `\0${process.env.CLATTER_DEMO_LOCK ?? 'clatter-demo'}`;
 
@@ -25,7 +31,7 @@ export function acquireDemoLock(onStop: () => void): Promise<DemoLock | null> {
       socket.unref();
       socket.write(`${process.pid}\n`);
       socket.on('data', (chunk: Buffer) => {
-        if (chunk.toString().startsWith('stop')) onStop();
+        if (chunk.toString().startsWith('stop') && mayStop(socket)) onStop();
       });
     });
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
@@ -43,8 +49,16 @@ export function acquireDemoLock(onStop: () => void): Promise<DemoLock | null> {
   });
 }
 
+/** Whether the process at the other end is root or runs as this process's user. */
+function mayStop(socket: Socket): boolean {
+  const peer = socketPeer(socket);
+  return typeof peer !== 'string' && (peer.uid === 0 || peer.uid === process.getuid?.());
+}
+
 export interface DemoHolder {
+  /** The holder's pid and uid, from the kernel: a holder that is not root is no demo (it needs root). */
   readonly pid: number;
+  readonly uid: number;
   /** Resolves when the demo's process is gone (the lock's socket closed). */
   readonly ended: Promise<void>;
   /** Asks the demo to stop (it cleans up and exits). */
@@ -76,7 +90,13 @@ export function findDemo(): Promise<DemoHolder | null> {
       if (answered || !text.includes('\n')) return;
       answered = true;
       clearTimeout(timer);
-      resolve({ pid: Number(text.trim()), ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
+      const peer = socketPeer(socket);
+      if (typeof peer === 'string') {
+        socket.destroy();
+        resolve(null);
+        return;
+      }
+      resolve({ pid: peer.pid, uid: peer.uid, ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
     });
   });
 }
