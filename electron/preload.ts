@@ -8,14 +8,8 @@
 // an ES module, and may require only `electron`, so the schema is bundled in.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { uiChannels } from '../core/api/ui-schema.js';
+import { uiChannels, type ClatterIpc } from '../core/api/ui-schema.js';
 import { isIpcReply } from './ipc-reply.js';
-
-export interface ClatterIpc {
-  invoke(channel: string, arg: unknown): Promise<unknown>;
-  /** Returns the unsubscribe function. */
-  on(channel: string, listener: (payload: unknown) => void): () => void;
-}
 
 const invokeChannels: ReadonlySet<string> = new Set(uiChannels.invoke);
 const notifyChannels: ReadonlySet<string> = new Set(uiChannels.notify);

@@ -6,16 +6,15 @@
 import type { ClatStatus } from '../core/api/status.js';
 import { encodeBase64 } from '../core/api/base64.js';
 import type { ExportResult, UpParams } from '../core/api/messages.js';
-import { tracePairFromJson } from '../core/api/trace-wire.js';
+import { exportResultToPcapng } from '../core/api/trace-wire.js';
 import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
 import type { DemoAppName } from '../core/api/demo-apps.js';
 import type { DependencyEntry } from '../core/observe/dependency-ledger.js';
-import type { ProgramInfo } from '../core/observe/trace-pair.js';
-import { exportTracePcapng } from '../core/observe/trace-export.js';
+import type { FlowInfo } from '../core/observe/flow-info.js';
 import { useDemo } from './stores/demo-store.js';
 import { useFlows } from './stores/flows-store.js';
 import { useSession, type ToggleError } from './stores/session-store.js';
-import { useTrace } from './stores/trace-store.js';
+import { maxRowsPerPane, useTrace } from './stores/trace-store.js';
 import { useTraffic } from './stores/traffic-store.js';
 
 export interface BridgeEnvironment {
@@ -54,7 +53,10 @@ export function applyUpdates(updates: readonly SessionUpdate[]): void {
   const pairs: SessionUpdate['pairs'][number][] = [];
   let skipped = 0;
   let lost = 0;
-  const flows = useFlows.getState();
+  // The flow changes of the whole batch, merged, so the store copies its map once.
+  const changed = new Map<number, FlowInfo>();
+  const removed = new Set<number>();
+  let replaced = false;
   for (const update of updates) {
     status = update.status ?? status;
     counters = update.counters ?? counters;
@@ -62,10 +64,22 @@ export function applyUpdates(updates: readonly SessionUpdate[]): void {
     pairs.push(...update.pairs);
     skipped += update.skipped;
     lost += update.lost;
-    flows.apply(update.flowsChanged, update.flowsRemoved, update.flowsReplaced);
+    if (update.flowsReplaced) {
+      changed.clear();
+      removed.clear();
+      replaced = true;
+    }
+    for (const flow of update.flowsChanged) changed.set(flow.id, flow);
+    for (const id of update.flowsRemoved) {
+      changed.delete(id);
+      removed.add(id);
+    }
   }
   if (status !== null) useSession.getState().setStatus(status);
   useTraffic.getState().apply(counters, rates);
+  useFlows.getState().apply([...changed.values()], [...removed], replaced);
+  // Older pairs than a pane holds would only be described to be let go at once.
+  if (pairs.length > maxRowsPerPane) pairs.splice(0, pairs.length - maxRowsPerPane);
   if (pairs.length > 0 || skipped > 0 || lost > 0) useTrace.getState().add(pairs, skipped, lost);
 }
 
@@ -126,9 +140,12 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
           }
         }),
       );
-      environment.onStreamOpen?.(() => void resync());
+      // A transport that tells when its stream (re)opens resyncs then, the first time included
+      // (registered before anything is awaited: the stream opens a task later at the earliest).
+      const onStreamOpen = environment.onStreamOpen;
+      onStreamOpen?.(() => void resync());
       useSession.getState().setHost(await api.invoke('host.info', undefined));
-      await resync();
+      if (onStreamOpen === undefined) await resync();
     },
     stop() {
       for (const off of unsubscribe.splice(0)) off();
@@ -151,13 +168,7 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       const answer = await call({ method: 'export', params: seconds === undefined ? {} : { seconds } });
       if (!answer.ok) return { ok: false, message: answer.error.message };
       const result = answer.result as ExportResult;
-      const programs = new Map<number, ProgramInfo>();
-      for (const pair of result.pairs) if (pair.program !== null) programs.set(pair.flowId, pair.program);
-      const bytes = exportTracePcapng(result.pairs.map(tracePairFromJson), {
-        ipv4Interface: result.ipv4Interface,
-        ipv6Interface: result.ipv6Interface,
-        programOf: (flowId) => programs.get(flowId),
-      });
+      const bytes = exportResultToPcapng(result);
       const name = `clatter-${new Date(environment.now()).toISOString().replace(/[:.]/g, '-')}.pcapng`;
       const pairs = `${result.pairs.length} pair${result.pairs.length === 1 ? '' : 's'}`;
       if (useSession.getState().host?.kind === 'electron') {

@@ -12,9 +12,20 @@ import { httpTransport } from './transport/http-transport.js';
 import { ipcTransport } from './transport/ipc-transport.js';
 import './styles.css';
 
+/**
+ * Runs `work` at the next frame, or after 250 ms if no frame comes first: a page hidden after the
+ * frame was asked for (a minimised window, another tab) gets none until it is shown again.
+ */
 function schedule(work: () => void): void {
-  if (document.hidden) setTimeout(work, 250);
-  else requestAnimationFrame(() => work());
+  let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const once = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    work();
+  };
+  frame = requestAnimationFrame(once);
+  timer = setTimeout(once, 250);
 }
 
 function download(name: string, bytes: Uint8Array): void {

@@ -5,6 +5,13 @@ import type { DropReasonName } from './counters.js';
 
 export type PrefixSource = 'ra' | 'dns' | 'manual';
 
+/** Where a prefix came from, in words (`clatter status`, the UI's prefix card): "… from <name>". */
+export const prefixSourceNames: Readonly<Record<PrefixSource, string>> = {
+  ra: 'Router Advertisement (PREF64, RFC 8781)',
+  dns: 'DNS64 (ipv4only.arpa, RFC 7050)',
+  manual: 'a manual setting (--prefix)',
+};
+
 export interface PrefixInfo {
   /** The NAT64 prefix, e.g. "2001:db8:64::/96". */
   readonly prefix: string;
@@ -60,3 +67,14 @@ export type ClatStatus =
   | { readonly state: 'discovering'; readonly mode: 'manual' | 'auto'; readonly uplink: string; readonly sinceMs: number }
   | ({ readonly state: 'running'; readonly mode: 'manual' | 'auto'; readonly counters: ClatCounters } & RunningClat)
   | { readonly state: 'error'; readonly mode: 'manual' | 'auto'; readonly cause: string; readonly uplink?: string };
+
+/** On means the engine is working on it (looking for a prefix) or translating. */
+export function statusIsOn(status: ClatStatus): boolean {
+  return status.state === 'running' || status.state === 'discovering';
+}
+
+/** Where a CLAT switch is drawn (the tray's, the window's): the request in flight, else the engine's word. */
+export function switchShowsOn(pending: 'on' | 'off' | null, status: ClatStatus | null): boolean {
+  if (pending !== null) return pending === 'on';
+  return status !== null && statusIsOn(status);
+}

@@ -280,3 +280,13 @@ export interface UiApi {
   /** Returns the unsubscribe function. */
   on<C extends NotifyChannel>(channel: C, listener: (payload: NotifyPayload<C>) => void): () => void;
 }
+
+/**
+ * What Electron's preload puts on the renderer's `window` (`clatterIpc`): UiApi untyped, since the
+ * schema's types do not cross contextBridge; the renderer's ipc transport types it again.
+ */
+export interface ClatterIpc {
+  invoke(channel: string, arg: unknown): Promise<unknown>;
+  /** Returns the unsubscribe function. */
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}

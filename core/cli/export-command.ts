@@ -2,9 +2,7 @@
 // per side (named after the real interfaces), each packet commented with its twin and its program.
 // The engine hands over the pairs; the file is written here, with the user's own rights.
 
-import { tracePairFromJson } from '../api/trace-wire.js';
-import { exportTracePcapng } from '../observe/trace-export.js';
-import type { ProgramInfo } from '../observe/trace-pair.js';
+import { exportResultToPcapng } from '../api/trace-wire.js';
 import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { writeFileAtomically } from './write-file-atomically.js';
@@ -58,13 +56,7 @@ export const exportCommand: Command = {
     try {
       const answer = await client.call('export', seconds === undefined ? {} : { seconds });
       if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
-      const programs = new Map<number, ProgramInfo>();
-      for (const pair of answer.result.pairs) if (pair.program !== null) programs.set(pair.flowId, pair.program);
-      const bytes = exportTracePcapng(answer.result.pairs.map(tracePairFromJson), {
-        ipv4Interface: answer.result.ipv4Interface,
-        ipv6Interface: answer.result.ipv6Interface,
-        programOf: (flowId) => programs.get(flowId),
-      });
+      const bytes = exportResultToPcapng(answer.result);
       const written = await writeFileAtomically(values.out, bytes);
       if (!written.ok) return fail(`cannot write ${values.out}: ${written.error}`, ExitCode.failure);
       io.stderr(`clatter export: ${answer.result.pairs.length} pairs written to ${values.out}\n`);

@@ -1,6 +1,6 @@
 // `clatter status` for people: a few aligned lines.
 
-import type { ClatStatus, RunningClat } from '../api/status.js';
+import { prefixSourceNames, type ClatStatus, type RunningClat } from '../api/status.js';
 
 function ago(ms: number, nowMs: number): string {
   const seconds = Math.round((nowMs - ms) / 1000);
@@ -11,8 +11,6 @@ function until(ms: number, nowMs: number): string {
   const seconds = Math.round((ms - nowMs) / 1000);
   return seconds <= 0 ? 'expired' : seconds < 120 ? `in ${seconds} s` : `in ${Math.round(seconds / 60)} min`;
 }
-
-const sourceNames = { ra: 'Router Advertisement (PREF64, RFC 8781)', dns: 'DNS64 (ipv4only.arpa, RFC 7050)', manual: 'manual' } as const;
 
 function translatingText(status: RunningClat): string {
   if (status.workers === undefined || status.workers === 0) return 'main thread';
@@ -42,7 +40,7 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
         ['interface', status.tun],
         ['IPv4', status.clatIpv4],
         ['IPv6', status.clatIpv6],
-        ['NAT64 prefix', `${prefix.prefix} from ${sourceNames[prefix.source]}, ${expiry}`],
+        ['NAT64 prefix', `${prefix.prefix} from ${prefixSourceNames[prefix.source]}, ${expiry}`],
         ['MTU', `${status.mtu} (IPv4 route)`],
         ['offloads', status.offloads === undefined || status.offloads.length === 0 ? 'off' : status.offloads.join(' ')],
         ['translating', translatingText(status)],

@@ -9,6 +9,7 @@
 // typed way to push them, so a payload cannot drift from the schema.
 
 import {
+  isInvokeChannel,
   parseInvokeArg,
   uiChannels,
   type InvokeArg,
@@ -52,12 +53,12 @@ export async function handleInvoke(
     log(`ipc: refused ${channel} from a frame that is not our window's main frame`);
     return { ok: false, error: 'refused: not from the Clatter window' };
   }
-  if (!(uiChannels.invoke as readonly string[]).includes(channel)) return { ok: false, error: `unknown channel ${JSON.stringify(channel)}` };
+  if (!isInvokeChannel(channel)) return { ok: false, error: `unknown channel ${JSON.stringify(channel)}` };
   // The preload sends exactly one argument; anything else did not come through it.
   if (args.length > 1) return { ok: false, error: `${channel} takes one argument` };
-  const parsed = parseInvokeArg(channel as InvokeChannel, args[0]);
+  const parsed = parseInvokeArg(channel, args[0]);
   if (!parsed.ok) return { ok: false, error: `${channel}: ${parsed.error}` };
-  const handler = handlers[channel as InvokeChannel] as (arg: InvokeArg<InvokeChannel>) => Promise<unknown>;
+  const handler = handlers[channel] as (arg: InvokeArg<InvokeChannel>) => Promise<unknown>;
   try {
     const result = await handler(parsed.value);
     return { ok: true, result: result ?? null };

@@ -8,7 +8,7 @@
 // through `onChange`, so it is unit tested as it is.
 
 import type { EngineProblem, EngineCall, EngineCallResult, EngineLink } from '../../core/api/ui-schema.js';
-import type { ClatStatus } from '../../core/api/status.js';
+import { statusIsOn, switchShowsOn, type ClatStatus } from '../../core/api/status.js';
 
 export type EngineReach =
   | { readonly state: 'connecting' }
@@ -25,15 +25,9 @@ export interface ToggleState {
   readonly error: string | null;
 }
 
-/** On means the engine is working on it (looking for a prefix) or translating. */
-export function statusIsOn(status: ClatStatus): boolean {
-  return status.state === 'running' || status.state === 'discovering';
-}
-
 /** Where the switch is drawn: the request in flight, else the engine's word. */
 export function shownOn(state: ToggleState): boolean {
-  if (state.pending !== null) return state.pending === 'on';
-  return state.status !== null && statusIsOn(state.status);
+  return switchShowsOn(state.pending, state.status);
 }
 
 export type EngineCaller = (call: EngineCall) => Promise<EngineCallResult>;

@@ -4,7 +4,7 @@
 
 import { create } from 'zustand';
 import type { ApiError } from '../../core/api/messages.js';
-import type { ClatStatus } from '../../core/api/status.js';
+import { switchShowsOn, type ClatStatus } from '../../core/api/status.js';
 import type { EngineLink, HostInfo } from '../../core/api/ui-schema.js';
 
 /** The link without its (large, soon stale) snapshot: the other stores take that. */
@@ -33,7 +33,6 @@ export interface SessionState {
   setStatus(status: ClatStatus): void;
   beginToggle(wanted: 'on' | 'off'): void;
   endToggle(result: { ok: true; status: ClatStatus } | { ok: false; error: ToggleError }): void;
-  clearError(): void;
 }
 
 export const initialSession = {
@@ -60,12 +59,9 @@ export const useSession = create<SessionState>()((set) => ({
   beginToggle: (wanted) => set({ pending: wanted, lastError: null }),
   endToggle: (result) =>
     set(result.ok ? { pending: null, status: result.status, lastError: null } : { pending: null, lastError: result.error }),
-  clearError: () => set({ lastError: null }),
 }));
 
 /** Whether the CLAT is (or is being turned) on: what the toggle shows. */
 export function toggleShowsOn(state: Pick<SessionState, 'status' | 'pending'>): boolean {
-  if (state.pending !== null) return state.pending === 'on';
-  const current = state.status?.state;
-  return current === 'running' || current === 'discovering';
+  return switchShowsOn(state.pending, state.status);
 }

@@ -1,13 +1,7 @@
 // The renderer's host API inside Electron: the preload (electron/preload.ts) exposes
 // `window.clatterIpc`, which forwards only the schema's channels; main validates every argument.
 
-import type { InvokeArg, InvokeChannel, InvokeResult, NotifyChannel, NotifyPayload, UiApi } from '../../core/api/ui-schema.js';
-
-/** What electron/preload.ts puts on `window` (contextBridge): untyped on the wire, typed here. */
-export interface ClatterIpc {
-  invoke(channel: string, arg: unknown): Promise<unknown>;
-  on(channel: string, listener: (payload: unknown) => void): () => void;
-}
+import type { ClatterIpc, InvokeArg, InvokeChannel, InvokeResult, NotifyChannel, NotifyPayload, UiApi } from '../../core/api/ui-schema.js';
 
 declare global {
   interface Window {

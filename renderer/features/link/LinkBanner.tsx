@@ -1,7 +1,7 @@
 // What is wrong with the engine link, and what to do: connecting, not running (with the command,
 // and a button where the host can start it), no permission, an untrusted socket, lost.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useBridge } from '../../bridge-context.js';
 import { useSession } from '../../stores/session-store.js';
 import { useNow } from '../../ui/use-now.js';
@@ -20,6 +20,8 @@ export function LinkBanner() {
   const bridge = useBridge();
   const now = useNow(500);
   const [starting, setStarting] = useState<string | null>(null);
+  // What a start said belongs to the link it was said under (the banner stays mounted while connected).
+  useEffect(() => setStarting(null), [link.state]);
   if (link.state === 'connected') return null;
   if (link.state === 'connecting') {
     return (

@@ -1,17 +1,11 @@
 // The NAT64 prefix and where it came from (RFC 8781 PREF64 in a Router Advertisement, RFC 7050
 // DNS64 discovery, or given by hand), how long it stays valid, and the CLAT's addresses.
 
-import type { PrefixSource } from '../../../core/api/status.js';
+import { prefixSourceNames } from '../../../core/api/status.js';
 import { useSession } from '../../stores/session-store.js';
 import { Card } from '../../ui/Card.js';
 import { formatRemaining } from '../../ui/format.js';
 import { useNow } from '../../ui/use-now.js';
-
-export const sourceLabels: Record<PrefixSource, string> = {
-  ra: 'Router Advertisement (PREF64, RFC 8781)',
-  dns: 'DNS64 (ipv4only.arpa, RFC 7050)',
-  manual: 'Set by hand',
-};
 
 export function PrefixCard(props: { compact?: boolean }) {
   const status = useSession((state) => state.status);
@@ -33,7 +27,7 @@ export function PrefixCard(props: { compact?: boolean }) {
         {prefix.prefix}
       </div>
       <div className="prefix-source" data-testid="prefix-source" data-source={prefix.source}>
-        from {sourceLabels[prefix.source]}
+        from {prefixSourceNames[prefix.source]}
         {prefix.expiresAtMs !== null && <span className="muted"> · {formatRemaining(prefix.expiresAtMs, now)}</span>}
       </div>
       {!props.compact && (

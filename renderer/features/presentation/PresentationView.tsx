@@ -1,7 +1,7 @@
 // Presentation mode for live demos: big type, high contrast, full screen; only the toggle, the
 // prefix and the two traces moving together. Escape (or the button) goes back.
 
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useBridge } from '../../bridge-context.js';
 import { useView } from '../../stores/view-store.js';
 import { DemoApps } from '../demo/DemoApps.js';
@@ -13,27 +13,25 @@ import { TracePanes } from '../traces/TracePanes.js';
 export function PresentationView() {
   const bridge = useBridge();
   const setPresentation = useView((state) => state.setPresentation);
+  // Escape and the button alike: the view, and the window's full screen (Electron's stays otherwise).
+  const exit = useCallback(() => {
+    setPresentation(false);
+    void bridge.setFullScreen(false);
+  }, [bridge, setPresentation]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setPresentation(false);
+      if (event.key === 'Escape') exit();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setPresentation]);
+  }, [exit]);
   return (
     <div className="presentation" data-testid="presentation">
       <LinkBanner />
       <div className="presentation-top">
         <ClatToggle large />
         <PrefixCard compact />
-        <button
-          type="button"
-          className="button presentation-exit"
-          onClick={() => {
-            setPresentation(false);
-            void bridge.setFullScreen(false);
-          }}
-        >
+        <button type="button" className="button presentation-exit" onClick={exit}>
           Exit
         </button>
       </div>

@@ -22,8 +22,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-import { uiChannels } from '../../../core/api/ui-schema.js';
-import type { ClatterIpc } from '../../../electron/preload.js';
+import { uiChannels, type ClatterIpc } from '../../../core/api/ui-schema.js';
 import { notRunning } from './fixtures.js';
 
 await import('../../../electron/preload.js');
