@@ -8,7 +8,7 @@ import { createBridge } from '../../renderer/bridge.js';
 import { useDemo } from '../../renderer/stores/demo-store.js';
 import { useFlows } from '../../renderer/stores/flows-store.js';
 import { initialSession, toggleShowsOn, useSession } from '../../renderer/stores/session-store.js';
-import { useTrace } from '../../renderer/stores/trace-store.js';
+import { maxRowsPerPane, useTrace } from '../../renderer/stores/trace-store.js';
 import { sidePackets, useTraffic } from '../../renderer/stores/traffic-store.js';
 import { httpTransport, type EventSourceLike } from '../../renderer/transport/http-transport.js';
 import { counters, echoPair, flow, offStatus, rate, runningStatus, snapshot } from './fixtures.js';
@@ -98,6 +98,32 @@ describe('bridge', () => {
     expect(useTrace.getState().v4Rows.map((row) => row.pairId)).toEqual([1, 2]);
     expect(useTrace.getState().skipped).toBe(3);
     expect(useSession.getState().status).toEqual(runningStatus);
+  });
+
+  it('merges a frame\'s flow changes into one store update, a replacement dropping what came before', async () => {
+    const { bridge, host, frames } = setup();
+    await bridge.start();
+    host.push('session.update', update({ flowsChanged: [flow(2, 'ping', 9), flow(3, 'dig', 1)] }));
+    host.push('session.update', update({ flowsReplaced: true, flowsChanged: [flow(4, 'curl', 2)] }));
+    host.push('session.update', update({ flowsChanged: [flow(5, 'ssh', 1), flow(6, 'nc', 1)], flowsRemoved: [5] }));
+    let storeUpdates = 0;
+    const unsubscribe = useFlows.subscribe(() => storeUpdates++);
+    frames.shift()!();
+    unsubscribe();
+    expect(storeUpdates).toBe(1);
+    expect([...useFlows.getState().flows.keys()].sort()).toEqual([4, 6]);
+  });
+
+  it('a frame of more pairs than a pane holds keeps the newest, in order', async () => {
+    const { bridge, host, frames } = setup();
+    await bridge.start();
+    const many = Array.from({ length: maxRowsPerPane + 500 }, (_, i) => echoPair(i + 1));
+    host.push('session.update', update({ pairs: many.slice(0, 1000) }));
+    host.push('session.update', update({ pairs: many.slice(1000) }));
+    frames.shift()!();
+    const rows = useTrace.getState().v4Rows;
+    expect(rows).toHaveLength(maxRowsPerPane);
+    expect([rows[0].pairId, rows.at(-1)!.pairId]).toEqual([501, maxRowsPerPane + 500]);
   });
 
   it('a new connected link throws away updates queued under the old one', async () => {
