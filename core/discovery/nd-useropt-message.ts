@@ -9,22 +9,16 @@
 //   attributes    u16 length (header included), u16 type, value, each padded to 4;
 //                 NDUSEROPT_SRCADDR (1) holds the router's IPv6 address
 
+import { align4, forEachNetlinkMessage, hostIsLittleEndian, netlinkAttribute } from '../wire/netlink.js';
 import { parseNdOptions, pref64Options, type NdOption } from './nd-options.js';
 import type { Pref64Option } from './pref64-option.js';
 import { routerAdvertisementType } from './router-advertisement.js';
 
-export const netlinkMessageType = { error: 2, done: 3, newNdUserOpt: 68 } as const;
-export const nduseroptSrcaddr = 1;
+const rtmNewNdUserOpt = 68;
+const nduseroptSrcaddr = 1;
 export const afInet6 = 10;
 
-export const netlinkHeaderBytes = 16;
-export const nduseroptHeaderBytes = 16;
-const attributeHeaderBytes = 4;
-/** Attribute types carry two flag bits (nested, network byte order) above the type proper. */
-const attributeTypeMask = 0x3fff;
-
-/** Netlink speaks the host's byte order. */
-export const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const nduseroptHeaderBytes = 16;
 
 export interface NdUserOptMessage {
   readonly ifindex: number;
@@ -39,10 +33,6 @@ export interface NdUserOptMessage {
   readonly pref64: readonly Pref64Option[];
 }
 
-function align4(length: number): number {
-  return (length + 3) & ~3;
-}
-
 /**
  * Every RTM_NEWNDUSEROPT message about a Router Advertisement in one datagram read from the netlink
  * socket. Other message types, other ICMPv6 types, other families and malformed messages are skipped;
@@ -51,18 +41,11 @@ function align4(length: number): number {
 export function parseNdUserOptMessages(bytes: Uint8Array): NdUserOptMessage[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const messages: NdUserOptMessage[] = [];
-  let offset = 0;
-  while (offset + netlinkHeaderBytes <= bytes.length) {
-    const messageBytes = view.getUint32(offset, hostIsLittleEndian);
-    const type = view.getUint16(offset + 4, hostIsLittleEndian);
-    if (messageBytes < netlinkHeaderBytes || offset + messageBytes > bytes.length) break;
-    if (type === netlinkMessageType.done) break;
-    if (type === netlinkMessageType.newNdUserOpt) {
-      const message = parseOne(bytes, view, offset + netlinkHeaderBytes, offset + messageBytes);
-      if (message !== null) messages.push(message);
-    }
-    offset += align4(messageBytes);
-  }
+  forEachNetlinkMessage(bytes, view, (type, body, end) => {
+    if (type !== rtmNewNdUserOpt) return;
+    const message = parseOne(bytes, view, body, end);
+    if (message !== null) messages.push(message);
+  });
   return messages;
 }
 
@@ -85,22 +68,13 @@ function parseOne(bytes: Uint8Array, view: DataView, start: number, end: number)
     ifindex,
     icmpType,
     icmpCode,
-    router: findRouterAddress(bytes, view, start + align4(nduseroptHeaderBytes + optionsBytes), end),
+    router: routerAddress(netlinkAttribute(bytes, view, start + align4(nduseroptHeaderBytes + optionsBytes), end, nduseroptSrcaddr)),
     options: parsed.options,
     pref64: pref64Options(bytes, parsed.options),
   };
 }
 
-function findRouterAddress(bytes: Uint8Array, view: DataView, start: number, end: number): Uint8Array | null {
-  let offset = start;
-  while (offset + attributeHeaderBytes <= end) {
-    const attributeBytes = view.getUint16(offset, hostIsLittleEndian);
-    const type = view.getUint16(offset + 2, hostIsLittleEndian) & attributeTypeMask;
-    if (attributeBytes < attributeHeaderBytes || offset + attributeBytes > end) return null;
-    if (type === nduseroptSrcaddr && attributeBytes === attributeHeaderBytes + 16) {
-      return bytes.slice(offset + attributeHeaderBytes, offset + attributeHeaderBytes + 16);
-    }
-    offset += align4(attributeBytes);
-  }
-  return null;
+/** NDUSEROPT_SRCADDR's value when it is an IPv6 address. */
+function routerAddress(value: Uint8Array | null): Uint8Array | null {
+  return value !== null && value.length === 16 ? value : null;
 }

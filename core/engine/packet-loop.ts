@@ -46,6 +46,11 @@ export interface ClatAddresses {
 const errnoNetUnreachable = -101;
 const errnoHostUnreachable = -113;
 
+/** Why a sink refused a write (`written`, a negative errno): no route, or any other failure. */
+export function writeDropReason(written: number): number {
+  return written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
+}
+
 export class PacketLoop {
   private readonly batch: PacketBatch;
   private readonly out: XlatOutput;
@@ -109,8 +114,7 @@ export class PacketLoop {
           const sink = out.family[0] === 4 ? sinks.ipv4 : sinks.ipv6;
           const written = sink.write(out.buffer, out.start, out.length, out.count);
           if (written < out.count) {
-            const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
-            counters.engineDrops[reason] += out.count - Math.max(0, written);
+            counters.engineDrops[writeDropReason(written)] += out.count - Math.max(0, written);
           }
         }
         if (this.observers.length > 0) {

@@ -32,11 +32,11 @@ import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
 import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
-import { isClatTraffic, maxBatchesPerDrain, quietBatch, type ClatAddresses } from './packet-loop.js';
+import { isClatTraffic, maxBatchesPerDrain, quietBatch, writeDropReason, type ClatAddresses } from './packet-loop.js';
 
 const vnetBytes = virtioNetHeader.bytes;
 /** A read slot: the virtio-net header and the largest IP packet (64 KiB), with a little to spare. */
-export const vnetSlotBytes = vnetBytes + 65_535 + 119;
+const vnetSlotBytes = vnetBytes + 65_535 + 119;
 
 /** Staging: room for the writes of one read batch (and a coalesced group of up to 64 KiB). */
 const stagingBytes = 256 * 1024;
@@ -47,9 +47,6 @@ const maxStagedPacketBytes = 2048;
 const groupNone = 0;
 const groupUdp6 = 1;
 const groupTcp4 = 2;
-
-const errnoNetUnreachable = -101;
-const errnoHostUnreachable = -113;
 
 /** The device as this loop uses it: packets with virtio-net headers, one fd for both families. */
 export type VnetDevice = Pick<TunDevice, 'batchSize' | 'read' | 'write' | 'onReadable'>;
@@ -261,10 +258,9 @@ export class VnetPacketLoop {
   private write(count: number): void {
     const written = this.device.write(this.arena, this.writeStarts, this.writeLengths, count);
     if (written >= count) return;
-    const reason = written === errnoNetUnreachable || written === errnoHostUnreachable ? EngineDrop.noRoute : EngineDrop.writeFailed;
     let dropped = 0;
     for (let k = Math.max(0, written); k < count; k++) dropped += this.writeSegments[k];
-    this.counters.engineDrops[reason] += dropped;
+    this.counters.engineDrops[writeDropReason(written)] += dropped;
   }
 
   /**

@@ -7,6 +7,7 @@
 import { describeErrno, Errno } from './errno.js';
 import { nativeAddon, type NativeAddon, type WatchHandle } from './native-addon.js';
 import type { PacketBatch, TunDevice } from './tun-device.js';
+import { virtioNetHeader } from '../wire/virtio-net-header.js';
 
 export interface LinuxTunOptions {
   /** The interface name, or a pattern such as "clat%d"; omitted: the kernel picks "tunN". */
@@ -75,7 +76,7 @@ function openQueue(options: LinuxTunOptions, name: string | null, extraFlags: nu
 }
 
 /** sizeof(struct virtio_net_hdr). */
-const vnetHeaderBytes = 10;
+const vnetHeaderBytes = virtioNetHeader.bytes;
 
 /**
  * The most the kernel grants, tried in turn (-EINVAL: a flag it does not know): USO came with Linux

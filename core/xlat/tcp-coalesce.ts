@@ -42,7 +42,7 @@ export function coalescableTcp4Headers(b: Uint8Array, q: number, length: number)
 
 /** Whether the TCP checksum of the IPv4 segment `b[q, q + length)` is right (RFC 9293 §3.1). */
 export function tcp4ChecksumIsValid(b: Uint8Array, q: number, length: number): boolean {
-  return checksumIsValid(sumWords(b, q + l4, q + length, sumWords(b, q + 12, q + 20) + protocol.tcp + (length - l4)));
+  return checksumIsValid(sumWords(b, q + l4, q + length, pseudoHeaderSum4(b, q, protocol.tcp, length - l4)));
 }
 
 /**

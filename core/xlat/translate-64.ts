@@ -25,7 +25,7 @@ import { translate46 } from './translate-46.js';
 import { Verdict } from './verdict.js';
 
 /** RFC 7915 §5.1: an IPv4 packet of at most 1260 bytes leaves with DF clear, a larger one with DF set. */
-const dfThresholdBytes = 1260;
+export const dfThresholdBytes = 1260;
 
 /** The result of walking an extension header chain; reused, never allocated per packet. */
 class HeaderChain {

@@ -13,6 +13,7 @@
 import { finishChecksum, read16, sumWords, write16 } from '../wire/checksum.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
 import { protocol } from '../wire/ipv6.js';
+import { pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { copyBytes } from './copy-bytes.js';
 
 /** How many datagrams a super-packet of `n` bytes holds. */
@@ -41,10 +42,10 @@ export function writeUdpSegment(
     write16(dst, d + 2, length);
     write16(dst, d + 4, (read16(b, s + 4) + index) & 0xffff);
     fillIpv4HeaderChecksum(dst, d, l4);
-    pseudo = sumWords(dst, d + 12, d + 20) + protocol.udp + udpBytes;
+    pseudo = pseudoHeaderSum4(dst, d, protocol.udp, udpBytes);
   } else {
     write16(dst, d + 4, length - 40);
-    pseudo = sumWords(dst, d + 8, d + 40) + protocol.udp + udpBytes;
+    pseudo = pseudoHeaderSum6(dst, d, protocol.udp, udpBytes);
   }
   const checksum = finishChecksum(sumWords(dst, d + l4, d + length, pseudo));
   write16(dst, d + l4 + 6, checksum === 0 ? 0xffff : checksum); // RFC 768: 0 would mean "none"

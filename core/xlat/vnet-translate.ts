@@ -36,6 +36,7 @@ import { completePartialChecksum, pseudoHeaderSum4, pseudoHeaderSum6 } from '../
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, vnetCsumOffset, vnetCsumStart, vnetGsoSize, writePlainVnetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
+import { dfThresholdBytes } from './translate-64.js';
 import type { Translator } from './translator.js';
 import { Verdict } from './verdict.js';
 
@@ -44,8 +45,6 @@ export const vnetMismatch = -1;
 /** A UDP super-packet whose datagrams would not fit the other side's MTU: segment it (udp-segment.ts). */
 export const vnetNeedsSegmentation = -2;
 
-/** RFC 7915 §5.1: IPv4 packets above 1260 bytes leave with DF set (translate-64.ts does the same). */
-const dfThresholdBytes = 1260;
 const tcpChecksumOffset = 16;
 const udpChecksumOffset = 6;
 
@@ -142,7 +141,11 @@ export class VnetTranslation {
     this.l4 = place.l4;
     this.headerBytes = headerBytes;
     this.outHeaderBytes = outHeaderBytes;
-    const mtu = isIpv4 ? translator.config.mtu.ipv6 : translator.config.mtu.ipv4;
+    const config = translator.config;
+    // RFC 7915 §4.1: a DF=0 IPv4 packet above the lowest IPv6 MTU would leave as IPv6 fragments.
+    // TCP gets segments that need none (the same byte stream); UDP is segmented, then fragmented.
+    const dontFragment = isIpv4 && (b[s + 6] & 0x40) !== 0;
+    const mtu = !isIpv4 ? config.mtu.ipv4 : dontFragment ? config.mtu.ipv6 : Math.min(config.mtu.ipv6, config.lowestIpv6Mtu);
     let outGsoSize = gsoSize;
     if (outHeaderBytes + gsoSize > mtu) {
       if (isUdp) return vnetNeedsSegmentation;
@@ -178,7 +181,10 @@ export class VnetTranslation {
     const total = outHeaderBytes + payloadBytes;
     // IPv6 → IPv4 grows nothing but cannot hold more than 65535 bytes in Total Length; the TUN's
     // gso_max_size (64 KiB, the IPv6 header included) keeps IPv6 super-packets below that anyway.
-    if (p + total > o.length || (!isIpv4 && total > 0xffff)) return Verdict.outputTooLarge;
+    if (p + total > o.length || (!isIpv4 && total > 0xffff)) {
+      out.count = 0; // the headers alone must not leave as a packet
+      return Verdict.outputTooLarge;
+    }
     copyBytes(b, s + headerBytes, o, p + outHeaderBytes, payloadBytes);
     out.length[0] = total;
     const l4 = isIpv4 ? 40 : 20;
@@ -188,8 +194,9 @@ export class VnetTranslation {
       write16(o, p + l4 + checksumOffset, pseudoHeaderSum6(o, p, place.proto, l4Bytes));
     } else {
       write16(o, p + 2, total);
-      if (total > dfThresholdBytes) {
-        write16(o, p + 4, 0); // RFC 6864 §4.1: atomic datagrams; the kernel numbers the segments
+      // RFC 7915 §5.1 per segment, as the kernel will cut them (a last, shorter one keeps the flags).
+      if (outHeaderBytes + outGsoSize > dfThresholdBytes) {
+        write16(o, p + 4, 0); // RFC 6864 §4.1: atomic datagrams
         write16(o, p + 6, 0x4000);
       }
       fillIpv4HeaderChecksum(o, p, 20);

@@ -2,7 +2,7 @@
 // messages written field by field from RFC 8781 §4, RFC 4861 §4.2 and the kernel's nduseroptmsg layout.
 
 import { formatIpv6Prefix, parseIpv6, type Ipv6Prefix } from '../../core/wire/address.js';
-import { hostIsLittleEndian } from '../../core/discovery/nd-useropt-message.js';
+import { hostIsLittleEndian } from '../../core/wire/netlink.js';
 import type { NdUserOptSource } from '../../core/discovery/ra-discovery.js';
 import { concat } from './packet-builder.js';
 

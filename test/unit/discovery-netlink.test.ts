@@ -2,7 +2,8 @@
 // everything that is not a Router Advertisement's options skipped.
 
 import { describe, expect, it } from 'vitest';
-import { hostIsLittleEndian, parseNdUserOptMessages } from '../../core/discovery/nd-useropt-message.js';
+import { parseNdUserOptMessages } from '../../core/discovery/nd-useropt-message.js';
+import { hostIsLittleEndian } from '../../core/wire/netlink.js';
 import { formatIpv6 } from '../../core/wire/address.js';
 import { concat, ndOption, ndUserOptMessage, netlinkMessage, pref64Option, prefixText } from './discovery-fixtures.js';
 

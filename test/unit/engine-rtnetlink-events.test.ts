@@ -4,7 +4,7 @@
 // malformed message end the parse without throwing.
 
 import { describe, expect, it } from 'vitest';
-import { hostIsLittleEndian } from '../../core/discovery/nd-useropt-message.js';
+import { hostIsLittleEndian } from '../../core/wire/netlink.js';
 import { afInet, afInet6, ifaFlagDeprecated, rtnetlinkEvents } from '../../core/engine/rtnetlink-events.js';
 import { addr6, concat } from './packet-builder.js';
 import { netlinkMessage } from './discovery-fixtures.js';

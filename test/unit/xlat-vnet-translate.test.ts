@@ -13,7 +13,7 @@ import { udpSegmentCount, writeUdpSegment } from '../../core/xlat/udp-segment.js
 import { Verdict } from '../../core/xlat/verdict.js';
 import { vnetMismatch, vnetNeedsSegmentation, VnetTranslation } from '../../core/xlat/vnet-translate.js';
 import { ipv4, ipv6, pattern, tcp, udp } from './packet-builder.js';
-import { get16, get32, packetProblems, put16, put32, readIpv4, readIpv6 } from './packet-check.js';
+import { get16, get32, onesSum, packetProblems, put16, put32, readIpv4, readIpv6 } from './packet-check.js';
 import { makeTranslator, net } from './xlat-fixture.js';
 
 const translator = makeTranslator(); // MTU 1500 both sides
@@ -42,22 +42,16 @@ function translateWith(header: VirtioNetHeaderFields, packet: Uint8Array): Trans
   return { verdict, header: decodeVnetHeader(out.buffer, out.start[0] - 10), packet: out.packet(0).slice(), count: out.count, segments: vnet.segments };
 }
 
-/** The kernel's view of a TCP super-packet: the checksum field holds the pseudo-header sum. */
-function partialTcp(packet: Uint8Array): Uint8Array {
+/** The kernel's view of a super-packet: the transport checksum field holds the pseudo-header sum. */
+function partial(packet: Uint8Array, proto: 6 | 17): Uint8Array {
   const p = packet.slice();
   const isIpv4 = p[0] >> 4 === 4;
   const l4 = isIpv4 ? 20 : 40;
-  put16(p, l4 + 16, isIpv4 ? pseudoHeaderSum4(p, 0, 6, p.length - l4) : pseudoHeaderSum6(p, 0, 6, p.length - l4));
+  put16(p, l4 + (proto === 6 ? 16 : 6), isIpv4 ? pseudoHeaderSum4(p, 0, proto, p.length - l4) : pseudoHeaderSum6(p, 0, proto, p.length - l4));
   return p;
 }
-
-function partialUdp(packet: Uint8Array): Uint8Array {
-  const p = packet.slice();
-  const isIpv4 = p[0] >> 4 === 4;
-  const l4 = isIpv4 ? 20 : 40;
-  put16(p, l4 + 6, isIpv4 ? pseudoHeaderSum4(p, 0, 17, p.length - l4) : pseudoHeaderSum6(p, 0, 17, p.length - l4));
-  return p;
-}
+const partialTcp = (packet: Uint8Array) => partial(packet, 6);
+const partialUdp = (packet: Uint8Array) => partial(packet, 17);
 
 /**
  * TCP segmentation as tcp_gso_segment does it (net/ipv4/tcp_offload.c): headers copied, sequence
@@ -83,7 +77,7 @@ function segmentTcp(superPacket: Uint8Array, gsoSize: number): Uint8Array[] {
       put16(seg, 2, seg.length);
       put16(seg, 4, (get16(superPacket, 4) + k) & 0xffff);
       put16(seg, 10, 0);
-      put16(seg, 10, ~onesFold(seg, 0, l4) & 0xffff);
+      put16(seg, 10, ~onesSum(seg, 0, l4) & 0xffff);
       put16(seg, l4 + 16, pseudoHeaderSum4(seg, 0, 6, seg.length - l4));
     } else {
       put16(seg, 4, seg.length - 40);
@@ -93,13 +87,6 @@ function segmentTcp(superPacket: Uint8Array, gsoSize: number): Uint8Array[] {
     segments.push(seg);
   }
   return segments;
-}
-
-function onesFold(bytes: Uint8Array, start: number, end: number): number {
-  let sum = 0;
-  for (let i = start; i < end; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
 }
 
 /** Finishes the partial checksum of a translated super-packet, to check it as a whole packet. */
@@ -163,6 +150,19 @@ describe('GSO super-packets, IPv4 → IPv6', () => {
       at += s.length - 60;
     }
     expect(joined).toEqual(payload);
+  });
+
+  it('DF=0: segments that need no IPv6 fragments (RFC 7915 §4.1 would fragment above 1280 bytes)', () => {
+    const mayFragment = partialTcp(ipv4({ src: net.h4, dst: net.r4, df: false, id: 9 }, tcp({ flags: tcpFlags.ack, payload })));
+    const result = translateWith(tso4(1400), mayFragment);
+    expect(result.header.gsoSize).toBe(1280 - 40 - 20);
+    const segments = segmentTcp(result.packet, result.header.gsoSize);
+    expect(Math.max(...segments.map((s) => s.length))).toBe(1280);
+    for (const segment of segments) expect(packetProblems(segment)).toEqual([]);
+    // A UDP super-packet has no such way out: segmented here, each datagram fragmented by the translator.
+    const datagrams = partialUdp(ipv4({ src: net.h4, dst: net.r4, df: false }, udp({ payload: pattern(1300 * 3, 3) })));
+    expect(translateWith(uso4(1300), datagrams).verdict).toBe(vnetNeedsSegmentation);
+    expect(translateWith(uso4(1200), datagrams).verdict).toBe(Verdict.translated); // 1248-byte IPv6 datagrams
   });
 
   it('keeps the ECN bit of the GSO type (CWR on the first segment, RFC 3168)', () => {
@@ -231,7 +231,8 @@ describe('GSO super-packets, IPv6 → IPv4', () => {
 
   it('refuses a super-packet whose IPv4 form would not fit Total Length', () => {
     const huge = ipv6({ src: net.r4as6, dst: net.h4as6 }, tcp({ payload: pattern(65_510) })); // 65530 bytes of IPv6 payload
-    expect(translateWith(tso6(1428), partialTcp(huge)).verdict).toBe(Verdict.outputTooLarge);
+    const refused = translateWith(tso6(1428), partialTcp(huge));
+    expect([refused.verdict, refused.count]).toEqual([Verdict.outputTooLarge, 0]); // no header-only packet left to write
   });
 
   it('gives the kernel what translating every segment would have given (but the Identification it numbers)', () => {
@@ -249,6 +250,21 @@ describe('GSO super-packets, IPv6 → IPv4', () => {
       expect(readIpv4(viaOffload[k]).df).toBe(true);
       if (perSegment[k].length > 1260) expect(readIpv4(perSegment[k]).df).toBe(true);
       expect(a).toEqual(b);
+    }
+  });
+});
+
+describe('GSO super-packets, IPv6 → IPv4, segments of at most 1260 bytes', () => {
+  it('leave with DF clear and an Identification, as RFC 7915 §5.1 gives each of them', () => {
+    const whole = ipv6({ src: net.r4as6, dst: net.h4as6 }, tcp({ srcPort: 80, dstPort: 40000, flags: tcpFlags.ack, payload: pattern(5000, 4) }));
+    const result = translateWith(tso6(1000), partialTcp(whole));
+    const v4 = readIpv4(result.packet);
+    expect(v4.df).toBe(false);
+    const viaOffload = segmentTcp(result.packet, 1000);
+    const perSegment = segmentTcp(partialTcp(whole), 1000).map(translatePlain);
+    for (let k = 0; k < viaOffload.length; k++) {
+      expect(readIpv4(viaOffload[k]).df).toBe(readIpv4(perSegment[k]).df);
+      expect(readIpv4(viaOffload[k]).id).toBe((v4.id + k) & 0xffff); // numbered by the kernel
     }
   });
 });
