@@ -107,3 +107,10 @@ export function describeSystemError(error: unknown): string {
     }
   }
 }
+
+/** A port number given on the command line (decimal digits, 0 to 65535), or null. */
+export function parsePort(text: string): number | null {
+  if (!/^\d{1,5}$/.test(text)) return null;
+  const port = Number(text);
+  return port <= 65_535 ? port : null;
+}

@@ -4,16 +4,17 @@
 // one, as its screen does.
 
 import { invokeDemo } from '../demo/node/demo-remote.js';
-import { demoFilesExist, readDemoRecord } from '../demo/node/demo-files.js';
+import { demoFilesExist, readDemoRecord, type DemoRecord } from '../demo/node/demo-files.js';
 import { acquireDemoLock, findDemo, type DemoHolder } from '../demo/node/demo-lock.js';
 import { preflight } from '../demo/node/demo-preflight.js';
+import { pollUntil } from '../lab/poll.js';
 import { reap, removeDeadDemo } from '../demo/node/reaper.js';
 import { startDemo } from '../demo/node/demo-session.js';
 import { openDemoWindow } from '../demo/node/demo-window.js';
 import { demoAppNames, isDemoAppName, type DemoAppName } from '../demo/demo-apps.js';
 import type { DemoState } from '../api/ui-schema.js';
-import { findPackageRoot } from '../ui-server/package-root.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { findPackageRoot } from '../install/package-root.js';
+import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
 
 const options = {
   port: { type: 'string' },
@@ -82,8 +83,8 @@ export const demoCommand: Command = {
       if (!isDemoAppName(name)) return fail(`no app "${name}": the apps are ${demoAppNames.join(', ')}`, ExitCode.usage);
       return switchApp(io, fail, name, values.start !== undefined);
     }
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('--port must be a port number', ExitCode.usage);
+    const port = values.port === undefined ? 0 : parsePort(values.port);
+    if (port === null) return fail('--port must be a port number (0 to 65535)', ExitCode.usage);
     const apps = parseApps(values.apps ?? demoAppNames.join(','));
     if (typeof apps === 'string') return fail(apps, ExitCode.usage);
     return run(io, fail, port, apps, values['no-window'] ?? false);
@@ -172,11 +173,7 @@ async function down(io: CommandIo, fail: (message: string) => number): Promise<n
     io.stderr(`clatter demo: stopped the demo (pid ${holder.pid})\n`);
   }
   // The demo's reaper may hold the lock for a moment while it cleans up too: wait for it.
-  let lock = await acquireDemoLock(() => {});
-  for (let i = 0; lock === null && i < 50; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    lock = await acquireDemoLock(() => {});
-  }
+  const lock = await pollUntil(() => acquireDemoLock(() => {}), { timeoutMs: 10_000, intervalMs: 200, what: 'the demo lock' }).catch(() => null);
   if (lock === null) return fail('another demo started meanwhile; run --down again to stop it');
   try {
     const hadFiles = demoFilesExist();
@@ -194,17 +191,21 @@ function formatApps(state: DemoState): string {
   return state.apps.map((app) => `  ${app.name.padEnd(width)}  ${app.running ? app.health : 'stopped'}${app.running ? `: ${app.detail}` : ''}\n`).join('');
 }
 
-/** The running demo's record, or null when no demo holds the lock. */
-async function runningDemo(): Promise<ReturnType<typeof readDemoRecord>> {
+/** The running demo's record, or why there is none to use. */
+async function runningDemo(): Promise<DemoRecord | string> {
   const holder = await findDemo();
   holder?.close();
+  if (holder === null) return 'no demo runs (start one with sudo clatter demo)';
+  if (holder.uid !== 0) return squatter(holder);
   const record = readDemoRecord();
-  return holder !== null && record !== null && record.pid === holder.pid ? record : null;
+  // Only root may read the demo's record (it holds the UI's token).
+  if (record === null && process.getuid?.() !== 0) return `a demo runs (pid ${holder.pid}): run this with sudo to see or change it`;
+  return record !== null && record.pid === holder.pid ? record : 'no demo runs (start one with sudo clatter demo)';
 }
 
 async function status(io: CommandIo, fail: (message: string) => number): Promise<number> {
   const record = await runningDemo();
-  if (record === null) return fail('no demo runs (start one with sudo clatter demo)');
+  if (typeof record === 'string') return fail(record);
   if (record.url === null) {
     io.stdout(`demo (pid ${record.pid}) starting\n`);
     return ExitCode.ok;
@@ -217,7 +218,8 @@ async function status(io: CommandIo, fail: (message: string) => number): Promise
 
 async function switchApp(io: CommandIo, fail: (message: string) => number, app: DemoAppName, running: boolean): Promise<number> {
   const record = await runningDemo();
-  if (record === null || record.url === null) return fail('no demo runs, or it is still starting (start one with sudo clatter demo)');
+  if (typeof record === 'string') return fail(record);
+  if (record.url === null) return fail(`the demo (pid ${record.pid}) is still starting`);
   const answer = await invokeDemo(record.url, 'demo.setApp', { app, running }).catch((error: Error) => error);
   if (answer instanceof Error) return fail(answer.message);
   if (!answer.ok) return fail(answer.error);

@@ -5,7 +5,7 @@
 import type { TraceFilterSpec } from '../api/messages.js';
 import { tracePairFromJson } from '../api/trace-wire.js';
 import { formatTracePair } from '../wire/describe-packet.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
 import { connectEngine } from './engine-session.js';
 
 const options = {
@@ -49,8 +49,8 @@ export function parseFilterSpec(text: string): { ok: true; filter: TraceFilterSp
         filter.host = value;
         break;
       case 'port': {
-        const port = Number(value);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: `--filter: port "${value}" is not a port number` };
+        const port = parsePort(value);
+        if (port === null) return { ok: false, error: `--filter: port "${value}" is not a port number` };
         filter.port = port;
         break;
       }

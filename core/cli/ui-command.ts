@@ -4,7 +4,7 @@
 
 import { socketPathFromEnv } from '../client/engine-client.js';
 import { startUiServer } from '../ui-server/ui-server.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
 
 const options = {
   port: { type: 'string' },
@@ -38,8 +38,8 @@ export const uiCommand: Command = {
       io.stdout(help);
       return ExitCode.ok;
     }
-    const port = parsed.values.port === undefined ? 0 : Number(parsed.values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) return fail('--port must be a port number (0 to 65535)', ExitCode.usage);
+    const port = parsed.values.port === undefined ? 0 : parsePort(parsed.values.port);
+    if (port === null) return fail('--port must be a port number (0 to 65535)', ExitCode.usage);
     let server;
     try {
       server = await startUiServer({ socketPath: socketPathFromEnv(parsed.values.socket), port, log: (line) => io.stderr(`${line}\n`) });

@@ -16,6 +16,9 @@ export type CallResult<M extends Method> = { ok: true; result: Methods[M]['resul
 
 type Pending = (value: CallResult<Method>) => void;
 
+/** Why a connection failed: no engine listening, a socket not ours to use, or something else. */
+export type ConnectFailure = 'not-running' | 'no-permission' | 'other';
+
 export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -65,23 +68,23 @@ export class EngineClient {
     });
   }
 
-  /** Connects to the engine at `socketPath`; the error explains what to do. */
+  /** Connects to the engine at `socketPath`; the error explains what to do, the reason says it as a value. */
   static connect(
     socketPath: string,
     onEvent: (event: EngineEvent) => void = () => {},
     /** The longest answer accepted (an export carries the whole trace ring). */
     maxLineBytes = defaultMaxLineBytes,
-  ): Promise<{ ok: true; client: EngineClient } | { ok: false; error: string }> {
+  ): Promise<{ ok: true; client: EngineClient } | { ok: false; error: string; reason: ConnectFailure }> {
     return new Promise((resolve) => {
       const socket = connect(socketPath);
       socket.once('connect', () => resolve({ ok: true, client: new EngineClient(socket, onEvent, maxLineBytes) }));
       socket.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
-          resolve({ ok: false, error: `the engine is not running (no socket at ${socketPath}); start it with: sudo clatter engine` });
+          resolve({ ok: false, reason: 'not-running', error: `the engine is not running (no socket at ${socketPath}); start it with: sudo clatter engine` });
         } else if (error.code === 'EACCES') {
-          resolve({ ok: false, error: `no permission on ${socketPath}: run as root or as a member of the "clatter" group` });
+          resolve({ ok: false, reason: 'no-permission', error: `no permission on ${socketPath}: run as root or as a member of the "clatter" group` });
         } else {
-          resolve({ ok: false, error: `cannot connect to ${socketPath}: ${error.message}` });
+          resolve({ ok: false, reason: 'other', error: `cannot connect to ${socketPath}: ${error.message}` });
         }
       });
     });

@@ -36,11 +36,6 @@ const fixes: Record<EngineProblem, string> = {
   lost: 'The engine stopped or restarted; reconnecting',
 };
 
-function problemOf(connectError: string): EngineProblem {
-  if (connectError.startsWith('no permission')) return 'no-permission';
-  return 'not-running';
-}
-
 export interface UiRelayOptions {
   readonly socketPath: string;
   readonly onLink: (link: EngineLink) => void;
@@ -137,7 +132,7 @@ export class UiRelay {
       if (connected.ok) connected.client.close();
       return;
     }
-    if (!connected.ok) return this.unavailable(problemOf(connected.error), connected.error);
+    if (!connected.ok) return this.unavailable(connected.reason === 'no-permission' ? 'no-permission' : 'not-running', connected.error);
     const client = connected.client;
     client.onClose((reason) => {
       if (attempt !== this.attempt) return;

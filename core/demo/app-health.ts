@@ -5,8 +5,6 @@
 
 import type { Health } from '../api/demo-apps.js';
 
-export type { Health };
-
 export interface HealthView {
   readonly health: Health;
   readonly detail: string;

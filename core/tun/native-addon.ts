@@ -9,8 +9,8 @@
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { addonFile, findPackageRoot } from '../install/package-root.js';
 
 /** Kernel numbers, read from the C headers when the addon was built. */
 export interface NativeConstants {
@@ -142,8 +142,6 @@ export interface NativeAddon {
   close(fd: number): number;
 }
 
-const addonPath = join('build', 'Release', 'clatter_native.node');
-
 let loaded: NativeAddon | undefined;
 
 /** The addon, loaded on the first call. Throws if it was never built. */
@@ -153,20 +151,9 @@ export function nativeAddon(): NativeAddon {
 }
 
 function load(): NativeAddon {
-  const root = packageRoot();
-  const path = root === undefined ? undefined : join(root, addonPath);
-  if (path === undefined || !existsSync(path)) {
-    throw new Error(`clatter: the native addon (${addonPath}) is not built: run npm install`);
+  const path = join(findPackageRoot().dir, addonFile);
+  if (!existsSync(path)) {
+    throw new Error(`clatter: the native addon (${addonFile}) is not built: run npm install`);
   }
   return createRequire(import.meta.url)(path) as NativeAddon;
-}
-
-/** The directory with binding.gyp: this file runs from core/tun (sources) or dist/core/tun. */
-function packageRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let level = 0; level < 5; level++) {
-    if (existsSync(join(dir, 'binding.gyp'))) return dir;
-    dir = dirname(dir);
-  }
-  return undefined;
 }

@@ -22,10 +22,6 @@ export class EventStreams {
     this.heartbeat.unref();
   }
 
-  get size(): number {
-    return this.clients.size;
-  }
-
   /** Takes over `response` as an event stream, starting with `first` messages. */
   add(response: ServerResponse, headers: Record<string, string>, first: readonly string[]): void {
     response.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });

@@ -24,7 +24,7 @@ import {
 } from '../api/ui-schema.js';
 import { UiRelay } from '../client/ui-relay.js';
 import { EventStreams, eventMessage } from './event-stream.js';
-import { findPackageRoot } from './package-root.js';
+import { findPackageRoot } from '../install/package-root.js';
 import { guardRequest } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
 

@@ -101,6 +101,8 @@ describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`a demo is already running (pid ${demoPid})`);
     expect(demo.exitCode).toBeNull();
+    const status = await clatter(['demo', '--status']);
+    expect([status.code, status.stdout]).toEqual([0, expect.stringMatching(new RegExp(`^demo \\(pid ${demoPid}\\) at http.*\\n\\s+call\\s+stopped`, 's'))]);
     expect(await page.getByTestId('demo-app-ping').getAttribute('data-health')).toBe('working');
   });
 
@@ -187,11 +189,10 @@ describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
     expect(existsSync(demoDir)).toBe(false);
     expect(readdirSync(tmpdir()).filter((entry) => entry.startsWith(`clatter-lab-clt-${demoPid}-`))).toEqual([]);
     expect(existsSync(`/etc/netns/clt-${demoPid}-1-host`)).toBe(false);
-    // The reaper leaves once the demo is gone cleanly (it polls twice a second).
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // The reaper leaves once the demo is gone and it has taken the lock and found nothing to remove.
+    await expect.poll(() => processesWith(`--reap ${demoPid}`), { timeout: 10_000 }).toEqual([]);
     expect(processesWith(`clt-${demoPid}-`)).toEqual([]);
     expect(processesWith('clatter-call')).toEqual([]);
-    expect(processesWith(`--reap ${demoPid}`)).toEqual([]);
     expect(processesWith(demoEngineSocket)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClatStatus } from '../../core/api/status.js';
-import { findPackageRoot } from '../../core/ui-server/package-root.js';
+import { findPackageRoot } from '../../core/install/package-root.js';
 import type { Lab } from '../../core/lab/lab.js';
 import type { LabProcess, ProcessExit } from '../../core/lab/lab-process.js';
 

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createLab, type Lab } from '../../core/lab/lab.js';
-import { findPackageRoot } from '../../core/ui-server/package-root.js';
+import { findPackageRoot } from '../../core/install/package-root.js';
 import { startUiServer, type UiServer } from '../../core/ui-server/ui-server.js';
 import { EngineProcess, engineDir, tearDown } from './engine-process.js';
 

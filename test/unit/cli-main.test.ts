@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCommandArgs } from '../../core/cli/command.js';
+import { parseCommandArgs, parsePort } from '../../core/cli/command.js';
 import { main } from '../../core/cli/main.js';
 
 async function run(...argv: string[]) {
@@ -77,5 +77,12 @@ describe('bin/clatter.js (after tsc -b, which npm test runs first)', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('clatter translate: missing --config, --out (see clatter translate --help)\n');
+  });
+});
+
+describe('parsePort', () => {
+  it('takes decimal 0 to 65535 only', () => {
+    expect(['0', '80', '65535', '08080'].map(parsePort)).toEqual([0, 80, 65535, 8080]);
+    expect(['65536', '-1', '0x50', '1e3', '8.0', '', ' 80', '100000'].map(parsePort)).toEqual(new Array(8).fill(null));
   });
 });

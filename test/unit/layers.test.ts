@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findPackageRoot } from '../../core/ui-server/package-root.js';
+import { findPackageRoot } from '../../core/install/package-root.js';
 
 const root = findPackageRoot().dir;
 

@@ -31,6 +31,14 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** `length` bytes of a recognizable pattern (byte i = (seed + i) & 0xff). */
+/** Two packets in one buffer, as a read batch holds them: the first at 10, the second at 4000. */
+export function twoPacketArena(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const b = new Uint8Array(8000);
+  b.set(first, 10);
+  b.set(second, 4000);
+  return b;
+}
+
 export function pattern(length: number, seed = 0): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed + i) & 0xff);
 }

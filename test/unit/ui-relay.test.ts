@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../core/api/messages.js';
 import type { EngineLink, SessionUpdate } from '../../core/api/ui-schema.js';
 import { UiRelay } from '../../core/client/ui-relay.js';
+import { pollUntil } from '../../core/lab/poll.js';
 import { UpdateBatch } from '../../core/client/update-batch.js';
 import type { FlowInfo } from '../../core/observe/flow-info.js';
 import { TrafficCounters } from '../../core/observe/traffic-counters.js';
@@ -26,15 +27,7 @@ function updateEvent(changed: FlowInfo[], removed: number[] = [], complete = tru
   return { event: 'update', counters: new TrafficCounters().snapshot(), rate: null, flows: { seq: 1, changed, removed, complete }, trace: null };
 }
 
-async function until<T>(read: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = <T>(read: () => T | undefined, what: string, timeoutMs = 5000) => pollUntil(async () => read(), { timeoutMs, what, intervalMs: 10 });
 
 let engine: ScriptedEngine | undefined;
 let relay: UiRelay | undefined;

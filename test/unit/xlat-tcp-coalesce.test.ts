@@ -7,20 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { completePartialChecksum } from '../../core/wire/partial-checksum.js';
 import { decodeVnetHeader, virtioGsoType, virtioNetFlag } from '../../core/wire/virtio-net-header.js';
 import { canJoinTcp4, coalescableTcp4Headers, joinTcp4, tcp4ChecksumIsValid } from '../../core/xlat/tcp-coalesce.js';
-import { ipv4, pattern, tcp } from './packet-builder.js';
+import { ipv4, pattern, tcp, twoPacketArena as arena } from './packet-builder.js';
 import { packetProblems } from './packet-check.js';
 
 const flags = { fin: 0x01, syn: 0x02, psh: 0x08, ack: 0x10, cwr: 0x80 } as const;
 
 function segment(seq: number, payloadBytes: number, f: { flags?: number; ttl?: number; ack?: number; srcPort?: number } = {}): Uint8Array {
   return ipv4({ src: '203.0.113.10', dst: '192.0.0.1', df: true, id: 0, ttl: f.ttl ?? 62 }, tcp({ srcPort: f.srcPort ?? 80, dstPort: 40000, seq, ack: f.ack ?? 5000, flags: f.flags ?? flags.ack, payload: pattern(payloadBytes, seq & 0xff) }));
-}
-
-function arena(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const b = new Uint8Array(8000);
-  b.set(first, 10);
-  b.set(second, 4000);
-  return b;
 }
 
 describe('TCP coalescing', () => {

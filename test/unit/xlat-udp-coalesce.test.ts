@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { completePartialChecksum } from '../../core/wire/partial-checksum.js';
 import { decodeVnetHeader, virtioGsoType, virtioNetFlag } from '../../core/wire/virtio-net-header.js';
 import { canJoinUdp6, coalescableUdp6Payload, joinUdp6, maxCoalescedSegments } from '../../core/xlat/udp-coalesce.js';
-import { ipv6, pattern, tcp, udp } from './packet-builder.js';
+import { ipv6, pattern, tcp, udp, twoPacketArena as arena } from './packet-builder.js';
 import { packetProblems } from './packet-check.js';
 
 const src = '2001:db8:1:2::c1a7';
@@ -17,13 +17,6 @@ function datagram(payloadBytes: number, f: { hopLimit?: number; dstPort?: number
 }
 
 /** An arena with a 10-byte header room, then `first` (the group), then room to grow, then `second` at 4000. */
-function arena(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const b = new Uint8Array(8000);
-  b.set(first, 10);
-  b.set(second, 4000);
-  return b;
-}
-
 describe('UDP coalescing', () => {
   it('takes IPv6 UDP datagrams with a payload, nothing else', () => {
     const d = datagram(64);

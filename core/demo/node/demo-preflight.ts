@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { missingLabPackages } from '../../lab/required-packages.js';
+import { callBinaryFile } from '../../install/package-root.js';
 
 export type Preflight = { readonly ok: true } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -17,7 +18,7 @@ export function preflight(packageDir: string): Preflight {
     // The script keeps Debian from starting their services (unbound, radvd) on this machine.
     problems.push(`missing Debian packages for the demo network (${missing.join(' ')}): sudo sh ${join(packageDir, 'scripts', 'ensure-test-tools.sh')} --lab-only`);
   }
-  if (!existsSync(join(packageDir, 'build', 'Release', 'clatter-call'))) problems.push('the demo call app is not built: run npm install (it needs build-essential)');
+  if (!existsSync(join(packageDir, callBinaryFile))) problems.push('the demo call app is not built: run npm install (it needs build-essential)');
   if (!existsSync('/dev/net/tun')) problems.push('no /dev/net/tun: the kernel has no TUN support (modprobe tun)');
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true };

@@ -13,7 +13,7 @@ import { EngineClient } from '../../client/engine-client.js';
 import { cleanupOnExit } from '../../lab/exit-cleanup.js';
 import { createLab, type Lab } from '../../lab/lab.js';
 import type { LabProcess } from '../../lab/lab-process.js';
-import { findPackageRoot } from '../../ui-server/package-root.js';
+import { callBinaryFile, findPackageRoot } from '../../install/package-root.js';
 import { startUiServer, type UiServer } from '../../ui-server/ui-server.js';
 import type { DemoAppName, DemoTarget } from '../demo-apps.js';
 import { DemoAppRunner } from './demo-app-runner.js';
@@ -30,8 +30,6 @@ export interface DemoOptions {
 
 export interface DemoSession {
   readonly url: string;
-  readonly lab: Lab;
-  readonly runner: DemoAppRunner;
   /** Seconds from the start to the first packet the CLAT translated (null until one was). */
   firstPacketSeconds(): Promise<number | null>;
   stop(): Promise<void>;
@@ -83,7 +81,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
       udpEchoPort: lab.server.udpEchoPort,
       httpPort: lab.server.http.port,
       httpPath: lab.server.http.path,
-      callBinary: join(pkg.dir, 'build', 'Release', 'clatter-call'),
+      callBinary: join(pkg.dir, callBinaryFile),
     };
     runner = new DemoAppRunner(lab, target);
     ui = await startUiServer({ socketPath: demoEngineSocket, port: options.port, demo: runner });
@@ -96,11 +94,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoSession> {
     await stop().catch(() => {});
     throw error;
   }
-  const [startedLab, startedRunner, url] = [lab, runner, record.url!];
   return {
-    url,
-    lab: startedLab,
-    runner: startedRunner,
+    url: record.url!,
     firstPacketSeconds: () => waitForFirstPacket(demoEngineSocket, startedMs, () => stopped),
     stop,
   };

@@ -7,6 +7,7 @@
 
 import { destroyLeftoverLabs } from '../../lab/teardown.js';
 import { removeDemoFiles } from './demo-files.js';
+import { pollUntil } from '../../lab/poll.js';
 import { acquireDemoLock, findDemo } from './demo-lock.js';
 
 /** Removes what a demo whose process is gone left behind; the caller holds the demo lock. */
@@ -28,15 +29,17 @@ export async function reap(pid: number): Promise<void> {
   // The demo's connections close as its process exits, its listening socket a moment later (the
   // kernel closes a dead process's files one by one): try again for a while before deciding that a
   // new demo was quicker (it removes leftovers itself before it builds anything).
-  let lock = await acquireDemoLock(() => {});
-  for (let i = 0; lock === null && i < 50; i++) {
-    const holder = await findDemo();
-    holder?.close();
-    if (holder !== null && holder.pid !== pid) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    lock = await acquireDemoLock(() => {});
-  }
-  if (lock === null) return;
+  const lock = await pollUntil(
+    async () => {
+      const taken = await acquireDemoLock(() => {});
+      if (taken !== null) return taken;
+      const holder = await findDemo();
+      holder?.close();
+      return holder !== null && holder.pid !== pid ? 'taken by another demo' : null;
+    },
+    { timeoutMs: 5_000, intervalMs: 100, what: 'the demo lock' },
+  ).catch(() => null);
+  if (lock === null || typeof lock === 'string') return;
   try {
     removeDeadDemo();
   } finally {

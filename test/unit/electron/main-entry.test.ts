@@ -98,6 +98,7 @@ vi.mock('electron', async () => {
 });
 
 import { uiChannels } from '../../../core/api/ui-schema.js';
+import { pollUntil } from '../../../core/lab/poll.js';
 
 fake.dir = mkdtempSync(join(tmpdir(), 'clatter-main-'));
 afterAll(() => rmSync(fake.dir, { recursive: true, force: true }));
@@ -106,15 +107,7 @@ process.env.CLATTER_SOCKET = socketPath;
 
 await import('../../../electron/main/index.js');
 
-async function until<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = <T>(check: () => T | undefined) => pollUntil(async () => check(), { timeoutMs: 5000, what: 'the main process to get there', intervalMs: 10 });
 
 describe('electron/main/index.ts', () => {
   it('opens one window on the built renderer with the CommonJS preload', async () => {

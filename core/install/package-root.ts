@@ -1,5 +1,6 @@
 // Where Clatter is installed: the nearest directory above this module with Clatter's package.json.
 // The same answer from the compiled code (dist/core/…) and from the sources vitest runs (core/…).
+// What `npm install` builds there (binding.gyp): the addon and the demo's call app.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,11 @@ export interface PackageRoot {
   readonly dir: string;
   readonly version: string;
 }
+
+/** The addon core/tun loads, under the package root. */
+export const addonFile = join('build', 'Release', 'clatter_native.node');
+/** The demo's call app (core/demo/native/clatter-call.c), under the package root. */
+export const callBinaryFile = join('build', 'Release', 'clatter-call');
 
 export function findPackageRoot(from = dirname(fileURLToPath(import.meta.url))): PackageRoot {
   for (let dir = from; ; dir = dirname(dir)) {
