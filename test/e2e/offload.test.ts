@@ -18,9 +18,9 @@ const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
 /** The CLAT's IPv4 route MTU (uplink 1500 less 28) less IPv4 and TCP headers. */
 const mssBytes = 1500 - 28 - 40;
-/** Bytes each transfer carries: a path whose checksums were wrong would not get them through (the
- * receiver's TCP drops such segments, the transfer stalls and iperf3 runs into its time limit). */
-const transferBytes = 16 * 1024 * 1024;
+/** Far less than the path carries in the test's 2 s (about 1 Gbit/s), far more than a path whose
+ * checksums were wrong would: the receiver's TCP drops such segments, and the transfer stalls. */
+const minimumTransferBytes = 16 * 1024 * 1024;
 
 /** TCP payload lengths tcpdump printed ("…, length N"), for the data packets only. */
 function tcpLengths(tcpdumpOutput: string): number[] {
@@ -74,7 +74,7 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
     const capture = lab.spawn('host', ['tcpdump', '-l', '-n', '-i', 'clat', '-c', '400', filter], { name: 'tcpdump' });
     try {
       await capture.waitForOutput(/listening on/, 10_000);
-      const argv = ['iperf3', '--client', serverIpv4, '--port', String(lab.server.iperf3Port), '--bytes', String(transferBytes), '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
+      const argv = ['iperf3', '--client', serverIpv4, '--port', String(lab.server.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
       const run = await lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
       const report = JSON.parse(run.stdout) as { error?: string; end?: { sum_received?: { bytes?: number } } };
       expect(report.error).toBeUndefined();
@@ -87,7 +87,7 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
 
   it('carries a TCP upload intact, as super-packets (TSO from the host) only with offloads on', async () => {
     const { received, longest } = await tcpThroughTun(false);
-    expect(received).toBeGreaterThanOrEqual(transferBytes);
+    expect(received).toBeGreaterThan(minimumTransferBytes);
     if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
     else expect(longest).toBeLessThanOrEqual(mssBytes);
     expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
@@ -95,7 +95,7 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
 
   it('carries a TCP download intact, coalesced into super-packets for the host only with offloads on', async () => {
     const { received, longest } = await tcpThroughTun(true);
-    expect(received).toBeGreaterThanOrEqual(transferBytes);
+    expect(received).toBeGreaterThan(minimumTransferBytes);
     if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
     else expect(longest).toBeLessThanOrEqual(mssBytes);
     expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
