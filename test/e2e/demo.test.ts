@@ -7,7 +7,7 @@
 // Also measured: the time from starting `clatter demo` to the first translated packet on screen.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { EngineClient } from '../../core/client/engine-client.js';
 import { demoDir, demoEngineSocket } from '../../core/demo/node/demo-files.js';
 import { listNamespaces } from '../../core/lab/teardown.js';
 import type { FlowInfo } from '../../core/observe/flow-info.js';
+import { processesMentioning } from '../processes.js';
 import { clatterBin } from './engine-process.js';
 import { artifactsDir, launchChromium } from './ui-harness.js';
 
@@ -30,21 +31,6 @@ function clatter(args: string[]): Promise<{ code: number | null; stdout: string;
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** Every process whose command line mentions `text`, but not this test's own. */
-function processesWith(text: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (argv.includes(text)) found.push(`${pid} ${argv}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
 }
 
 describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
@@ -190,10 +176,10 @@ describe.skipIf(!isRoot)('clatter demo, headless, in Chromium', () => {
     expect(readdirSync(tmpdir()).filter((entry) => entry.startsWith(`clatter-lab-clt-${demoPid}-`))).toEqual([]);
     expect(existsSync(`/etc/netns/clt-${demoPid}-1-host`)).toBe(false);
     // The reaper leaves once the demo is gone and it has taken the lock and found nothing to remove.
-    await expect.poll(() => processesWith(`--reap ${demoPid}`), { timeout: 10_000 }).toEqual([]);
-    expect(processesWith(`clt-${demoPid}-`)).toEqual([]);
-    expect(processesWith('clatter-call')).toEqual([]);
-    expect(processesWith(demoEngineSocket)).toEqual([]);
+    await expect.poll(() => processesMentioning(`--reap ${demoPid}`), { timeout: 10_000 }).toEqual([]);
+    expect(processesMentioning(`clt-${demoPid}-`)).toEqual([]);
+    expect(processesMentioning('clatter-call')).toEqual([]);
+    expect(processesMentioning(demoEngineSocket)).toEqual([]);
   });
 });
 
@@ -213,15 +199,15 @@ describe.skipIf(!isRoot)('clatter demo stopped with Ctrl-C', () => {
   it('removes everything it made and exits 0', async () => {
     const { demo, errors } = await startedDemo();
     const pid = demo.pid!;
-    await expect.poll(() => processesWith('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => processesMentioning('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
     demo.kill('SIGINT');
     const code = await new Promise((resolve) => demo.once('exit', (exitCode) => resolve(exitCode)));
     expect(code).toBe(0);
     expect(errors()).toContain('removed everything it made');
     expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toEqual([]);
     expect(existsSync(demoDir)).toBe(false);
-    expect(processesWith('clatter-call')).toEqual([]);
-    expect(processesWith(demoEngineSocket)).toEqual([]);
+    expect(processesMentioning('clatter-call')).toEqual([]);
+    expect(processesMentioning(demoEngineSocket)).toEqual([]);
   }, 60_000);
 });
 
@@ -230,14 +216,14 @@ describe.skipIf(!isRoot)('clatter demo killed with -9', () => {
     const { demo } = await startedDemo();
     const pid = demo.pid!;
     expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toHaveLength(3);
-    await expect.poll(() => processesWith('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => processesMentioning('clatter-call').length, { timeout: 5000 }).toBeGreaterThan(0);
     demo.kill('SIGKILL');
     await expect.poll(() => existsSync(demoDir), { timeout: 10_000, interval: 200 }).toBe(false);
     expect(listNamespaces().filter((ns) => ns.startsWith(`clt-${pid}-`))).toEqual([]);
     expect(readdirSync(tmpdir()).filter((entry) => entry.startsWith(`clatter-lab-clt-${pid}-`))).toEqual([]);
-    expect(processesWith(`clt-${pid}-`)).toEqual([]);
-    expect(processesWith('clatter-call')).toEqual([]);
-    expect(processesWith(demoEngineSocket)).toEqual([]);
-    await expect.poll(() => processesWith(`--reap ${pid}`), { timeout: 2000 }).toEqual([]);
+    expect(processesMentioning(`clt-${pid}-`)).toEqual([]);
+    expect(processesMentioning('clatter-call')).toEqual([]);
+    expect(processesMentioning(demoEngineSocket)).toEqual([]);
+    await expect.poll(() => processesMentioning(`--reap ${pid}`), { timeout: 2000 }).toEqual([]);
   }, 60_000);
 });

@@ -3,7 +3,7 @@
 // RAs on the wire). Needs root; `npm test` installs the Debian packages (scripts/ensure-test-tools.sh).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { LabProcess } from '../../core/lab/lab-process.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { digShort, httpGet, udpExchange } from '../../core/lab/probes.js';
 import { captureRouterAdvertisements, type CapturedRa } from './router-advertisements.js';
+import { processesMentioning, running } from '../processes.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -20,30 +21,6 @@ function namespaces(): string[] {
     .split('\n')
     .map((line) => line.split(' ')[0])
     .filter((name) => name !== '');
-}
-
-/** Running (not exited, not a zombie waiting to be reaped). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
-
-/** Pids of running processes whose command line mentions `text`. */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) && running(pid);
-      } catch {
-        return false;
-      }
-    });
 }
 
 const fe80one = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);

@@ -2,14 +2,9 @@
 // else is a usage error (exit 2) before the engine touches the host.
 
 import { describe, expect, it } from 'vitest';
-import { main } from '../../core/cli/main.js';
+import { runClatter } from './cli-fixture.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = runClatter;
 
 describe('clatter engine --offload', () => {
   it('is in the help', async () => {

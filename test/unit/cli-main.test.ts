@@ -2,14 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCommandArgs, parsePort } from '../../core/cli/command.js';
-import { main } from '../../core/cli/main.js';
+import { runClatter } from './cli-fixture.js';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = runClatter;
 
 describe('clatter', () => {
   it('lists its commands for --help, -h and help, on stdout', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PcapngWriter } from '../../core/capture/pcapng-writer.js';
 import { readCapture, type Capture } from '../../core/capture/read-capture.js';
-import { main } from '../../core/cli/main.js';
+import { runClatter } from './cli-fixture.js';
 import { translateCapture, type PacketTranslator } from '../../core/cli/translate-capture.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { XlatOutput } from '../../core/xlat/output.js';
@@ -32,12 +32,7 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['translate', ...argv], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runClatter('translate', ...argv);
 
 function readOutput(path: string): Capture {
   const result = readCapture(new Uint8Array(readFileSync(path)));

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LineDecoder, encodeLine } from '../../core/api/framing.js';
 import { parseRequest } from '../../core/api/messages.js';
 import type { ClatStatus } from '../../core/api/status.js';
-import { main } from '../../core/cli/main.js';
+import { runClatter } from './cli-fixture.js';
 import { EngineClient } from '../../core/client/engine-client.js';
 import { ControlServer, type Connection, type Handler } from '../../core/engine/control-server.js';
 import { TrafficCounters } from '../../core/observe/traffic-counters.js';
@@ -73,12 +73,7 @@ async function startServer(handler: Handler, checkPeer: () => string | undefined
   return { path, server };
 }
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = runClatter;
 
 describe('framing and validation (core/api)', () => {
   it('splits lines across chunks, skips blank lines and refuses an endless line', () => {
