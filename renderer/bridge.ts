@@ -14,7 +14,7 @@ import type { FlowInfo } from '../core/observe/flow-info.js';
 import { useDemo } from './stores/demo-store.js';
 import { useFlows } from './stores/flows-store.js';
 import { useSession, type ToggleError } from './stores/session-store.js';
-import { maxRowsPerPane, useTrace } from './stores/trace-store.js';
+import { useTrace } from './stores/trace-store.js';
 import { useTraffic } from './stores/traffic-store.js';
 
 export interface BridgeEnvironment {
@@ -78,8 +78,6 @@ export function applyUpdates(updates: readonly SessionUpdate[]): void {
   if (status !== null) useSession.getState().setStatus(status);
   useTraffic.getState().apply(counters, rates);
   useFlows.getState().apply([...changed.values()], [...removed], replaced);
-  // Older pairs than a pane holds would only be described to be let go at once.
-  if (pairs.length > maxRowsPerPane) pairs.splice(0, pairs.length - maxRowsPerPane);
   if (pairs.length > 0 || skipped > 0 || lost > 0) useTrace.getState().add(pairs, skipped, lost);
 }
 

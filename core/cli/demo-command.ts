@@ -173,7 +173,10 @@ async function down(io: CommandIo, fail: (message: string) => number): Promise<n
     io.stderr(`clatter demo: stopped the demo (pid ${holder.pid})\n`);
   }
   // The demo's reaper may hold the lock for a moment while it cleans up too: wait for it.
-  const lock = await pollUntil(() => acquireDemoLock(() => {}), { timeoutMs: 10_000, intervalMs: 200, what: 'the demo lock' }).catch(() => null);
+  // A failure other than "taken" is an answer too (pollUntil would retry it until the timeout).
+  const attempt = () => acquireDemoLock(() => {}).catch((error: Error) => error);
+  const lock = await pollUntil(attempt, { timeoutMs: 10_000, intervalMs: 200, what: 'the demo lock' }).catch(() => null);
+  if (lock instanceof Error) return fail(`cannot take the demo lock: ${lock.message}`);
   if (lock === null) return fail('another demo started meanwhile; run --down again to stop it');
   try {
     const hadFiles = demoFilesExist();

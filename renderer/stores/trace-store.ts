@@ -53,7 +53,10 @@ export const useTrace = create<TraceState>()((set) => ({
       if (state.paused) return { missedWhilePaused: state.missedWhilePaused + pairs.length, skipped: state.skipped + skipped, lost: state.lost + lost };
       const v4: TraceRow[] = [];
       const v6: TraceRow[] = [];
-      for (const pair of pairs) for (const row of rowsOfPair(pair)) (row.family === 4 ? v4 : v6).push(row);
+      // Pairs older than a pane holds would only be described to be let go at once.
+      for (let i = Math.max(0, pairs.length - maxRowsPerPane); i < pairs.length; i++) {
+        for (const row of rowsOfPair(pairs[i])) (row.family === 4 ? v4 : v6).push(row);
+      }
       return { v4Rows: appendBounded(state.v4Rows, v4), v6Rows: appendBounded(state.v6Rows, v6), skipped: state.skipped + skipped, lost: state.lost + lost };
     }),
   setPaused: (paused) => set(paused ? { paused } : { paused, missedWhilePaused: 0 }),

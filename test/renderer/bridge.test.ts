@@ -114,7 +114,7 @@ describe('bridge', () => {
     expect([...useFlows.getState().flows.keys()].sort()).toEqual([4, 6]);
   });
 
-  it('a frame of more pairs than a pane holds keeps the newest, in order', async () => {
+  it('a frame of more pairs than a pane holds keeps the newest, in order, and counts all of them while paused', async () => {
     const { bridge, host, frames } = setup();
     await bridge.start();
     const many = Array.from({ length: maxRowsPerPane + 500 }, (_, i) => echoPair(i + 1));
@@ -124,6 +124,10 @@ describe('bridge', () => {
     const rows = useTrace.getState().v4Rows;
     expect(rows).toHaveLength(maxRowsPerPane);
     expect([rows[0].pairId, rows.at(-1)!.pairId]).toEqual([501, maxRowsPerPane + 500]);
+    useTrace.getState().setPaused(true);
+    host.push('session.update', update({ pairs: many }));
+    frames.shift()!();
+    expect(useTrace.getState().missedWhilePaused).toBe(maxRowsPerPane + 500);
   });
 
   it('a new connected link throws away updates queued under the old one', async () => {

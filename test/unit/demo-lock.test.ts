@@ -76,6 +76,13 @@ describe('demo lock', () => {
     expect(holder).toMatchObject({ pid: squatter.pid, uid: nobody });
   });
 
+  it.runIf(process.getuid?.() === 0)('names a holder that is not root even when it says nothing', async () => {
+    const silent = await asNobody("require('net').createServer(() => {}).listen('\\0' + process.env.LOCK, () => console.log('ready'))");
+    const holder = await lockModule.findDemo();
+    holder?.close();
+    expect(holder).toMatchObject({ pid: silent.pid, uid: nobody });
+  });
+
   it.runIf(process.getuid?.() === 0)('takes a stop request only from root or its own user', async () => {
     let stopAsked = false;
     const lock = await lockModule.acquireDemoLock(() => (stopAsked = true));

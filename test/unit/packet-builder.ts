@@ -30,7 +30,6 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** `length` bytes of a recognizable pattern (byte i = (seed + i) & 0xff). */
 /** Two packets in one buffer, as a read batch holds them: the first at 10, the second at 4000. */
 export function twoPacketArena(first: Uint8Array, second: Uint8Array): Uint8Array {
   const b = new Uint8Array(8000);
@@ -39,6 +38,7 @@ export function twoPacketArena(first: Uint8Array, second: Uint8Array): Uint8Arra
   return b;
 }
 
+/** `length` bytes of a recognizable pattern (byte i = (seed + i) & 0xff). */
 export function pattern(length: number, seed = 0): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed + i) & 0xff);
 }

@@ -11,7 +11,7 @@
 // request only from root or its own user.
 
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { socketPeer } from '../../tun/socket-peer.js';
+import { socketPeer, type SocketPeer } from '../../tun/socket-peer.js';
 
 const lockName = `\0${process.env.CLATTER_DEMO_LOCK ?? 'clatter-demo'}`;
 
@@ -73,6 +73,7 @@ export function findDemo(): Promise<DemoHolder | null> {
     const socket: Socket = connect(lockName);
     let text = '';
     let answered = false;
+    let peer: SocketPeer | null = null;
     const ended = new Promise<void>((done) => socket.once('close', () => done()));
     // No answer: nobody there, or a dying demo whose socket closes without a word.
     const noAnswer = () => {
@@ -81,22 +82,26 @@ export function findDemo(): Promise<DemoHolder | null> {
       socket.destroy();
       resolve(null);
     };
+    const answer = (holder: SocketPeer) => {
+      answered = true;
+      clearTimeout(timer);
+      resolve({ pid: holder.pid, uid: holder.uid, ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
+    };
     socket.on('error', noAnswer);
     socket.on('close', noAnswer);
     const timer = setTimeout(noAnswer, 2000);
     timer.unref();
+    socket.once('connect', () => {
+      const found = socketPeer(socket);
+      if (typeof found === 'string') return noAnswer();
+      peer = found;
+      // Not root, so no demo: said at once, whatever it writes or does not write.
+      if (found.uid !== 0) answer(found);
+    });
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString();
-      if (answered || !text.includes('\n')) return;
-      answered = true;
-      clearTimeout(timer);
-      const peer = socketPeer(socket);
-      if (typeof peer === 'string') {
-        socket.destroy();
-        resolve(null);
-        return;
-      }
-      resolve({ pid: peer.pid, uid: peer.uid, ended, askToStop: () => void socket.write('stop\n'), close: () => socket.destroy() });
+      // A demo says its pid when it accepts: alive, not a dying one.
+      if (!answered && peer !== null && text.includes('\n')) answer(peer);
     });
   });
 }

@@ -42,7 +42,11 @@ export function LinkBanner() {
           className="button"
           onClick={() => {
             setStarting('Starting the engine (you may be asked for your password)…');
-            void bridge.startEngine().then((result) => setStarting(result.ok ? 'Engine started; connecting…' : `Could not start the engine: ${result.error}`));
+            void bridge.startEngine().then((result) => {
+              // Connected already (the relay was quicker): nothing left to say.
+              if (useSession.getState().link.state !== 'unavailable') return;
+              setStarting(result.ok ? 'Engine started; connecting…' : `Could not start the engine: ${result.error}`);
+            });
           }}
         >
           Start the engine
