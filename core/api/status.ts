@@ -23,12 +23,14 @@ export interface PrefixInfo {
 
 /**
  * How the CLAT's IPv6 packets reach the engine (see core/host/host-setup.ts):
+ * - ingress: its own address in the uplink's SLAAC /64, moved between the uplink and the TUN at the
+ *   two devices' ingress (nftables netdev `fwd`), before any firewall's hook; the default;
  * - force-forwarding: its own address in the uplink's SLAAC /64, forwarded into the TUN (Linux 6.17+);
  * - packet-socket: the same address, read with a packet socket and sent with a raw socket (older kernels);
  * - nat66: no SLAAC /64 (a DHCPv6 /128 only): a private address behind the kernel's NAT66 to the
  *   host's own address (Linux 6.17+).
  */
-export type DeliveryMode = 'force-forwarding' | 'packet-socket' | 'nat66';
+export type DeliveryMode = 'ingress' | 'force-forwarding' | 'packet-socket' | 'nat66';
 
 export interface ClatCounters {
   /** Packets translated IPv4 → IPv6 and IPv6 → IPv4. */

@@ -24,7 +24,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const deliveries = ['auto', 'force-forwarding', 'packet-socket', 'nat66'] as const;
+const deliveries = ['auto', 'ingress', 'force-forwarding', 'packet-socket', 'nat66'] as const;
 
 const defaultStateDir = '/var/lib/clatter';
 const maxWorkers = 16;
@@ -42,11 +42,14 @@ After a crash the next start first undoes what the crashed run had changed.
   --state-dir PATH  where the undo journal and the CLAT address secret live (default ${defaultStateDir})
   --tun NAME        name of the CLAT interface (default clat)
   --auto            turn the CLAT on by itself when the host is IPv6-only, off when native IPv4 appears
-  --delivery MODE   how the CLAT's IPv6 packets reach the engine: force-forwarding (per-interface
-                    forwarding, Linux 6.17+), packet-socket (packet socket, raw socket, anycast and
-                    an nftables rule, for older kernels), nat66 (a private address behind NAT66 to
-                    the host's own address: the fallback for networks without SLAAC, Linux 6.17+),
-                    or auto (default: the SLAAC modes where the uplink has a /64, nat66 otherwise)
+  --delivery MODE   how the CLAT's IPv6 packets reach the engine: ingress (moved between the
+                    uplink and the TUN at their ingress by nftables, past any firewall's forward
+                    rules, no forwarding sysctls), force-forwarding (per-interface forwarding,
+                    Linux 6.17+), packet-socket (packet socket, raw socket, anycast and an nftables
+                    rule), nat66 (a private address behind NAT66 to the host's own address: the
+                    fallback for networks without SLAAC, Linux 6.17+), or auto (default: ingress
+                    where nft is installed, else force-forwarding or packet-socket, where the
+                    uplink has a /64; nat66 otherwise)
   --offload on|off  TUN offloads: the host's TCP and UDP hand over 64 KiB super-packets whose
                     headers are translated once, checksums left to the kernel (default on;
                     not with packet-socket delivery)

@@ -19,10 +19,10 @@ import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
-import { hasForceForwarding, HostSetup } from '../host/host-setup.js';
+import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
-import type { Ipv6Prefix } from '../wire/address.js';
+import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
@@ -43,7 +43,10 @@ export interface EngineOptions {
   readonly queryDns?: Ipv4onlyArpaQuery;
   /** How long `up` waits for the CLAT to be running before answering "discovering". */
   readonly upWaitMs?: number;
-  /** How IPv6 packets for the CLAT address reach the engine; 'auto': force-forwarding where the kernel has it. */
+  /**
+   * How IPv6 packets for the CLAT address reach the engine; 'auto': ingress where nftables is,
+   * otherwise force-forwarding where the kernel has it, otherwise packet-socket.
+   */
   readonly delivery?: DeliveryMode | 'auto';
   /** TUN offloads (TSO, USO, partial checksums) where the delivery mode allows them; default on. */
   readonly offload?: boolean;
@@ -87,6 +90,7 @@ export class ClatEngine {
   private netlink: NetlinkSubscription | null = null;
   private uplinkTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
+  private nextHopTimer: NodeJS.Timeout | undefined;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
 
@@ -147,6 +151,7 @@ export class ClatEngine {
     await this.down();
     clearTimeout(this.uplinkTimer);
     clearTimeout(this.routeTimer);
+    clearTimeout(this.nextHopTimer);
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
@@ -330,7 +335,7 @@ export class ClatEngine {
     if (forced !== 'nat66' && hasSlaac) {
       const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
       if (!address.ok) return address;
-      const delivery = forced === 'auto' ? (forwarding ? 'force-forwarding' : 'packet-socket') : forced;
+      const delivery = forced === 'auto' ? ((await hasNftables()) ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
       return { ok: true, address: address.value, delivery };
     }
     if (uplink.globalIpv6.length === 0) return { ok: false, error: `${uplink.name} has no global IPv6 address` };
@@ -381,6 +386,16 @@ export class ClatEngine {
     if (session !== null && events.some((event) => uplinkConcern(event, session))) {
       clearTimeout(this.uplinkTimer);
       this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
+    }
+    // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
+    // gives, or any route of the uplink's going away, may move it (a router refreshing its own
+    // default route, which every RA does, does not).
+    const nextHop = session?.datapath?.nextHop;
+    if (session !== null && nextHop !== undefined && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, nextHop))) {
+      clearTimeout(this.nextHopTimer);
+      this.nextHopTimer = setTimeout(() => void this.enqueue(async () => {
+        if (this.session === session) await session.datapath?.followRoute(this.options.log);
+      }), debounceMs);
     }
     // Auto mode watches native IPv4 coming and going: IPv4 default routes, and links and IPv4
     // addresses (a link set down or its address removed takes its routes without a route event);
@@ -436,4 +451,13 @@ export class ClatEngine {
     const started = await this.bringUp({ uplink: uplink.value });
     if (!started.ok) this.options.log(`auto mode: ${started.error.message}`);
   }
+}
+
+/** True when a route event may change the next hop of ingress delivery (an IPv6 route that could cover the NAT64 prefix). */
+function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: string | null): boolean {
+  if (event.kind !== 'route' || event.family !== afInet6 || event.destinationLength > 96) return false;
+  if (!event.added) return event.oif === uplinkIfindex || event.oif === 0;
+  if (event.oif !== uplinkIfindex) return false;
+  const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
+  return gateway !== nextHop;
 }

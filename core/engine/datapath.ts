@@ -4,11 +4,12 @@
 // (queue-workers.ts). A prefix change swaps the translator without touching the device.
 
 import type { DeliveryMode, RunningClat } from '../api/status.js';
-import { parseIpv6, type Ipv6Prefix } from '../wire/address.js';
-import type { Uplink } from '../host/host-inspect.js';
-import { clatIpv4, type HostSetup } from '../host/host-setup.js';
+import { formatIpv6, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
+import { ipv6NextHop, type Uplink } from '../host/host-inspect.js';
+import { clatIpv4, type HostSetup, type TunPlan } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
+import { AnycastMembership } from './anycast-membership.js';
 import { clatTranslator } from './clat-translator.js';
 import { warmUpTranslator } from './jit-warm-up.js';
 import type { Observatory } from './observatory.js';
@@ -25,8 +26,8 @@ export interface DatapathParams {
   readonly ipv4DefaultRoute: boolean;
   readonly delivery: DeliveryMode;
   /**
-   * TUN offloads (vnet-packet-loop.ts) where the TUN is both ends of the path (force-forwarding,
-   * nat66); packet-socket delivery sends IPv6 through a raw socket, which takes no super-packets.
+   * TUN offloads (vnet-packet-loop.ts) where the TUN is both ends of the path (ingress,
+   * force-forwarding, nat66); packet-socket delivery sends IPv6 through a raw socket, which takes no super-packets.
    */
   readonly offload: boolean;
   /**
@@ -37,6 +38,13 @@ export interface DatapathParams {
   readonly log: (line: string) => void;
   /** The data path broke while running (a translating thread ended): the engine rebuilds it. */
   readonly onFailure: (reason: string) => void;
+}
+
+/** What ingress delivery keeps to follow routing changes (followRoute). */
+interface IngressRoute {
+  plan: TunPlan;
+  readonly hostSetup: HostSetup;
+  prefix: Ipv6Prefix;
 }
 
 /** What the data path needs of whatever translates: the main thread's loop, or the workers. */
@@ -52,6 +60,7 @@ export class Datapath {
     readonly info: Omit<RunningClat, 'prefix' | 'sinceMs'>,
     private readonly translating: Translating,
     private readonly close: () => void,
+    private readonly route: IngressRoute | null,
   ) {}
 
   /** Opens the TUN, sets the host up around it and starts translating. */
@@ -68,16 +77,35 @@ export class Datapath {
     const closeAll = () => {
       for (const close of closers.reverse()) close();
     };
-    const applied = await hostSetup.applyTun({
+    let nextHop: string | null = null;
+    if (params.delivery === 'ingress') {
+      const found = await ipv6NextHop(params.uplink.name, formatIpv6(params.prefix.address));
+      if (!found.ok) {
+        closeAll();
+        return found;
+      }
+      nextHop = found.value;
+    }
+    const plan = {
       uplink: params.uplink,
       tun: device.name,
       clatIpv6: params.clatIpv6,
       ipv4DefaultRoute: params.ipv4DefaultRoute,
       delivery: params.delivery,
-    });
+      nextHop,
+    };
+    const applied = await hostSetup.applyTun(plan);
     if (!applied.ok) {
       closeAll();
       return applied;
+    }
+    if (params.delivery === 'ingress') {
+      const joined = AnycastMembership.join(addon, params.uplink.name, params.clatIpv6);
+      if (!joined.ok) {
+        closeAll();
+        return joined;
+      }
+      closers.push(() => joined.membership.leave());
     }
     let sources: PacketSource[] = [device];
     let sinks: PacketSinks = { ipv4: device, ipv6: device };
@@ -100,11 +128,13 @@ export class Datapath {
     // A slot holds the largest packet either side sends, with room to spare for a TUN that is
     // given a larger MTU later.
     const slotBytes = Math.max(params.uplink.mtu, 1500) + 256;
+    // Ingress delivery's fwd decrements the Hop Limit after the translator without checking it.
+    const outboundHopReserve = params.delivery === 'ingress' ? 1 : 0;
     const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
     let translating: Translating;
     if (workers > 0) {
       const started = await QueueWorkers.start({
-        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: params.uplink.mtu,
+        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: params.uplink.mtu, outboundHopReserve,
         clat: clatAddresses, counters: observatory.counters, observer: observatory,
         log: params.log, onFailure: params.onFailure,
       });
@@ -114,7 +144,7 @@ export class Datapath {
       }
       translating = started.workers;
     } else {
-      const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu);
+      const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu, outboundHopReserve);
       warmUpTranslator(translator, offload);
       const loop = offload
         ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
@@ -122,7 +152,7 @@ export class Datapath {
       loop.addObserver(observatory);
       loop.start();
       translating = {
-        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, params.uplink.mtu)),
+        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, params.uplink.mtu, outboundHopReserve)),
         stop: () => loop.stop(),
         unobserved: 0,
       };
@@ -142,12 +172,37 @@ export class Datapath {
         },
         translating,
         closeAll,
+        params.delivery === 'ingress' ? { plan, hostSetup, prefix: params.prefix } : null,
       ),
     };
   }
 
+  /** Ingress delivery's next hop towards the NAT64 prefix; undefined for the other modes. */
+  get nextHop(): string | null | undefined {
+    return this.route?.plan.nextHop;
+  }
+
+  /**
+   * Ingress delivery sends to the next hop its rules name: after a routing change (another router,
+   * a new prefix), look the next hop up again and reload the rules if it moved.
+   */
+  async followRoute(log: (line: string) => void): Promise<void> {
+    const route = this.route;
+    if (route === null) return;
+    const found = await ipv6NextHop(route.plan.uplink.name, formatIpv6(route.prefix.address));
+    if (!found.ok) {
+      log(`ingress delivery: ${found.error}; keeping next hop ${route.plan.nextHop ?? 'on-link'}`);
+      return;
+    }
+    if (found.value === route.plan.nextHop) return;
+    route.plan = { ...route.plan, nextHop: found.value };
+    const loaded = await route.hostSetup.loadIngressRules(route.plan, true);
+    log(loaded.ok ? `ingress delivery: next hop now ${found.value ?? 'on-link'}` : `ingress delivery: ${loaded.error}`);
+  }
+
   setPrefix(prefix: Ipv6Prefix): void {
     this.translating.setPrefix(prefix);
+    if (this.route !== null) this.route.prefix = prefix;
   }
 
   /** Translations the observers (flows, traces) did not see. */

@@ -29,6 +29,8 @@ export interface QueueWorkerData {
   readonly prefix: Ipv6Prefix;
   readonly clatIpv6: string;
   readonly uplinkMtu: number;
+  /** clat-translator.ts: 1 with ingress delivery. */
+  readonly outboundHopReserve: number;
   readonly clat: ClatAddresses;
   readonly counters: SharedArrayBuffer;
   readonly observations: SharedArrayBuffer;
@@ -60,7 +62,7 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
         writer.publish();
       }),
   };
-  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu);
+  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu, data.outboundHopReserve);
   // Each thread has its own V8 isolate, and so its own optimized code to warm up.
   warmUpTranslator(translator, data.vnetHeaderBytes > 0);
   const loop =
@@ -71,7 +73,7 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
   loop.start();
   port.on('message', (message: QueueWorkerMessage) => {
     if (message.type === 'prefix') {
-      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu));
+      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu, data.outboundHopReserve));
       return;
     }
     loop.stop();

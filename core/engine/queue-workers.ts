@@ -28,6 +28,7 @@ export interface QueueWorkersParams {
   readonly prefix: Ipv6Prefix;
   readonly clatIpv6: string;
   readonly uplinkMtu: number;
+  readonly outboundHopReserve: number;
   readonly clat: ClatAddresses;
   /** The engine's counters: each worker's are attached to them as a shard. */
   readonly counters: TrafficCounters;
@@ -127,6 +128,7 @@ export class QueueWorkers {
       prefix: params.prefix,
       clatIpv6: params.clatIpv6,
       uplinkMtu: params.uplinkMtu,
+      outboundHopReserve: params.outboundHopReserve,
       clat: params.clat,
       counters: counters.all.buffer as SharedArrayBuffer,
       observations,

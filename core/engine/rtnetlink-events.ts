@@ -8,7 +8,8 @@
 //   ifinfomsg   u8 family, u8 pad, u16 type, i32 index, u32 flags, u32 change           16 bytes
 //   ifaddrmsg   u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index                  8 bytes
 //   rtmsg       u8 family, u8 dst_len, …                                                12 bytes
-//   attributes  after the message; IFA_ADDRESS (1) holds an address message's address
+//   attributes  after the message; IFA_ADDRESS (1) holds an address message's address, RTA_OIF (4)
+//               a route's interface (u32) and RTA_GATEWAY (5) its next hop
 // Netlink fields are in host byte order (linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h).
 
 import { afInet6 } from '../discovery/nd-useropt-message.js';
@@ -28,7 +29,16 @@ export type RtnetlinkEvent =
       readonly flags: number;
       readonly address: Uint8Array | null;
     }
-  | { readonly kind: 'route'; readonly family: number; readonly destinationLength: number };
+  | {
+      readonly kind: 'route';
+      readonly added: boolean;
+      readonly family: number;
+      readonly destinationLength: number;
+      /** RTA_OIF; 0 when absent (a multipath route names its interfaces elsewhere). */
+      readonly oif: number;
+      /** RTA_GATEWAY; null for a route to the link itself. */
+      readonly gateway: Uint8Array | null;
+    };
 
 export const afInet = 2;
 
@@ -43,6 +53,8 @@ const ifinfoBytes = 16;
 const ifaddrBytes = 8;
 const rtmsgBytes = 12;
 const ifaAddress = 1;
+const rtaOif = 4;
+const rtaGateway = 5;
 /** IFA_F_DEPRECATED: the address's preferred lifetime ran out (a network being renumbered). */
 export const ifaFlagDeprecated = 0x20;
 
@@ -67,7 +79,15 @@ export function rtnetlinkEvents(bytes: Uint8Array): RtnetlinkEvent[] {
         address: netlinkAttribute(bytes, view, body + ifaddrBytes, end, ifaAddress),
       });
     } else if ((type === rtmNewRoute || type === rtmDelRoute) && body + rtmsgBytes <= end) {
-      events.push({ kind: 'route', family: bytes[body], destinationLength: bytes[body + 1] });
+      const oif = netlinkAttribute(bytes, view, body + rtmsgBytes, end, rtaOif);
+      events.push({
+        kind: 'route',
+        added: type === rtmNewRoute,
+        family: bytes[body],
+        destinationLength: bytes[body + 1],
+        oif: oif !== null && oif.length >= 4 ? new DataView(oif.buffer, oif.byteOffset, 4).getUint32(0, hostIsLittleEndian) : 0,
+        gateway: netlinkAttribute(bytes, view, body + rtmsgBytes, end, rtaGateway),
+      });
     }
   });
   return events;

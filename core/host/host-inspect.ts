@@ -97,3 +97,15 @@ export async function ipv6AddressState(dev: string, address: string): Promise<'a
   }
   return 'absent';
 }
+
+/**
+ * The next hop out of `uplink` towards `destination` (an address under the NAT64 prefix): the
+ * router's address, or null when the destination is on the uplink's link.
+ */
+export async function ipv6NextHop(uplink: string, destination: string): Promise<Found<string | null>> {
+  const routes = await ipJson<IpRoute[]>(['-6', 'route', 'get', destination, 'oif', uplink]);
+  if (!routes.ok) return { ok: false, error: `no route to ${destination} through ${uplink}: ${routes.error}` };
+  const route = routes.value[0];
+  if (route === undefined || route.dev !== uplink) return { ok: false, error: `no route to ${destination} through ${uplink}` };
+  return { ok: true, value: route.gateway ?? null };
+}

@@ -2,9 +2,14 @@
 //
 //   uplink (SLAAC /64)                         TUN "clat" (one device, both families)
 //   ─ CLAT IPv6 address: DAD probed, then      ─ 192.0.0.1/32 (RFC 7335), link up, MTU = uplink MTU
-//     answered by proxy NDP on the uplink      ─ IPv4 default route, MTU uplink − 28, advmss − 40
-//   ─ force_forwarding=1, forwarding=1 (the    ─ route <CLAT IPv6>/128 → the TUN; force_forwarding=1
-//     interface's router mode), accept_ra=2
+//     answered for by the kernel               ─ IPv4 default route, MTU uplink − 28, advmss − 40
+//   ─ its packets delivered to the TUN and back as the delivery mode says
+//
+// Delivery "ingress" (the default where nftables is): the CLAT's IPv6 packets move between the
+// uplink and the TUN at the two devices' ingress hooks (ingress-ruleset.ts), so they cross no
+// firewall's forward hook and need no forwarding sysctl; the address is an anycast address of the
+// uplink (held by the engine's socket, datapath.ts), so the kernel answers neighbour solicitations
+// without router mode, and an uplink managed by NetworkManager keeps its accept_ra as it was.
 //
 // Delivery "force-forwarding" (kernels ≥ 6.17): the kernel forwards IPv6 packets for the CLAT
 // address from the uplink into the TUN, and the translated IPv6 packets the engine writes into the
@@ -16,6 +21,7 @@
 import type { DeliveryMode } from '../api/status.js';
 import { formatIpv6, parseIpv6 } from '../wire/address.js';
 import { clatAddressCandidate } from './clat-address.js';
+import { ingressRuleset, ingressTable } from './ingress-ruleset.js';
 import { ipv6AddressState, nativeIpv4DefaultRoutes, type Found, type Uplink } from './host-inspect.js';
 import type { HostJournal } from './journal.js';
 import { runCommand } from './run-command.js';
@@ -41,9 +47,11 @@ export interface TunPlan {
   /** Add the IPv4 default route through the TUN. */
   readonly ipv4DefaultRoute: boolean;
   readonly delivery: DeliveryMode;
+  /** Ingress delivery: the uplink's next hop towards the NAT64 prefix; null: on the link. */
+  readonly nextHop: string | null;
 }
 
-/** The nftables table of the packet-socket delivery (one rule set, removed whole). */
+/** The nftables table of each delivery mode that has rules (one rule set, removed whole). */
 export const nftTable = 'clatter';
 
 const dadTimeoutMs = 4000;
@@ -53,6 +61,11 @@ const maxDadAttempts = 5;
 /** True when this kernel has per-interface IPv6 forwarding (Linux 6.17+). */
 export function hasForceForwarding(uplink: string): boolean {
   return readSysctl(sysctlKey('net', 'ipv6', 'conf', uplink, 'force_forwarding')).ok;
+}
+
+/** True when the `nft` command runs (ingress, packet-socket and nat66 delivery load rules with it). */
+export async function hasNftables(): Promise<boolean> {
+  return (await runCommand('nft', ['--version'])).ok;
 }
 
 export class HostSetup {
@@ -152,6 +165,8 @@ export class HostSetup {
 
   private deliverySteps(plan: TunPlan): (() => Promise<Found<void>> | Found<void>)[] {
     switch (plan.delivery) {
+      case 'ingress':
+        return [() => this.answerAtOnce(plan.uplink.name), () => this.loadIngressRules(plan)];
       case 'force-forwarding':
         return this.forceForwardingSteps(plan.uplink.name, plan.tun, plan.clatIpv6);
       case 'packet-socket':
@@ -193,9 +208,19 @@ export class HostSetup {
     return this.sysctl(sysctlKey('net', 'ipv6', 'neigh', uplink, 'proxy_delay'), '0', 'answer neighbour solicitations for the CLAT at once');
   }
 
+  /**
+   * Ingress delivery's rules; loaded again, replacing the table in one transaction, when the next
+   * hop changes (a new router on the uplink), with the same journal entry still standing.
+   */
+  loadIngressRules(plan: Pick<TunPlan, 'uplink' | 'tun' | 'clatIpv6' | 'nextHop'>, journaled = false): Promise<Found<void>> {
+    const ruleset = ingressRuleset({ uplink: plan.uplink.name, tun: plan.tun, clatIpv6: plan.clatIpv6, nextHop: plan.nextHop });
+    const what = `move ${plan.clatIpv6}'s packets between ${plan.uplink.name} and ${plan.tun} at ingress (next hop ${plan.nextHop ?? 'on-link'})`;
+    return this.nft(ruleset, what, ingressTable.family, journaled);
+  }
+
   /** Loads an nftables rule set (the whole `clatter` table), journaling its removal first. */
-  private async nft(ruleset: string, what: string): Promise<Found<void>> {
-    this.journal.record({ kind: 'nft', undo: ['delete', 'table', 'ip6', nftTable], what });
+  private async nft(ruleset: string, what: string, family: 'ip6' | 'netdev' = 'ip6', journaled = false): Promise<Found<void>> {
+    if (!journaled) this.journal.record({ kind: 'nft', undo: ['delete', 'table', family, nftTable], what });
     const result = await runCommand('nft', ['-f', '-'], 10_000, ruleset);
     return result.ok ? { ok: true, value: undefined } : { ok: false, error: `${what}: ${result.error}` };
   }

@@ -24,6 +24,7 @@ export interface SiitConfigJson {
   mtu?: { ipv4?: number; ipv6?: number };
   udpZeroChecksum?: UdpZeroChecksumPolicy;
   decrementTtl?: boolean;
+  outboundHopReserve?: number;
 }
 
 export interface EamtEntry {
@@ -51,6 +52,12 @@ export interface SiitConfig {
   readonly udpZeroChecksum: UdpZeroChecksumPolicy;
   /** RFC 7915 §4.1, §5.1: the translator is a router and decrements TTL / hop limit. */
   readonly decrementTtl: boolean;
+  /**
+   * Routers between the translator and the IPv6 wire that decrement the Hop Limit without checking
+   * it (0 or 1): the kernel's nftables `fwd` after a CLAT with ingress delivery. A packet that would
+   * reach the wire with Hop Limit 0 expires here instead (RFC 8200 §3: never sent with 0).
+   */
+  readonly outboundHopReserve: number;
 }
 
 export type ConfigResult = { ok: true; config: SiitConfig } | { ok: false; error: string };
@@ -63,7 +70,7 @@ const ipv4MtuMin = 1260;
 
 const knownFields = new Set([
   'pool6', 'eamt', 'rfc6791v4', 'rfc6791v6', 'selfIpv4', 'selfIpv6',
-  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl',
+  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl', 'outboundHopReserve',
 ]);
 
 class ConfigError extends Error {}
@@ -142,6 +149,8 @@ function parse(json: unknown): SiitConfig {
   }
   const decrementTtl = raw.decrementTtl ?? true;
   if (typeof decrementTtl !== 'boolean') fail('decrementTtl', 'must be true or false');
+  const outboundHopReserve = raw.outboundHopReserve ?? 0;
+  if (outboundHopReserve !== 0 && outboundHopReserve !== 1) fail('outboundHopReserve', 'must be 0 or 1');
   if (raw.selfIpv4 === undefined) fail('selfIpv4', 'is required (source of the ICMPv4 errors the translator sends)');
   if (raw.selfIpv6 === undefined) fail('selfIpv6', 'is required (source of the ICMPv6 errors the translator sends)');
   return {
@@ -155,6 +164,7 @@ function parse(json: unknown): SiitConfig {
     mtu: { ipv4: mtuField('mtu.ipv4', mtu4, 1500, ipv4MtuMin), ipv6: mtuField('mtu.ipv6', mtu6, 1500, 1280) },
     udpZeroChecksum: udp,
     decrementTtl,
+    outboundHopReserve,
   };
 }
 

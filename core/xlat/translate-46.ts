@@ -119,10 +119,11 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const dstResult = addresses.map4to6(dst, o, p + 24, false);
   if (dstResult !== 0) return dstResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
 
-  // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded.
+  // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded (nor 2,
+  // with a router after it that decrements without checking).
   let hopLimit = b[s + 8];
   if (config.decrementTtl && !hairpin) {
-    if (hopLimit <= 1) {
+    if (hopLimit <= 1 + config.outboundHopReserve) {
       sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0);
       return Verdict.ttlExpired;
     }

@@ -55,7 +55,7 @@ export interface EngineOptions {
   readonly dir: string;
   readonly auto?: boolean;
   /** `--delivery`: how the CLAT's IPv6 packets reach the engine (default auto). */
-  readonly delivery?: 'force-forwarding' | 'packet-socket' | 'nat66';
+  readonly delivery?: 'ingress' | 'force-forwarding' | 'packet-socket' | 'nat66';
   /** `--offload`: TUN offloads (default on). */
   readonly offload?: 'on' | 'off';
   /** `--workers`: translating threads, one per TUN queue (default 0: the main thread). */

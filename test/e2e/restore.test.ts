@@ -3,6 +3,8 @@
 // namespace's addresses, every route table, the proxy neighbours and the sysctls the engine writes,
 // compared as text (host-snapshot.ts) with only the kernel's own lifetime countdowns left out.
 // The tests share one lab and run in order; each starts from an engine that is up or restartable.
+// Both SLAAC deliveries that change the uplink are covered: ingress (the default: an nftables
+// netdev table and the anycast CLAT address) and force-forwarding (sysctls and a proxy neighbour).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +18,21 @@ const isRoot = process.getuid?.() === 0;
 
 const journalFile = 'host-journal.jsonl';
 
-describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and restart', () => {
+/** What each delivery leaves on the host while it runs, in the snapshot and in the journal after kill -9. */
+const deliveries = [
+  {
+    delivery: 'ingress',
+    running: [/"family": "netdev",\n\s*"name": "clatter"/, /^net\.ipv6\.neigh\.uplink\.proxy_delay = 0$/m],
+    journal: [/"kind":"nft","undo":\["delete","table","netdev","clatter"\]/, /"kind":"sysctl"/],
+  },
+  {
+    delivery: 'force-forwarding',
+    running: [/"proxy"/, /^net\.ipv6\.conf\.uplink\.proxy_ndp = 1$/m],
+    journal: [/"kind":"sysctl"/, /"neigh","del","proxy"/],
+  },
+] as const;
+
+describe.skipIf(!isRoot).each(deliveries)('the CLAT restores the host ($delivery): down, SIGTERM, kill -9 and restart', ({ delivery, running: runningMarks, journal: journalMarks }) => {
   let lab: Lab;
   let dir: string | undefined;
   let engine: EngineProcess | undefined;
@@ -27,7 +43,7 @@ describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and
     lab = await createLab();
     pristine = await hostSnapshot(lab);
     dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
+    engine = await EngineProcess.start(lab, { dir, delivery });
   }, 90_000);
 
   afterAll(() => tearDown(engine, lab, dir), 60_000);
@@ -41,8 +57,7 @@ describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and
     // The snapshot sees what the CLAT changed, so an equal one after restoring means something.
     expect(running).not.toBe(pristine);
     expect(running).toMatch(/"ifname": "clat"/);
-    expect(running).toMatch(/"proxy"/);
-    expect(running).toMatch(/^net\.ipv6\.conf\.uplink\.proxy_ndp = 1$/m);
+    for (const mark of runningMarks) expect(running).toMatch(mark);
     return running;
   }
 
@@ -61,7 +76,7 @@ describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and
     expect(exit).toEqual({ code: 0, signal: null });
     expect(engine!.log).toMatch(/SIGTERM: turning the CLAT off and exiting/);
     expect(await hostSnapshot(lab)).toBe(pristine);
-    engine = await EngineProcess.start(lab, { dir: dir! });
+    engine = await EngineProcess.start(lab, { dir: dir!, delivery });
   }, 60_000);
 
   it('after kill -9 under traffic, the restarted engine undoes the journal and the host is restored', async () => {
@@ -79,15 +94,13 @@ describe.skipIf(!isRoot)('the CLAT restores the host: down, SIGTERM, kill -9 and
       expect((await lab.exec('host', ['ip', 'link', 'show', 'clat'], { check: false })).code).not.toBe(0);
       const crashed = await hostSnapshot(lab);
       expect(crashed).not.toBe(pristine);
-      expect(crashed).toMatch(/^net\.ipv6\.conf\.uplink\.proxy_ndp = 1$/m);
-      expect(crashed).toMatch(/"proxy"/);
+      for (const mark of runningMarks) expect(crashed).toMatch(mark);
       const journal = readFileSync(join(clat.stateDir, journalFile), 'utf8');
-      expect(journal).toMatch(/"kind":"sysctl"/);
-      expect(journal).toMatch(/"neigh","del","proxy"/);
+      for (const mark of journalMarks) expect(journal).toMatch(mark);
 
       // The same state dir, with the ping still going: the new engine undoes the dead one's changes
       // before it says it is listening...
-      engine = await EngineProcess.start(lab, { dir: dir! });
+      engine = await EngineProcess.start(lab, { dir: dir!, delivery });
       expect(engine.log).toMatch(/undoing \d+ host changes left by a previous run/);
       expect(engine.log).not.toMatch(/undo failed/);
       expect(existsSync(join(engine.stateDir, journalFile))).toBe(false);

@@ -67,7 +67,7 @@ describe.skipIf(!isRoot)('CLAT in the lab: traffic, PREF64, prefix change, uplin
     expect(await digShort(lab, 'host', 'A', 'server.example', lab.isp.dns.ipv4)).toEqual([serverIpv4]);
 
     const status = asRunning(await clat.status());
-    expect(status).toMatchObject({ mode: 'manual', uplink: 'uplink', tun: 'clat', clatIpv4: '192.0.0.1', mtu: 1500 - 28, delivery: 'force-forwarding' });
+    expect(status).toMatchObject({ mode: 'manual', uplink: 'uplink', tun: 'clat', clatIpv4: '192.0.0.1', mtu: 1500 - 28, delivery: 'ingress' });
     // The CLAT's own address in the uplink's SLAAC /64, not the host's.
     expect(status.clatIpv6).toMatch(/^2001:db8:1:2:/);
     expect(status.clatIpv6).not.toBe(lab.host.address);

@@ -52,10 +52,16 @@ function addressMessage(type: number, f: { family: number; prefixLength: number;
 }
 
 /** rtmsg: u8 family, u8 dst_len, u8 src_len, u8 tos, u8 table, u8 protocol, u8 scope, u8 type, u32 flags. */
-function routeMessage(type: number, family: number, destinationLength: number): Uint8Array {
+function routeMessage(type: number, family: number, destinationLength: number, ...attributes: Uint8Array[]): Uint8Array {
   const body = new Uint8Array(12);
   body.set([family, destinationLength, 0, 0, 254, 9, 0, 1]); // main table, RTPROT_RA, universe, unicast
-  return netlinkMessage(type, body);
+  return netlinkMessage(type, concat(body, ...attributes));
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, le);
+  return bytes;
 }
 
 const slaac = '2001:db8:1:2:5054:ff:fe12:3456';
@@ -115,8 +121,14 @@ describe('rtnetlinkEvents: one message', () => {
   });
 
   it('reads RTM_NEWROUTE and RTM_DELROUTE as route events with family and destination length', () => {
-    expect(rtnetlinkEvents(routeMessage(rtm.newRoute, afInet6, 0))).toEqual([{ kind: 'route', family: afInet6, destinationLength: 0 }]);
-    expect(rtnetlinkEvents(routeMessage(rtm.delRoute, afInet, 24))).toEqual([{ kind: 'route', family: afInet, destinationLength: 24 }]);
+    expect(rtnetlinkEvents(routeMessage(rtm.newRoute, afInet6, 0))).toEqual([{ kind: 'route', added: true, family: afInet6, destinationLength: 0, oif: 0, gateway: null }]);
+    expect(rtnetlinkEvents(routeMessage(rtm.delRoute, afInet, 24))).toEqual([{ kind: 'route', added: false, family: afInet, destinationLength: 24, oif: 0, gateway: null }]);
+  });
+
+  it("reads a route's interface (RTA_OIF) and next hop (RTA_GATEWAY)", () => {
+    const router = addr6('fe80::1');
+    const [event] = rtnetlinkEvents(routeMessage(rtm.newRoute, afInet6, 0, attribute(5, router), attribute(4, u32(7))));
+    expect(event).toEqual({ kind: 'route', added: true, family: afInet6, destinationLength: 0, oif: 7, gateway: router });
   });
 });
 

@@ -126,9 +126,9 @@ describe('mayChangeUplink', () => {
 
   it('route events never are, even after a failure', () => {
     const routes: RtnetlinkEvent[] = [
-      { kind: 'route', family: afInet6, destinationLength: 0 },
-      { kind: 'route', family: afInet, destinationLength: 0 },
-      { kind: 'route', family: afInet6, destinationLength: 64 },
+      { kind: 'route', added: true, family: afInet6, destinationLength: 0, oif: 3, gateway: null },
+      { kind: 'route', added: true, family: afInet, destinationLength: 0, oif: 3, gateway: null },
+      { kind: 'route', added: false, family: afInet6, destinationLength: 64, oif: 3, gateway: null },
     ];
     for (const failed of [false, true]) {
       expect(routes.map((event) => mayChangeUplink(event, uplink, failed))).toEqual([false, false, false]);

@@ -156,6 +156,20 @@ describe('RFC 7915 §4.1 / §5.1: the translator is a router (TTL and hop limit)
     expect(result.out).toHaveLength(0);
   });
 
+  it('with a router after it (outboundHopReserve 1), expires TTL 2 as well and sends TTL 3 on with Hop Limit 2', () => {
+    // Ingress delivery's nftables fwd decrements once more without checking: Hop Limit 1 from the
+    // translator would reach the wire as 0 (RFC 8200 §3), so the translator answers for it.
+    const reserved = makeTranslator({ outboundHopReserve: 1 });
+    const expired = run(reserved, out4({ ttl: 2 }));
+    expect(expired.verdict).toBe('ttlExpired');
+    expect(expired.out).toHaveLength(1);
+    expect(expired.out[0].bytes[20]).toBe(11); // ICMPv4 Time Exceeded, back to the sender
+    expect(readIpv6(only(run(reserved, out4({ ttl: 3 }))).bytes).hopLimit).toBe(2);
+    expect(run(t, out4({ ttl: 2 })).verdict).toBe('translated');
+    // The other direction is untouched: the kernel's fwd decrements before the translator sees it.
+    expect(readIpv4(only(run(reserved, in6({ hopLimit: 2 }))).bytes).ttl).toBe(1);
+  });
+
   it('keeps TTL and hop limit when decrementTtl is off', () => {
     const keep = makeTranslator({ decrementTtl: false });
     expect(readIpv6(only(run(keep, out4({ ttl: 1 }))).bytes).hopLimit).toBe(1);
