@@ -64,11 +64,18 @@ export interface RunningClat {
   readonly sinceMs: number;
 }
 
-export type ClatStatus =
+export type ClatStatus = (
   | { readonly state: 'off'; readonly mode: 'manual' | 'auto'; readonly reason?: string }
   | { readonly state: 'discovering'; readonly mode: 'manual' | 'auto'; readonly uplink: string; readonly sinceMs: number }
   | ({ readonly state: 'running'; readonly mode: 'manual' | 'auto'; readonly counters: ClatCounters } & RunningClat)
-  | { readonly state: 'error'; readonly mode: 'manual' | 'auto'; readonly cause: string; readonly uplink?: string };
+  | { readonly state: 'error'; readonly mode: 'manual' | 'auto'; readonly cause: string; readonly uplink?: string }
+) & {
+  /**
+   * Auto mode: why the CLAT is on or off ("on: no native IPv4; not native IPv4: default via … dev
+   * wg0: a wireguard tunnel whose endpoint is not known …"); absent in manual mode.
+   */
+  readonly auto?: string;
+};
 
 /** On means the engine is working on it (looking for a prefix) or translating. */
 export function statusIsOn(status: ClatStatus): boolean {

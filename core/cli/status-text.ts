@@ -51,6 +51,7 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
       break;
     }
   }
+  if (status.auto !== undefined) lines.push(['auto mode', status.auto]);
   const width = Math.max(...lines.map(([label]) => label.length));
   return lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n') + '\n';
 }

@@ -9,7 +9,12 @@
 //   down, from any state ──> off, with every host change undone (core/host/journal.ts)
 //
 // In auto mode the engine brings the CLAT up by itself when the host has IPv6 and no native IPv4
-// default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access).
+// default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access);
+// native IPv4 is judged per route (core/host/native-ipv4.ts), and status says why the CLAT is on or off.
+//
+// One uplink at a time. Without one named, the CLAT follows the interface of the IPv6 default route:
+// Wi-Fi lost and Ethernet plugged moves it there (a new CLAT address, the old uplink's changes
+// undone), as it does after a resume (resume-watch.ts), when the machine may wake on another network.
 
 import type { UpParams, ApiError } from '../api/messages.js';
 import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
@@ -18,7 +23,8 @@ import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
-import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
+import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
+import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
@@ -29,6 +35,7 @@ import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
+import { ResumeWatch } from './resume-watch.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 
@@ -55,9 +62,12 @@ export interface EngineOptions {
 }
 
 interface Session {
-  readonly uplinkName: string;
+  uplinkName: string;
+  /** No uplink was named: the CLAT moves to the interface of the IPv6 default route. */
+  readonly followsDefaultRoute: boolean;
   readonly force: boolean;
-  readonly discovery: DiscoveryService;
+  readonly manualPrefix: Ipv6Prefix | null;
+  discovery: DiscoveryService;
   readonly sinceMs: number;
   uplink: Uplink;
   /** What identifies the network the uplink is on: a change means a new CLAT address. */
@@ -91,6 +101,10 @@ export class ClatEngine {
   private uplinkTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
+  private readonly resumeWatch: ResumeWatch;
+  /** Why auto mode has the CLAT on or off (shown in status). */
+  private autoReason: string | undefined;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
 
@@ -98,6 +112,7 @@ export class ClatEngine {
     this.journal = new HostJournal(options.stateDir);
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
+    this.resumeWatch = new ResumeWatch((sleptMs) => void this.enqueue(() => this.resumed(sleptMs)));
   }
 
   /** Undoes what a crashed run left, then listens to the kernel's network events. */
@@ -113,6 +128,7 @@ export class ClatEngine {
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
+    this.resumeWatch.start();
     return { ok: true };
   }
 
@@ -122,6 +138,11 @@ export class ClatEngine {
   }
 
   status(): ClatStatus {
+    const status = this.sessionStatus();
+    return this.autoReason === undefined ? status : { ...status, auto: this.autoReason };
+  }
+
+  private sessionStatus(): ClatStatus {
     const mode = this.options.mode;
     const session = this.session;
     if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
@@ -152,6 +173,8 @@ export class ClatEngine {
     clearTimeout(this.uplinkTimer);
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
+    clearTimeout(this.followTimer);
+    this.resumeWatch.stop();
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
@@ -215,21 +238,12 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
-    // RAs reach discovery two ways: the kernel's relay of the options it parsed (netlink), and a raw
-    // socket for hosts where NetworkManager or systemd-networkd parse RAs instead of the kernel.
-    const raSocket = RaSocket.open(this.options.addon, uplinkName);
-    if (!raSocket.ok) this.options.log(`RAs only through the kernel: ${raSocket.error}`);
-    const discovery = new DiscoveryService({
-      uplinkIfindex: uplink.value.ifindex,
-      ndUserOpts: this.netlink?.share() ?? null,
-      raPackets: raSocket.ok ? raSocket.socket : null,
-      manualPrefix,
-      ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
-    });
     const session: Session = {
       uplinkName,
+      followsDefaultRoute: params.uplink === undefined,
       force: params.force === true,
-      discovery,
+      manualPrefix,
+      discovery: this.openDiscovery(uplink.value, manualPrefix),
       sinceMs: Date.now(),
       uplink: uplink.value,
       fingerprint: fingerprintOf(uplink.value),
@@ -239,17 +253,44 @@ export class ClatEngine {
     };
     this.session = session;
     this.offReason = undefined;
-    discovery.onPrefixChange(() => void this.enqueue(() => this.reconcile(session)));
-    discovery.onStatusChange((current) => {
-      if (session.datapath !== null) session.prefix = toPrefixInfo(current);
-      this.publish();
-    });
+    this.startDiscovery(session);
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
-    discovery.start();
     this.publish();
     // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
     await this.reconcile(session);
     return { ok: true };
+  }
+
+  /**
+   * NAT64 prefix discovery on one uplink. RAs reach it two ways: the kernel's relay of the options
+   * it parsed (netlink), and a raw socket for hosts where NetworkManager or systemd-networkd parse
+   * RAs instead of the kernel.
+   */
+  private openDiscovery(uplink: Uplink, manualPrefix: Ipv6Prefix | null): DiscoveryService {
+    const raSocket = RaSocket.open(this.options.addon, uplink.name);
+    if (!raSocket.ok) this.options.log(`RAs only through the kernel: ${raSocket.error}`);
+    return new DiscoveryService({
+      uplinkIfindex: uplink.ifindex,
+      ndUserOpts: this.netlink?.share() ?? null,
+      raPackets: raSocket.ok ? raSocket.socket : null,
+      manualPrefix,
+      ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
+    });
+  }
+
+  /** Starts the session's discovery, whose changes concern only this session and this discovery. */
+  private startDiscovery(session: Session): void {
+    const discovery = session.discovery;
+    const current = () => this.session === session && session.discovery === discovery;
+    discovery.onPrefixChange(() => void this.enqueue(async () => {
+      if (current()) await this.reconcile(session);
+    }));
+    discovery.onStatusChange((prefix) => {
+      if (!current()) return;
+      if (session.datapath !== null) session.prefix = toPrefixInfo(prefix);
+      this.publish();
+    });
+    discovery.start();
   }
 
   /** Brings the data path in line with the prefix discovery knows. */
@@ -390,6 +431,12 @@ export class ClatEngine {
     // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
     // gives, or any route of the uplink's going away, may move it (a router refreshing its own
     // default route, which every RA does, does not).
+    // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route changes.
+    const followConcern = (event: RtnetlinkEvent) => event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0);
+    if (session?.followsDefaultRoute === true && events.some(followConcern)) {
+      clearTimeout(this.followTimer);
+      this.followTimer = setTimeout(() => void this.enqueue(() => this.followDefaultRoute()), debounceMs);
+    }
     const nextHop = session?.datapath?.nextHop;
     if (session !== null && nextHop !== undefined && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, nextHop))) {
       clearTimeout(this.nextHopTimer);
@@ -438,18 +485,74 @@ export class ClatEngine {
     this.publish();
   }
 
+  /**
+   * The interface of the IPv6 default route changed (an interface lost, another plugged in, a
+   * resume on another network): the CLAT moves there, its changes on the old uplink undone.
+   */
+  private async followDefaultRoute(): Promise<void> {
+    const session = this.session;
+    if (session === null || !session.followsDefaultRoute) return;
+    const found = await findIpv6DefaultUplink();
+    // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
+    if (!found.ok || found.value === session.uplinkName) return;
+    const uplink = await readUplink(found.value);
+    if (!uplink.ok) return;
+    this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
+    await this.tearDownDatapath(session);
+    session.discovery.stop();
+    session.uplinkName = uplink.value.name;
+    session.uplink = uplink.value;
+    session.fingerprint = fingerprintOf(uplink.value);
+    session.failure = null;
+    session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
+    this.startDiscovery(session);
+    await this.reconcile(session);
+    this.publish();
+  }
+
+  /** The machine slept (or its clock jumped): the network may be another one now. */
+  private async resumed(sleptMs: number): Promise<void> {
+    this.options.log(`resumed after about ${Math.round(sleptMs / 1000)} s: looking at the network again`);
+    if (this.options.mode === 'auto') await this.autoCheck();
+    if (this.session?.followsDefaultRoute === true) await this.followDefaultRoute();
+    await this.checkUplink();
+  }
+
   private async autoCheck(): Promise<void> {
-    const native = await nativeIpv4DefaultRoutes(this.options.tunName);
-    if (!native.ok) return;
+    const judged = await judgeIpv4DefaultRoutes(this.options.tunName);
+    if (!judged.ok) return;
+    const native = judged.value.filter((judgement) => judgement.native).map((judgement) => judgement.route);
+    const notCounted = judged.value.flatMap((judgement) => (judgement.native || judgement.why === "the CLAT's own" ? [] : [`${judgement.route}: ${judgement.why}`]));
+    const aside = notCounted.length > 0 ? `; not native IPv4: ${notCounted.join('; ')}` : '';
     if (this.session !== null) {
-      if (native.value.length > 0 && !this.session.force) await this.takeDown(`native IPv4 appeared (${native.value.join('; ')})`);
+      if (native.length > 0 && !this.session.force) {
+        this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
+        await this.takeDown(`native IPv4 appeared (${native.join('; ')})`);
+      } else {
+        this.autoReason = `on: no native IPv4${aside}`;
+        this.publish();
+      }
       return;
     }
-    if (native.value.length > 0) return;
+    if (native.length > 0) {
+      this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
+      this.publish();
+      return;
+    }
     const uplink = await findIpv6DefaultUplink();
-    if (!uplink.ok) return;
-    const started = await this.bringUp({ uplink: uplink.value });
-    if (!started.ok) this.options.log(`auto mode: ${started.error.message}`);
+    if (!uplink.ok) {
+      this.autoReason = `off: no IPv6 default route${aside}`;
+      this.publish();
+      return;
+    }
+    this.autoReason = `on: no native IPv4${aside}`;
+    // No uplink named: the CLAT follows the IPv6 default route.
+    const started = await this.bringUp({});
+    if (!started.ok) {
+      this.autoReason = `off: ${started.error.message}`;
+      this.options.log(`auto mode: ${started.error.message}`);
+      this.publish();
+    }
   }
 }
 

@@ -76,16 +76,6 @@ export async function findIpv6DefaultUplink(): Promise<Found<string>> {
   return { ok: true, value: withDev.dev };
 }
 
-/** IPv4 default routes not through `exceptDev`: native IPv4, in which case a CLAT is not needed. */
-export async function nativeIpv4DefaultRoutes(exceptDev: string | null): Promise<Found<string[]>> {
-  const routes = await ipJson<IpRoute[]>(['-4', 'route', 'show', 'default']);
-  if (!routes.ok) return routes;
-  return {
-    ok: true,
-    value: routes.value.filter((route) => route.dev !== exceptDev).map((route) => `default via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`),
-  };
-}
-
 /** The state of one IPv6 address on an interface, for duplicate address detection. */
 export async function ipv6AddressState(dev: string, address: string): Promise<'absent' | 'tentative' | 'dadfailed' | 'valid'> {
   const addrs = await ipJson<IpAddr[]>(['-6', 'addr', 'show', 'dev', dev]);

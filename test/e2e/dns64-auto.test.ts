@@ -69,12 +69,18 @@ describe.skipIf(!isRoot)('without PREF64: the prefix from DNS64; auto mode', () 
     // No `clatter up`: the engine found an IPv6 default route, no IPv4 one, and a prefix.
     const first = await clat.waitForStatus(runningWith(dns64Prefix, 'dns'), 'running by itself', 15_000);
     expect(first.mode).toBe('auto');
+    expect(first.auto).toBe('on: no native IPv4');
     await pingServer(lab);
 
     await addNativeIpv4(lab);
     try {
       const off = await clat.waitForStatus((status) => status.state === 'off', 'off after native IPv4 appeared', 10_000);
-      expect(off).toEqual({ state: 'off', mode: 'auto', reason: 'native IPv4 appeared (default via 198.51.100.1 dev uplink)' });
+      expect(off).toEqual({
+        state: 'off',
+        mode: 'auto',
+        reason: 'native IPv4 appeared (default via 198.51.100.1 dev uplink)',
+        auto: 'off: the host has native IPv4 (default via 198.51.100.1 dev uplink)',
+      });
       // Off means the CLAT's changes are undone: the host is exactly the host with native IPv4.
       expect(await hostSnapshot(lab)).toBe(withNativeIpv4);
       // And it stays off while native IPv4 remains.
@@ -85,7 +91,7 @@ describe.skipIf(!isRoot)('without PREF64: the prefix from DNS64; auto mode', () 
     }
 
     const again = await clat.waitForStatus(isRunning, 'running again after native IPv4 went', 15_000);
-    expect(again).toMatchObject({ mode: 'auto', uplink: 'uplink', prefix: { prefix: dns64Prefix, source: 'dns' } });
+    expect(again).toMatchObject({ mode: 'auto', auto: 'on: no native IPv4', uplink: 'uplink', prefix: { prefix: dns64Prefix, source: 'dns' } });
     await pingServer(lab);
     const payload = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
     expect(new Uint8Array(await udpExchange(lab, 'host', '203.0.113.10', lab.server.udpEchoPort, payload))).toEqual(payload);
