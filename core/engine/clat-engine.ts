@@ -340,23 +340,33 @@ export class ClatEngine {
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     // The failure callback names this start's data path: a later one is not its business.
     let datapath: Datapath | null = null;
-    const started = await Datapath.start(
-      {
-        uplink: uplink.value,
-        prefix,
-        clatIpv6: address,
-        tunName: this.options.tunName,
-        ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
-        delivery,
-        offload: this.options.offload ?? true,
-        workers: this.options.workers ?? 0,
-        log: this.options.log,
-        onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
-      },
-      this.options.addon,
-      this.hostSetup,
-      this.observatory,
-    );
+    const start = (mode: DeliveryMode) =>
+      Datapath.start(
+        {
+          uplink: uplink.value,
+          prefix,
+          clatIpv6: address,
+          tunName: this.options.tunName,
+          ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
+          delivery: mode,
+          offload: this.options.offload ?? true,
+          workers: this.options.workers ?? 0,
+          log: this.options.log,
+          onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
+        },
+        this.options.addon,
+        this.hostSetup,
+        this.observatory,
+      );
+    let started = await start(delivery);
+    // A kernel without nftables' netdev family or its fwd statement refuses ingress delivery's
+    // rules: where the mode was the engine's choice, the older ones still work.
+    const fallback = hasForceForwarding(uplink.value.name) ? 'force-forwarding' : 'packet-socket';
+    if (!started.ok && delivery === 'ingress' && (this.options.delivery ?? 'auto') === 'auto') {
+      this.options.log(`ingress delivery failed (${started.error}); trying ${fallback}`);
+      await this.hostSetup.undo();
+      started = await start(fallback);
+    }
     if (!started.ok) return started;
     datapath = started.datapath;
     session.datapath = datapath;
