@@ -93,6 +93,7 @@ export class ReplyHealthDetector implements PacketObserver {
     const version = input[start] >> 4;
     if (version === 6 && out.family[0] === 4) {
       // Something came back: from this destination, and proof that the path carries replies.
+      this.inboundObserved++;
       this.noteInbound(nowMs);
       if (this.used > 0) this.answered(int32At(out.buffer, out.start[0] + 12));
       return;
@@ -100,7 +101,7 @@ export class ReplyHealthDetector implements PacketObserver {
     if (version !== 4 || out.family[0] !== 6) return;
     const ihl = (input[start] & 0x0f) << 2;
     // Only a first fragment (or a whole packet) carries the transport header.
-    if (ihl < 20 || ((input[start + 6] << 8) | input[start + 7]) & 0x1fff) return;
+    if (ihl < 20 || (((input[start + 6] << 8) | input[start + 7]) & 0x1fff) !== 0) return;
     const l4 = start + ihl;
     const proto = input[start + 9];
     if (proto === protocolTcp) {
@@ -113,9 +114,8 @@ export class ReplyHealthDetector implements PacketObserver {
     this.asked(int32At(input, start + 16), nowMs);
   }
 
-  /** A packet came back that the observers did not see (counted by the loop, missed by a busy main thread). */
+  /** A packet came back (also one the observers did not see: counted by a worker, missed by a busy main thread). */
   noteInbound(nowMs: number): void {
-    this.inboundObserved++;
     if (nowMs > this.lastInboundMs) this.lastInboundMs = nowMs;
   }
 
