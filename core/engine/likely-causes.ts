@@ -38,7 +38,8 @@ export function nat64Cause(prefix: string, finding: Nat64RouteFinding): LikelyCa
 /**
  * A prefix past its lifetime, or not refreshed when it should have been: by default a router gives
  * PREF64 a lifetime of three times its longest RA interval (RFC 8781 §4), so a prefix not heard of
- * for a third of its lifetime has missed its refreshes. A DNS64 answer is valid for its TTL (RFC
+ * for two thirds of its lifetime has missed at least one announcement (one third would be a single
+ * interval, which jitter and a lost RA make too tight). A DNS64 answer is valid for its TTL (RFC
  * 7050 §3) and asked again before it ends: one past it was not refreshed.
  */
 export function prefixCause(prefix: PrefixInfo, nowMs: number): LikelyCause {
@@ -51,7 +52,7 @@ export function prefixCause(prefix: PrefixInfo, nowMs: number): LikelyCause {
   }
   const lifetimeMs = prefix.expiresAtMs - prefix.learnedAtMs;
   const ageMs = nowMs - prefix.learnedAtMs;
-  if (prefix.source === 'ra' && ageMs > lifetimeMs / 3) {
+  if (prefix.source === 'ra' && ageMs > (lifetimeMs * 2) / 3) {
     return { kind: 'prefix', found: true, text: `a stale NAT64 prefix: ${prefix.prefix} was last announced ${duration(ageMs)} ago (its lifetime: ${duration(lifetimeMs)})` };
   }
   return { kind: 'prefix', found: false, text: `a stale NAT64 prefix (${prefix.prefix} from ${source}, refreshed ${duration(ageMs)} ago, looks current)` };
