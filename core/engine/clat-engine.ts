@@ -25,12 +25,14 @@ import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
+import { refuseBlockedPath } from '../host/firewall-inspect.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
+import { HealthWatch, healthContextOf } from './health-watch.js';
 import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
@@ -89,6 +91,8 @@ export class ClatEngine {
   readonly observatory = new Observatory();
   /** Flows, programs, traces and the dependency report. */
   readonly monitor: Monitor;
+  /** Whether replies arrive through the running CLAT (the running status's `health`). */
+  readonly health: HealthWatch;
   /** The interfaces of the last data path, to name an export's capture interfaces after. */
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
@@ -113,6 +117,7 @@ export class ClatEngine {
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => void this.enqueue(() => this.resumed(sleptMs)));
+    this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
 
   /** Undoes what a crashed run left, then listens to the kernel's network events. */
@@ -150,7 +155,7 @@ export class ClatEngine {
     if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
     const datapath = session.datapath;
     const unobserved = (datapath.info.workers ?? 0) > 0 ? { unobserved: datapath.unobserved } : {};
-    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters) };
+    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -179,6 +184,7 @@ export class ClatEngine {
     this.netlink = null;
     this.observatory.stop();
     this.monitor.close();
+    this.health.close();
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -340,8 +346,11 @@ export class ClatEngine {
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     // The failure callback names this start's data path: a later one is not its business.
     let datapath: Datapath | null = null;
-    const start = (mode: DeliveryMode) =>
-      Datapath.start(
+    const start = async (mode: DeliveryMode): ReturnType<typeof Datapath.start> => {
+      // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
+      const refused = await refuseBlockedPath(mode, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
+      if (!refused.ok) return refused;
+      return Datapath.start(
         {
           uplink: uplink.value,
           prefix,
@@ -358,6 +367,7 @@ export class ClatEngine {
         this.hostSetup,
         this.observatory,
       );
+    };
     let started = await start(delivery);
     // A kernel without nftables' netdev family or its fwd statement refuses ingress delivery's
     // rules: where the mode was the engine's choice, the older ones still work.

@@ -12,7 +12,7 @@ export function statusHeadline(status: ClatStatus | null, pending: 'on' | 'off' 
     case 'discovering':
       return `Looking for the NAT64 prefix on ${status.uplink}…`;
     case 'running':
-      return 'CLAT on: IPv4 works over IPv6';
+      return status.health?.state === 'no-replies' ? 'CLAT on, but replies are not arriving' : 'CLAT on: IPv4 works over IPv6';
     case 'error':
       return 'CLAT failed';
   }
