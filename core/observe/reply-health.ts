@@ -16,6 +16,7 @@
 // back clears the verdict: every request sent before it counts as "before a reply" until it is sent
 // again. Times are the loop's (performance.now(), monotonic ms); verdicts add `clockOffsetMs`.
 
+import type { ReplyHealth } from '../api/status.js';
 import { formatIpv4 } from '../wire/address.js';
 import { icmp4Type } from '../wire/icmp.js';
 import type { XlatOutput } from '../xlat/output.js';
@@ -40,17 +41,8 @@ export interface ReplyHealthOptions {
   readonly clockOffsetMs?: number;
 }
 
-export type ReplyVerdict =
-  | { readonly state: 'ok' }
-  | {
-      readonly state: 'no-replies';
-      /** The first unanswered request, in epoch ms (with the engine's clock offset). */
-      readonly sinceMs: number;
-      /** The destinations, the earliest asked first. */
-      readonly unansweredDestinations: readonly string[];
-      /** Requests sent to them since the last reply (retransmissions included). */
-      readonly unansweredRequests: number;
-    };
+/** The running status's `health` (core/api/status.ts) without the causes, which the engine looks for on the host. */
+export type ReplyVerdict = { readonly state: 'ok' } | Omit<Extract<ReplyHealth, { state: 'no-replies' }>, 'causes'>;
 
 const ok: ReplyVerdict = { state: 'ok' };
 
