@@ -4,10 +4,11 @@
 # The namespace lab (core/lab) runs real peers: radvd (RAs), unbound (DNS64), tayga (NAT64),
 # nftables (NAT44 behind tayga), iperf3, python3 (the PREF64 RA sender and the UDP echo server),
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
-# for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
-# Chromium through playwright-core (never a browser download).
+# for end-to-end tests that craft packets, ethtool for those that turn a lab link's offloads (GRO, TSO)
+# on and off. chromium: the UI's end-to-end test drives Debian's Chromium through playwright-core
+# (never a browser download).
 #
-# --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium or scapy).
+# --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy or ethtool).
 set -e
 lab_only=false
 [ "$1" = "--lab-only" ] && lab_only=true
@@ -24,6 +25,7 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
+$lab_only || command -v ethtool >/dev/null 2>&1 || missing="$missing ethtool"
 $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
