@@ -5,13 +5,18 @@
 // installed, markUnmanaged() asks NetworkManager at run time.
 //
 // What `nmcli device set DEV managed no` does in NetworkManager 1.42 (seen in the lab,
-// test/e2e/network-manager.test.ts): the device turns "unmanaged" at once, its addresses and routes
-// stay as they are, NetworkManager drops the in-memory profile it had made for it, and it records
-// the choice only in its runtime state, /run/NetworkManager/devices/<ifindex> (`managed=false`),
-// which ends with the device (a new TUN has a new ifindex) and with the boot. No file under
-// /etc/NetworkManager changes. Called before the TUN has an address, NetworkManager never makes a
-// profile for it; called later, dropping that profile makes it rewrite /var/lib/NetworkManager's
-// timestamps and seen-bssids files, with the same content.
+// test/e2e/network-manager.test.ts): the device is "unmanaged" from then on, for as long as it
+// exists (a new TUN is a new device: mark each one), and its addresses and routes stay as they are.
+// Marked right after it is made, still down and without an address, NetworkManager never makes a
+// profile for it and writes no file at all (/etc, /var/lib and /run/NetworkManager stay as they
+// were). Marked later, once it has taken the TUN as "connected (externally)", it drops that
+// in-memory profile, records the choice in /run/NetworkManager/devices/<ifindex> and rewrites
+// /var/lib/NetworkManager/timestamps and seen-bssids (same content; seen-bssids made if missing).
+// No file under /etc/NetworkManager changes either way.
+//
+// Whether the drop-in applies cannot be read from the device: a TUN that is down and has no address
+// shows "unmanaged" with or without it, and comes under NetworkManager once it is up. So the device
+// is marked whenever NetworkManager runs; with the drop-in installed that changes nothing.
 //
 // Everything goes through nmcli on the system bus, so the engine needs no D-Bus library; where
 // nmcli is missing or NetworkManager does not run, there is nothing to do.
@@ -26,9 +31,7 @@ export type NmcliRunner = (args: readonly string[]) => Promise<CommandResult>;
 export type MarkUnmanagedOutcome =
   /** No NetworkManager here: nothing to do. */
   | 'no-networkmanager'
-  /** NetworkManager already leaves it alone (the drop-in, or another unmanaged-devices rule). */
-  | 'already-unmanaged'
-  /** Marked unmanaged now, for as long as the device exists. */
+  /** Marked unmanaged, for as long as the device exists. */
   | 'marked';
 
 const nmcliTimeoutMs = 5_000;
@@ -52,7 +55,7 @@ export function deviceState(terse: string, device: string): string | null {
 
 /**
  * Makes NetworkManager, if it runs, leave `device` alone. Call it right after creating the device,
- * before it has an address. Never throws; an error is a sentence.
+ * before it is up and has an address, each time it is made. Never throws; an error is a sentence.
  */
 export async function markUnmanaged(device: string, nmcli: NmcliRunner = runNmcli): Promise<Found<MarkUnmanagedOutcome>> {
   if (!(await networkManagerRunning(nmcli))) return { ok: true, value: 'no-networkmanager' };
@@ -60,9 +63,7 @@ export async function markUnmanaged(device: string, nmcli: NmcliRunner = runNmcl
   for (;;) {
     const devices = await nmcli(['-t', '-f', 'DEVICE,STATE', 'device']);
     if (!devices.ok) return { ok: false, error: `asking NetworkManager about ${device}: ${devices.error}` };
-    const state = deviceState(devices.stdout, device);
-    if (state === 'unmanaged') return { ok: true, value: 'already-unmanaged' };
-    if (state !== null) break;
+    if (deviceState(devices.stdout, device) !== null) break;
     if (Date.now() >= deadline) return { ok: false, error: `NetworkManager does not list ${device} after ${deviceAppearTimeoutMs} ms` };
     await new Promise((resolve) => setTimeout(resolve, deviceAppearPollMs));
   }

@@ -56,11 +56,17 @@ describe('markUnmanaged', () => {
     expect(nmcli.calls).toEqual(['-t -f RUNNING general']);
   });
 
-  it('leaves a device alone that NetworkManager already leaves alone (the drop-in)', async () => {
+  it('marks a device that shows "unmanaged" too: a TUN that is down and has no address does, drop-in or not', async () => {
     const nmcli = scriptedNmcli((args) => (args.includes('general') ? ok('running\n') : ok('uplink:connected\nclat:unmanaged\n')));
-    expect(await markUnmanaged('clat', nmcli)).toEqual({ ok: true, value: 'already-unmanaged' });
-    expect(nmcli.calls.some((call) => call.startsWith('device set'))).toBe(false);
+    expect(await markUnmanaged('clat', nmcli)).toEqual({ ok: true, value: 'marked' });
+    expect(nmcli.calls.at(-1)).toBe('device set clat managed no');
   });
+
+  it('says so when NetworkManager never lists the device', async () => {
+    const nmcli = scriptedNmcli((args) => (args.includes('general') ? ok('running\n') : ok('uplink:connected\n')));
+    expect(await markUnmanaged('clat', nmcli)).toEqual({ ok: false, error: 'NetworkManager does not list clat after 3000 ms' });
+    expect(nmcli.calls.some((call) => call.startsWith('device set'))).toBe(false);
+  }, 10_000);
 
   it('waits for NetworkManager to list a new device, then marks it', async () => {
     let listings = 0;
