@@ -20,6 +20,7 @@ import { findPackageRoot } from '../../core/install/package-root.js';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { httpGet } from '../../core/lab/probes.js';
 import { EngineProcess, engineDir, runningWith, tearDown, type EngineOptions } from './engine-process.js';
+import { running } from '../processes.js';
 import { hostSnapshot } from './host-snapshot.js';
 import { filesUnder, machineSide, networkManagerOf, networkManagerSnapshot } from './network-manager-snapshot.js';
 
@@ -105,8 +106,12 @@ describe.skipIf(!isRoot)('the CLAT beside the real NetworkManager', () => {
   }, 30_000);
 
   afterAll(async () => {
+    const daemons = lab?.daemons.map((daemon) => ({ name: daemon.name, pid: daemon.pid })) ?? [];
     await tearDown(engine, lab, dir);
-    // NetworkManager ran in the lab only: nothing of it on this machine's network, no mount recorded in its /run.
+    // The lab's teardown took NetworkManager and its bus with it; they ran in the lab only: nothing
+    // of them on this machine's network, no mount recorded in its /run.
+    expect(daemons.map((daemon) => daemon.name)).toEqual(expect.arrayContaining(['dbus-daemon', 'NetworkManager']));
+    expect(daemons.filter((daemon) => running(daemon.pid))).toEqual([]);
     expect(machineSide()).toEqual(machineBefore);
   }, 60_000);
 
