@@ -6,9 +6,12 @@
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
 # for end-to-end tests that craft packets, ethtool for those that turn a lab link's offloads (GRO, TSO)
 # on and off. chromium: the UI's end-to-end test drives Debian's Chromium through playwright-core
-# (never a browser download).
+# (never a browser download). network-manager: the NetworkManager lab (core/lab/network-manager.ts)
+# runs Debian's NetworkManager with a private dbus-daemon, confined to a lab namespace; Debian must
+# not start it on this machine (see policy-rc.d below).
 #
-# --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy or ethtool).
+# --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy, ethtool or
+# NetworkManager).
 set -e
 lab_only=false
 [ "$1" = "--lab-only" ] && lab_only=true
@@ -30,6 +33,8 @@ $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
+$lab_only || [ -x /usr/sbin/NetworkManager ] || missing="$missing network-manager"
+$lab_only || [ -x /usr/bin/dbus-daemon ] || missing="$missing dbus-daemon"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-test-tools: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
@@ -46,13 +51,31 @@ if [ ! -e "$policy" ]; then
   chmod 755 "$policy"
   trap 'rm -f "$policy"' EXIT
 fi
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Other test runs on the same machine may hold dpkg's lock for a while: wait for it.
+apt-get update -qq -o DPkg::Lock::Timeout=300
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $missing >/dev/null
 # Only the services of packages installed here: an admin's own unbound stays as it was.
 for package in $missing; do
   case "$package" in
     unbound) systemctl disable --quiet unbound.service unbound-resolvconf.service >/dev/null 2>&1 || true ;;
     radvd | iperf3) systemctl disable --quiet "$package.service" >/dev/null 2>&1 || true ;;
     tayga) update-rc.d tayga disable >/dev/null 2>&1 || true ;;
+    # NetworkManager must never manage this machine's own interfaces: its unit and its init script
+    # stay disabled (PID 1 may be systemd on a developer's machine, sysvinit or none elsewhere).
+    network-manager)
+      systemctl disable --quiet NetworkManager.service NetworkManager-wait-online.service NetworkManager-dispatcher.service >/dev/null 2>&1 || true
+      update-rc.d network-manager disable >/dev/null 2>&1 || true
+      ;;
   esac
+done
+# Say so if the install left a NetworkManager running on this machine's own network (it must not).
+for package in $missing; do
+  if [ "$package" = network-manager ]; then
+    root_net=$(readlink /proc/1/ns/net)
+    for pid in $(pgrep -x NetworkManager || true); do
+      if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$root_net" ]; then
+        echo "ensure-test-tools: WARNING: NetworkManager (pid $pid) runs on this machine's own network" >&2
+      fi
+    done
+  fi
 done

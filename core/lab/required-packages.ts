@@ -25,6 +25,14 @@ const requirements: readonly { readonly executable: string; readonly debianPacka
   { executable: 'ping', debianPackage: 'iputils-ping' },
 ];
 
+/** A lab with NetworkManager on the host's uplink (network-manager.ts) runs these too. */
+const networkManagerRequirements: readonly { readonly executable: string; readonly debianPackage: string }[] = [
+  { executable: 'NetworkManager', debianPackage: 'network-manager' },
+  { executable: 'nmcli', debianPackage: 'network-manager' },
+  { executable: 'dbus-daemon', debianPackage: 'dbus-daemon' },
+  { executable: 'nsenter', debianPackage: 'util-linux' },
+];
+
 function findExecutable(name: string): boolean {
   const candidates = name.startsWith('/') ? [name] : (childEnv.PATH ?? '').split(':').map((dir) => join(dir, name));
   return candidates.some((path) => {
@@ -38,7 +46,8 @@ function findExecutable(name: string): boolean {
 }
 
 /** Debian packages the lab needs that are not installed, each named once. */
-export function missingLabPackages(): string[] {
-  const missing = requirements.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
+export function missingLabPackages(options: { networkManager?: boolean } = {}): string[] {
+  const all = options.networkManager ? [...requirements, ...networkManagerRequirements] : requirements;
+  const missing = all.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
   return [...new Set(missing)];
 }
