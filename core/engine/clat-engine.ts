@@ -26,6 +26,7 @@ import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
+import { findOtherClats } from '../host/other-clats.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
@@ -33,7 +34,7 @@ import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { HealthWatch, healthContextOf } from './health-watch.js';
-import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+import { netlinkNetfilter, NetlinkSubscription, nfnetlinkGroup, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
@@ -102,6 +103,9 @@ export class ClatEngine {
   private session: Session | null = null;
   private offReason: string | undefined;
   private netlink: NetlinkSubscription | null = null;
+  /** nftables rule set changes (someone's `flush ruleset` takes our tables along). */
+  private rulesetEvents: NetlinkSubscription | null = null;
+  private rulesetTimer: NodeJS.Timeout | undefined;
   private uplinkTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
@@ -131,6 +135,13 @@ export class ClatEngine {
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
+    const rulesets = NetlinkSubscription.open(this.options.addon, [nfnetlinkGroup.nftables], netlinkNetfilter);
+    if (rulesets.ok) {
+      this.rulesetEvents = rulesets.subscription;
+      this.rulesetEvents.onMessage(() => this.onRulesetChange());
+    } else {
+      this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
+    }
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     this.resumeWatch.start();
@@ -179,7 +190,10 @@ export class ClatEngine {
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
     clearTimeout(this.followTimer);
+    clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
+    this.rulesetEvents?.close();
+    this.rulesetEvents = null;
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
@@ -238,6 +252,11 @@ export class ClatEngine {
     if (!uplink.ok) return { ok: false, error: { code: 'unknown-uplink', message: uplink.error } };
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     if (!native.ok) return { ok: false, error: { code: 'internal', message: native.error } };
+    // Two CLATs would both claim 192.0.0.1 and the IPv4 default route (RFC 7335 gives a host one).
+    const others = await findOtherClats(this.options.tunName);
+    if (others.length > 0) {
+      return { ok: false, error: { code: 'other-clat', message: `another CLAT runs on this host (${others.map((other) => other.name).join('; ')}): stop it first` } };
+    }
     if (native.value.length > 0 && params.force !== true) {
       return {
         ok: false,
@@ -436,6 +455,21 @@ export class ClatEngine {
     this.publish();
   }
 
+  /**
+   * A firewall loaded its rule set (Docker, ufw and firewalld at start and on every reload, Debian's
+   * nftables.conf with a `flush ruleset` first): put back any table of ours it took away. Our own
+   * loads are rule set changes too; they find everything in place.
+   */
+  private onRulesetChange(): void {
+    if (this.session?.datapath == null) return;
+    clearTimeout(this.rulesetTimer);
+    this.rulesetTimer = setTimeout(() => void this.enqueue(async () => {
+      if (this.session?.datapath == null) return;
+      const restored = await this.hostSetup.restoreMissingTables();
+      if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
+    }), debounceMs);
+  }
+
   private onNetlink(datagram: Uint8Array): void {
     // Link and address events concern the uplink; route events concern auto mode. Both are
     // debounced: our own setup produces bursts of them.
@@ -565,12 +599,14 @@ export class ClatEngine {
       this.publish();
       return;
     }
+    const before = this.autoReason;
     this.autoReason = `on: no native IPv4${aside}`;
     // No uplink named: the CLAT follows the IPv6 default route.
     const started = await this.bringUp({});
     if (!started.ok) {
       this.autoReason = `off: ${started.error.message}`;
-      this.options.log(`auto mode: ${started.error.message}`);
+      // Said once, not again at every network event while it stays so (another CLAT stays running).
+      if (this.autoReason !== before) this.options.log(`auto mode: ${started.error.message}`);
       this.publish();
     }
   }

@@ -6,6 +6,7 @@
 import type { DeliveryMode, RunningClat } from '../api/status.js';
 import { formatIpv6, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { ipv6NextHop, type Uplink } from '../host/host-inspect.js';
+import { markUnmanaged } from '../host/network-manager.js';
 import { clatIpv4, type HostSetup, type TunPlan } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
@@ -107,6 +108,10 @@ export class Datapath {
     const { addon, hostSetup, observatory } = parts;
     const { queues, offload, workers } = tun;
     const device = queues[0];
+    // Before the TUN is up and has an address: NetworkManager, where it runs, then leaves it alone
+    // (no "connected (externally)" profile, no connectivity check through it) and writes nothing.
+    const unmanaged = await markUnmanaged(device.name);
+    if (!unmanaged.ok) params.log(`NetworkManager: ${unmanaged.error}`);
     let nextHop: string | null = null;
     if (params.delivery === 'ingress') {
       const found = await ipv6NextHop(params.uplink.name, formatIpv6(params.prefix.address));
