@@ -5,7 +5,9 @@
 # nftables (NAT44 behind tayga), iperf3, python3 (the PREF64 RA sender and the UDP echo server),
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
 # for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
-# Chromium through playwright-core (never a browser download).
+# Chromium through playwright-core (never a browser download). The firewall tests load real desktop
+# firewalls into the lab's host namespace only (core/lab/firewalls/): iptables (its nft backend, as
+# Docker's rules use it), ufw, and firewalld (which brings python3-dbus, python3-nftables and dbus).
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium or scapy).
 set -e
@@ -28,6 +30,9 @@ $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
+$lab_only || [ -x /usr/sbin/iptables-nft ] || missing="$missing iptables"
+$lab_only || [ -x /usr/sbin/ufw ] || missing="$missing ufw"
+$lab_only || [ -x /usr/sbin/firewalld ] || missing="$missing firewalld"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-test-tools: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
@@ -36,21 +41,27 @@ fi
 echo "ensure-test-tools: installing$missing" >&2
 # The lab's daemons may only ever run inside the lab's namespaces, never on this machine's own
 # network: Debian starts unbound (a resolver on 127.0.0.1), and tayga's init script creates a TUN
-# and NAT rules. So deny service starts while installing (policy-rc.d, exit 101: "action forbidden")
-# and leave their boot-time services disabled.
+# and NAT rules, firewalld's unit would load its ruleset. So deny service starts while installing
+# (policy-rc.d, exit 101: "action forbidden") and leave their boot-time services disabled. ufw's
+# postinst keeps ENABLED=no (its debconf default, unanswered here), so it loads no rules either.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod 755 "$policy"
   trap 'rm -f "$policy"' EXIT
 fi
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get update -o DPkg::Lock::Timeout=600 -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends $missing >/dev/null
 # Only the services of packages installed here: an admin's own unbound stays as it was.
 for package in $missing; do
   case "$package" in
     unbound) systemctl disable --quiet unbound.service unbound-resolvconf.service >/dev/null 2>&1 || true ;;
     radvd | iperf3) systemctl disable --quiet "$package.service" >/dev/null 2>&1 || true ;;
     tayga) update-rc.d tayga disable >/dev/null 2>&1 || true ;;
+    ufw)
+      systemctl disable --quiet ufw.service >/dev/null 2>&1 || true
+      update-rc.d ufw disable >/dev/null 2>&1 || true
+      ;;
+    firewalld) systemctl disable --quiet firewalld.service >/dev/null 2>&1 || true ;;
   esac
 done
