@@ -8,7 +8,9 @@
 # on and off. chromium: the UI's end-to-end test drives Debian's Chromium through playwright-core
 # (never a browser download). network-manager: the NetworkManager lab (core/lab/network-manager.ts)
 # runs Debian's NetworkManager with a private dbus-daemon, confined to a lab namespace; Debian must
-# not start it on this machine (see policy-rc.d below).
+# not start it on this machine (see policy-rc.d below). The firewall tests load real desktop
+# firewalls into the lab's host namespace only (core/lab/firewalls/): iptables (its nft backend, as
+# Docker's rules use it), ufw, and firewalld (which brings python3-dbus, python3-nftables and dbus).
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy, ethtool or
 # NetworkManager).
@@ -35,6 +37,9 @@ $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
 $lab_only || [ -x /usr/sbin/NetworkManager ] || missing="$missing network-manager"
 $lab_only || [ -x /usr/bin/dbus-daemon ] || missing="$missing dbus-daemon"
+$lab_only || [ -x /usr/sbin/iptables-nft ] || missing="$missing iptables"
+$lab_only || [ -x /usr/sbin/ufw ] || missing="$missing ufw"
+$lab_only || [ -x /usr/sbin/firewalld ] || missing="$missing firewalld"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-test-tools: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
@@ -43,8 +48,9 @@ fi
 echo "ensure-test-tools: installing$missing" >&2
 # The lab's daemons may only ever run inside the lab's namespaces, never on this machine's own
 # network: Debian starts unbound (a resolver on 127.0.0.1), and tayga's init script creates a TUN
-# and NAT rules. So deny service starts while installing (policy-rc.d, exit 101: "action forbidden")
-# and leave their boot-time services disabled.
+# and NAT rules, firewalld's unit would load its ruleset. So deny service starts while installing
+# (policy-rc.d, exit 101: "action forbidden") and leave their boot-time services disabled. ufw's
+# postinst keeps ENABLED=no (its debconf default, unanswered here), so it loads no rules either.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"
@@ -66,6 +72,11 @@ for package in $missing; do
       systemctl disable --quiet NetworkManager.service NetworkManager-wait-online.service NetworkManager-dispatcher.service >/dev/null 2>&1 || true
       update-rc.d network-manager disable >/dev/null 2>&1 || true
       ;;
+    ufw)
+      systemctl disable --quiet ufw.service >/dev/null 2>&1 || true
+      update-rc.d ufw disable >/dev/null 2>&1 || true
+      ;;
+    firewalld) systemctl disable --quiet firewalld.service >/dev/null 2>&1 || true ;;
   esac
 done
 # Say so if the install left a NetworkManager running on this machine's own network (it must not).

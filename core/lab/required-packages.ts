@@ -8,7 +8,13 @@ import { childEnv } from './netns-command.js';
 /** Debian's own interpreter: a python3 earlier in PATH (pyenv, venv) may lack what the scripts use. */
 export const python3 = '/usr/bin/python3';
 
-const requirements: readonly { readonly executable: string; readonly debianPackage: string }[] = [
+export interface PackageRequirement {
+  /** A name looked up in PATH (with the sbin directories), or an absolute path. */
+  readonly executable: string;
+  readonly debianPackage: string;
+}
+
+const requirements: readonly PackageRequirement[] = [
   { executable: 'ip', debianPackage: 'iproute2' },
   { executable: 'ss', debianPackage: 'iproute2' },
   { executable: 'unshare', debianPackage: 'util-linux' },
@@ -45,9 +51,13 @@ function findExecutable(name: string): boolean {
   });
 }
 
+/** Debian packages of `needed` that are not installed, each named once. */
+export function missingPackagesOf(needed: readonly PackageRequirement[]): string[] {
+  const missing = needed.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
+  return [...new Set(missing)];
+}
+
 /** Debian packages the lab needs that are not installed, each named once. */
 export function missingLabPackages(options: { networkManager?: boolean } = {}): string[] {
-  const all = options.networkManager ? [...requirements, ...networkManagerRequirements] : requirements;
-  const missing = all.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
-  return [...new Set(missing)];
+  return missingPackagesOf(options.networkManager === true ? [...requirements, ...networkManagerRequirements] : requirements);
 }
