@@ -77,7 +77,7 @@ async function run(lab: Lab, options: Options): Promise<Record<ConfigName, Sampl
   if (plat === undefined) throw new Error("the lab's NAT64 tayga is not among its daemons");
   const ticksPerSecond = await clockTicksPerSecond(lab);
   const engine = await BenchEngine.start(lab, options.offload, options.workers);
-  const samples: Record<ConfigName, Sample[]> = { clatter: [], 'tayga-clat': [], 'ipv6-native': [] };
+  const samples = Object.fromEntries(configNames.map((name) => [name, []])) as unknown as Record<ConfigName, Sample[]>;
   let failed = true;
   try {
     const configs = benchConfigs(lab, engine);
@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   const options = parseOptions();
   if (options === null) return 0;
   const startedMs = performance.now();
-  progress(`creating the lab (${options.rounds} rounds × 3 configurations, ${options.seconds} s per iperf3 run)`);
+  progress(`creating the lab (${options.rounds} rounds × ${configNames.length} configurations, ${options.seconds} s per iperf3 run)`);
   const lab = await createLab();
   let samples: Record<ConfigName, Sample[]>;
   try {

@@ -2,6 +2,9 @@
 // IPv4-only server, measured in turn each round:
 //
 //   clatter      our engine as the CLAT (`clatter up`); IPv4 to 203.0.113.10
+//   clatter-docker-fw  the same behind the rules Docker 27 leaves on a desktop (ip6tables and
+//                iptables FORWARD policy DROP, core/lab/firewalls/docker.ts): ingress delivery
+//                passes them by, so its figures should be clatter's
 //   tayga-clat   tayga as the CLAT, set up as clatd does (lab-tayga-clat.ts); IPv4 to 203.0.113.10
 //   ipv6-native  no CLAT: IPv6 straight to the server's NAT64 address (the PLAT's tayga still
 //                translates); what the traffic costs without any CLAT
@@ -15,9 +18,11 @@
 
 import type { Lab } from '../../core/lab/lab.js';
 import type { BenchEngine } from './lab-engine.js';
+import { docker } from '../../core/lab/firewalls/docker.js';
+import type { LoadedFirewall } from '../../core/lab/firewalls/firewall.js';
 import { TaygaClat, taygaClatTun } from './lab-tayga-clat.js';
 
-export const configNames = ['clatter', 'tayga-clat', 'ipv6-native'] as const;
+export const configNames = ['clatter', 'clatter-docker-fw', 'tayga-clat', 'ipv6-native'] as const;
 export type ConfigName = (typeof configNames)[number];
 
 export interface BenchConfig {
@@ -48,6 +53,7 @@ export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, 
   const engineTun = 'clat';
   let clatterTun = engineTun;
   let tayga: TaygaClat | null = null;
+  let firewall: LoadedFirewall | null = null;
   return {
     clatter: {
       name: 'clatter',
@@ -60,6 +66,24 @@ export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, 
         return engine.pid;
       },
       stop: () => engine.down(clatterTun),
+    },
+    'clatter-docker-fw': {
+      name: 'clatter-docker-fw',
+      target: lab.server.ipv4,
+      clatOnlyTarget: lab.isp.clatOnly.ipv4,
+      measuresIdle: false,
+      async start() {
+        await assertNoClat(lab, engineTun);
+        firewall = await docker.load(lab);
+        clatterTun = (await engine.up()).tun;
+        return engine.pid;
+      },
+      async stop() {
+        await engine.down(clatterTun);
+        const loaded = firewall;
+        firewall = null;
+        await loaded?.remove();
+      },
     },
     'tayga-clat': {
       name: 'tayga-clat',
