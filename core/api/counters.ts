@@ -39,6 +39,12 @@ export interface DirectionCounters {
   readonly ipv4: SideCounters;
   readonly ipv6: SideCounters;
   readonly byProtocol: Readonly<Record<ProtocolName, { readonly ipv4: SideCounters; readonly ipv6: SideCounters }>>;
+  /**
+   * Super-packets of this direction handled whole with TUN offloads: read as one (the host's TSO or
+   * USO, the uplink's GRO) or written as one (segments coalesced); each also counts in `packets`
+   * as the segments it holds.
+   */
+  readonly superPackets: number;
 }
 
 export interface CounterSnapshot {

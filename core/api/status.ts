@@ -38,6 +38,9 @@ export interface ClatCounters {
   readonly translated64: number;
   readonly bytes46: number;
   readonly bytes64: number;
+  /** Super-packets handled whole with TUN offloads (DirectionCounters.superPackets), each way. */
+  readonly superPackets46: number;
+  readonly superPackets64: number;
   /** Packets not translated, by reason (core/api/counters.ts dropReasonTable). */
   readonly dropped: Partial<Record<DropReasonName, number>>;
 }
@@ -99,18 +102,21 @@ export interface RunningClat {
   readonly health?: ReplyHealth;
 }
 
-export type ClatStatus = (
-  | { readonly state: 'off'; readonly mode: 'manual' | 'auto'; readonly reason?: string }
-  | { readonly state: 'discovering'; readonly mode: 'manual' | 'auto'; readonly uplink: string; readonly sinceMs: number }
-  | ({ readonly state: 'running'; readonly mode: 'manual' | 'auto'; readonly counters: ClatCounters } & RunningClat)
-  | { readonly state: 'error'; readonly mode: 'manual' | 'auto'; readonly cause: string; readonly uplink?: string }
-) & {
+/** What every state says. */
+interface StatusCommon {
+  readonly mode: 'manual' | 'auto';
   /**
    * Auto mode: why the CLAT is on or off ("on: no native IPv4; not native IPv4: default via … dev
    * wg0: a wireguard tunnel whose endpoint is not known …"); absent in manual mode.
    */
   readonly auto?: string;
-};
+}
+
+export type ClatStatus =
+  | ({ readonly state: 'off'; readonly reason?: string } & StatusCommon)
+  | ({ readonly state: 'discovering'; readonly uplink: string; readonly sinceMs: number } & StatusCommon)
+  | ({ readonly state: 'running'; readonly counters: ClatCounters } & RunningClat & StatusCommon)
+  | ({ readonly state: 'error'; readonly cause: string; readonly uplink?: string } & StatusCommon);
 
 /** On means the engine is working on it (looking for a prefix) or translating. */
 export function statusIsOn(status: ClatStatus): boolean {

@@ -57,7 +57,7 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
         ['IPv6', status.clatIpv6],
         ['NAT64 prefix', `${prefix.prefix} from ${prefixSourceNames[prefix.source]}, ${expiry}`],
         ['MTU', `${status.mtu} (IPv4 route)`],
-        ['offloads', status.offloads === undefined || status.offloads.length === 0 ? 'off' : status.offloads.join(' ')],
+        ['offloads', status.offloads === undefined || status.offloads.length === 0 ? 'off' : `${status.offloads.join(' ')} (super-packets: ${status.counters.superPackets46} out, ${status.counters.superPackets64} in)`],
         ['translating', translatingText(status)],
         ['translated', `${status.counters.translated46} IPv4→IPv6 (${status.counters.bytes46} B), ${status.counters.translated64} IPv6→IPv4 (${status.counters.bytes64} B)`],
         ['dropped', dropped === '' ? 'none' : dropped],

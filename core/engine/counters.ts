@@ -10,5 +10,10 @@ export function counterSummary(counters: TrafficCounters): ClatCounters {
   const translated46 = scratch[0];
   const bytes46 = scratch[1];
   counters.totals(direction64, scratch);
-  return { translated46, bytes46, translated64: scratch[2], bytes64: scratch[3], dropped: counters.snapshot().dropped };
+  const snapshot = counters.snapshot();
+  return {
+    translated46, bytes46, translated64: scratch[2], bytes64: scratch[3],
+    superPackets46: snapshot.out46.superPackets, superPackets64: snapshot.in64.superPackets,
+    dropped: snapshot.dropped,
+  };
 }

@@ -28,10 +28,10 @@ import { canJoinTcp4, coalescableTcp4Headers, joinTcp4, tcp4ChecksumIsValid } fr
 import { canJoinUdp6, coalescableUdp6Payload, joinUdp6, maxCoalescedSegments } from '../xlat/udp-coalesce.js';
 import { Verdict } from '../xlat/verdict.js';
 import { plainHeaders, vnetMismatch, vnetNeedsSegmentation, VnetTranslation } from '../xlat/vnet-translate.js';
-import { virtioNetHeader, vnetGsoSize } from '../wire/virtio-net-header.js';
+import { virtioNetHeader, vnetGsoSize, vnetGsoType } from '../wire/virtio-net-header.js';
 import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
-import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
+import { direction46, direction64, EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
 import { isClatTraffic, maxBatchesPerDrain, quietBatch, writeDropReason, type ClatAddresses } from './packet-loop.js';
 
 const vnetBytes = virtioNetHeader.bytes;
@@ -126,11 +126,13 @@ export class VnetPacketLoop {
         }
         const isIpv4 = b[s] >> 4 === 4;
         if (this.clat !== null && !isClatTraffic(this.clat, counters, b, s, n, isIpv4)) continue;
+        const isSuperPacket = vnetGsoType(b, s - vnetBytes) !== 0;
         const verdict = this.vnet.translate(this.translator, b, s, n, out);
         if (verdict === vnetMismatch) {
           counters.engineDrops[EngineDrop.offloadMismatch]++;
           continue;
         }
+        if (isSuperPacket) counters.superPackets[isIpv4 ? direction46 : direction64]++;
         const last = i === count - 1;
         if (verdict === vnetNeedsSegmentation) {
           this.segmentAndTranslate(s, n, isIpv4, last);
@@ -241,6 +243,8 @@ export class VnetPacketLoop {
     this.stagingEnd += total + vnetBytes - this.writeLengths[last];
     this.writeLengths[last] = total + vnetBytes;
     this.writeSegments[last]++;
+    // A second segment makes it a super-packet: IPv4 written is a reply coming in (64), IPv6 one going out (46).
+    if (this.writeSegments[last] === 2) this.counters.superPackets[this.arena[this.writeStarts[last] + vnetBytes] >> 4 === 4 ? direction64 : direction46]++;
     if (closed) this.groupKind = groupNone;
   }
 

@@ -31,8 +31,8 @@ export const EngineDrop = Object.freeze(Object.fromEntries(engineDropNames.map((
   readonly [N in EngineDropName]: number;
 };
 
-/** How many float64 the counters hold: four side arrays, verdicts, engine drops, generated errors. */
-export const trafficCounterSlots = 4 * 8 + verdictCount + engineDropNames.length + 1;
+/** How many float64 the counters hold: four side arrays, verdicts, engine drops, super-packets per direction, generated errors. */
+export const trafficCounterSlots = 4 * 8 + verdictCount + engineDropNames.length + 2 + 1;
 
 export class TrafficCounters {
   readonly v4Packets: Float64Array;
@@ -42,6 +42,8 @@ export class TrafficCounters {
   /** Input packets per translator verdict (index = verdict number). */
   readonly verdicts: Float64Array;
   readonly engineDrops: Float64Array;
+  /** Super-packets read or written whole, by direction (DirectionCounters.superPackets). */
+  readonly superPackets: Float64Array;
   /** Every counter, the arrays above being views into it. */
   readonly all: Float64Array;
   private readonly shards: TrafficCounters[] = [];
@@ -59,6 +61,7 @@ export class TrafficCounters {
     this.v6Bytes = take(8);
     this.verdicts = take(verdictCount);
     this.engineDrops = take(engineDropNames.length);
+    this.superPackets = take(2);
   }
 
   get generatedErrors(): number {
@@ -152,6 +155,7 @@ export class TrafficCounters {
       ipv4: { packets: sum('ipv4', 'packets'), bytes: sum('ipv4', 'bytes') },
       ipv6: { packets: sum('ipv6', 'packets'), bytes: sum('ipv6', 'bytes') },
       byProtocol,
+      superPackets: this.superPackets[direction],
     };
   }
 }

@@ -3,8 +3,8 @@
 // takes only replies. Each is put into the lab's host namespace before `clatter up`, while it runs,
 // and reloaded while it runs (ufw and Docker start after boot and reload at will); each time the
 // host's IPv4 must work through the CLAT at full speed: ping, an HTTP download (sha256), UDP echo,
-// and TCP carried as super-packets through the TUN's offloads (seen on the TUN by tcpdump: the
-// status counts no super-packets). After `down` the host's
+// and TCP carried as super-packets through the TUN's offloads (seen on the TUN by tcpdump, and
+// counted in the status's superPackets46/64). After `down` the host's
 // ruleset is what it was before `up` (counters aside): whatever the CLAT put into someone else's
 // firewall is gone. Each firewall is also shown to really drop what it is there to drop, so that
 // a pass above means the CLAT got through it, not that the fixture did nothing.
@@ -79,7 +79,14 @@ async function carriesTraffic(lab: Lab, engine: EngineProcess, tcp: readonly Tcp
   expect(response.sha256).toBe(lab.server.http.sha256);
   const payload = Uint8Array.from({ length: 1000 }, (_, i) => (i * 31 + 7) & 0xff);
   expect(new Uint8Array(await udpExchange(lab, 'host', serverIpv4, lab.server.udpEchoPort, payload, probeTimeoutMs))).toEqual(payload);
-  for (const direction of tcp) await tcpThroughTun(lab, status.tun, direction === 'download');
+  for (const direction of tcp) {
+    const before = asRunning(await engine.status()).counters;
+    await tcpThroughTun(lab, status.tun, direction === 'download');
+    const after = asRunning(await engine.status()).counters;
+    // An upload goes out as the host's TSO super-packets; a download comes back coalesced.
+    const counted = direction === 'upload' ? after.superPackets46 - before.superPackets46 : after.superPackets64 - before.superPackets64;
+    expect(counted, `TCP ${direction}: super-packets counted in status`).toBeGreaterThan(0);
+  }
 }
 
 /** True when the UDP echo answers within 1 s (it answers within milliseconds): whether the path is open. */

@@ -21,7 +21,7 @@ export const runningStatus: ClatStatus = {
   mtu: 1472,
   delivery: 'force-forwarding',
   sinceMs: 1_000,
-  counters: { translated46: 0, translated64: 0, bytes46: 0, bytes64: 0, dropped: {} },
+  counters: { translated46: 0, translated64: 0, bytes46: 0, bytes64: 0, superPackets46: 0, superPackets64: 0, dropped: {} },
 };
 
 const zeroSide = { packets: 0, bytes: 0 };
@@ -32,6 +32,7 @@ export function counters(packets46: number, packets64: number): CounterSnapshot 
     ipv4: { packets, bytes: packets * v4Bytes },
     ipv6: { packets, bytes: packets * v6Bytes },
     byProtocol: { tcp: zeroPair, udp: zeroPair, icmp: { ipv4: { packets, bytes: packets * v4Bytes }, ipv6: { packets, bytes: packets * v6Bytes } }, other: zeroPair },
+    superPackets: 0,
   });
   return { out46: direction(packets46, 84, 104), in64: direction(packets64, 84, 104), generatedErrors: 0, dropped: { ttlExpired: 2 } as CounterSnapshot['dropped'] };
 }

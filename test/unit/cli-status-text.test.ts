@@ -18,7 +18,7 @@ const running: ClatStatus = {
   mtu: 1472,
   delivery: 'force-forwarding',
   sinceMs: nowMs - 120_000,
-  counters: { translated46: 12, translated64: 0, bytes46: 720, bytes64: 0, dropped: {} },
+  counters: { translated46: 12, translated64: 0, bytes46: 720, bytes64: 0, superPackets46: 0, superPackets64: 0, dropped: {} },
 };
 
 describe('formatStatus: reply health', () => {

@@ -26,7 +26,7 @@ const running: ClatStatus = {
   state: 'running', mode: 'manual', uplink: 'wlan0', tun: 'clat', clatIpv4: '192.0.0.1', clatIpv6: '2001:db8:1:2::c1a7',
   prefix: { prefix: '2001:db8:64::/96', source: 'ra', learnedAtMs: 0, expiresAtMs: Date.now() + 600_000 },
   mtu: 1472, delivery: 'force-forwarding', sinceMs: Date.now(),
-  counters: { translated46: 3, translated64: 2, bytes46: 300, bytes64: 200, dropped: { ttlExpired: 1 } },
+  counters: { translated46: 3, translated64: 2, bytes46: 300, bytes64: 200, superPackets46: 0, superPackets64: 0, dropped: { ttlExpired: 1 } },
 };
 
 function scriptedHandler(): Handler & { upCalls: unknown[]; subscribers: Set<Connection> } {

@@ -71,6 +71,8 @@ describe('packet loop with offloads', () => {
     expect(snapshot.out46.byProtocol.tcp).toEqual({ ipv4: { packets: 10, bytes: 14_000 + 10 * 40 }, ipv6: { packets: 10, bytes: 14_000 + 10 * 60 } });
     expect(snapshot.out46.byProtocol.udp.ipv4.packets).toBe(1);
     expect(snapshot.in64.byProtocol.udp.ipv4.packets).toBe(1);
+    // The TSO super-packet was read and written whole: one super-packet out, none in.
+    expect([snapshot.out46.superPackets, snapshot.in64.superPackets]).toEqual([1, 0]);
     expect(snapshot.dropped).toEqual({ offloadMismatch: 1 });
   });
 
@@ -146,5 +148,7 @@ describe('packet loop with offloads', () => {
     // The next one does not follow the group (the damaged one lies between): it starts anew.
     expect(decodeVnetHeader(written[2], 0)).toEqual(plain);
     expect(counters.snapshot().in64.byProtocol.tcp.ipv4.packets).toBe(5);
+    // Three segments coalesced into one write: a super-packet in; the lone ones are not.
+    expect([counters.snapshot().out46.superPackets, counters.snapshot().in64.superPackets]).toEqual([0, 1]);
   });
 });

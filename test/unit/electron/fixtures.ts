@@ -19,7 +19,7 @@ export const running: ClatStatus = {
   mtu: 1472,
   delivery: 'force-forwarding',
   sinceMs: 1,
-  counters: { translated46: 0, translated64: 0, bytes46: 0, bytes64: 0, dropped: {} },
+  counters: { translated46: 0, translated64: 0, bytes46: 0, bytes64: 0, superPackets46: 0, superPackets64: 0, dropped: {} },
 };
 /** Running, but nothing comes back (core/observe/reply-health.ts). */
 export const runningNoReplies: ClatStatus = {
