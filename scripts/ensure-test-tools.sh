@@ -6,6 +6,9 @@
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
 # for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
 # Chromium through playwright-core (never a browser download).
+# The package test (test/package/) checks the .deb `npm run package` builds: lintian, the desktop
+# entry (desktop-file-validate), the polkit policy against polkit's DTD (xmllint, the DTD from
+# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root.
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium or scapy).
 set -e
@@ -25,6 +28,12 @@ command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+$lab_only || command -v lintian >/dev/null 2>&1 || missing="$missing lintian"
+$lab_only || command -v desktop-file-validate >/dev/null 2>&1 || missing="$missing desktop-file-utils"
+$lab_only || command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+$lab_only || [ -f /usr/share/polkit-1/policyconfig-1.dtd ] || missing="$missing polkitd"
+$lab_only || command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+$lab_only || command -v dpkg-deb >/dev/null 2>&1 || missing="$missing dpkg"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
@@ -52,5 +61,6 @@ for package in $missing; do
     unbound) systemctl disable --quiet unbound.service unbound-resolvconf.service >/dev/null 2>&1 || true ;;
     radvd | iperf3) systemctl disable --quiet "$package.service" >/dev/null 2>&1 || true ;;
     tayga) update-rc.d tayga disable >/dev/null 2>&1 || true ;;
+    polkitd) systemctl disable --quiet polkit.service >/dev/null 2>&1 || true ;;
   esac
 done
