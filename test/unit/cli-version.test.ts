@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { manPage } from '../../core/cli/man-page.js';
 import { commands } from '../../core/cli/main.js';
+import { findPackageRoot } from '../../core/install/package-root.js';
 import { runClatter } from './cli-fixture.js';
 
 describe('clatter --version and clatter version', () => {
   it('prints the version of package.json alone for --version', async () => {
-    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    const { version } = findPackageRoot();
     expect(await runClatter('--version')).toEqual({ code: 0, stdout: `clatter ${version}\n`, stderr: '' });
     expect((await runClatter('-V')).stdout).toBe(`clatter ${version}\n`);
   });
