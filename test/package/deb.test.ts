@@ -164,6 +164,9 @@ describe.skipIf(!isRoot)('the Debian package', () => {
     const install = root.run(['apt-get', 'install', '-y', '--no-install-recommends', inRoot]);
     expect(install.code, `${install.stdout}\n${install.stderr}`).toBe(0);
     expect(install.stdout).toMatch(/^0 upgraded, 1 newly installed, 0 to remove/m);
+    // An upgrade's path through the scripts (prerm upgrade, postinst configure <old version>).
+    const again = root.run(['apt-get', 'install', '-y', '--reinstall', '--no-install-recommends', inRoot]);
+    expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     root.check(['rm', inRoot]);
     expect(root.check(['dpkg-query', '-W', '-f', '${Status} ${Version}', 'clatter'])).toBe(`install ok installed ${checkout.version}`);
 
