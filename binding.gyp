@@ -17,6 +17,8 @@
         "core/tun/native/netlink-socket.c",
         "core/tun/native/icmp6-socket.c",
         "core/tun/native/packet-socket.c",
+        "core/tun/native/packet-read.c",
+        "core/tun/native/transport-checksum.c",
         "core/tun/native/ip6-raw-send.c",
         "core/tun/native/anycast6.c",
         "core/tun/native/peer-credentials.c"

@@ -1,10 +1,11 @@
-// The screen: the engine link's trouble (if any), the toggle, the prefix, the traffic, the two
+// The screen: the engine link's trouble (if any), replies not arriving (if so), the toggle, the prefix, the traffic, the two
 // traces side by side, the programs, the report. Or presentation mode.
 
 import { useBridge } from './bridge-context.js';
 import { CountersPanel } from './features/counters/CountersPanel.js';
 import { DemoApps } from './features/demo/DemoApps.js';
 import { FlowsTable } from './features/flows/FlowsTable.js';
+import { ReplyHealthBanner } from './features/health/ReplyHealthBanner.js';
 import { LinkBanner } from './features/link/LinkBanner.js';
 import { PresentationView } from './features/presentation/PresentationView.js';
 import { PrefixCard } from './features/prefix/PrefixCard.js';
@@ -41,6 +42,7 @@ export function App() {
         </button>
       </header>
       <LinkBanner />
+      <ReplyHealthBanner />
       <DemoApps />
       <main className="grid">
         <Card title="CLAT" className="toggle-card" testId="toggle-card">

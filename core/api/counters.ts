@@ -15,6 +15,9 @@ export const engineDropTable = {
   noRoute: 'No route for a translated packet (the kernel refused to send it)',
   writeFailed: 'The TUN device or the raw socket would not take a translated packet',
   offloadMismatch: 'Packet from the TUN whose virtio-net header (offloads) does not fit it',
+  cutOnRead: 'IPv6 packet from the packet socket longer than the engine reads at once (merged beyond 64 KiB): cut',
+  checksumUnfinished: 'IPv6 packet handed over with its checksum not yet computed (veth, virtio-net, GRO) whose TCP or UDP header cannot be found to finish it',
+  mergedUntranslatable: "IPv6 packets merged (GRO, or a peer's TSO over a veth) beyond the uplink MTU that cannot be one IPv4 packet: UDP, or over 65535 bytes",
 } as const;
 
 export type EngineDropName = keyof typeof engineDropTable;

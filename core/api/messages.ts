@@ -116,6 +116,7 @@ export const errorCodes = [
   'unknown-uplink',
   'no-ipv6',
   'native-ipv4',
+  'other-clat',
   'bad-prefix',
   'no-prefix',
   'host-setup-failed',

@@ -42,6 +42,39 @@ export interface ClatCounters {
   readonly dropped: Partial<Record<DropReasonName, number>>;
 }
 
+/** What may keep replies from arriving, in the order to suspect them (core/engine/likely-causes.ts). */
+export type LikelyCauseKind = 'firewall' | 'nat64' | 'prefix';
+
+export interface LikelyCause {
+  readonly kind: LikelyCauseKind;
+  /** One line for people: what to suspect, and what was found of it. */
+  readonly text: string;
+  /**
+   * Something specific points to it (a firewall rule that drops the CLAT's packets, no route to
+   * the NAT64, a prefix past its lifetime); false: only a possibility nothing here could confirm.
+   */
+  readonly found: boolean;
+}
+
+/**
+ * Whether replies come back through the CLAT (core/observe/reply-health.ts). `no-replies`: requests
+ * that expect an answer (TCP SYN, ICMP echo) went to several destinations and stayed unanswered for
+ * seconds while nothing at all came back; it clears with the next packet that comes back.
+ */
+export type ReplyHealth =
+  | { readonly state: 'ok' }
+  | {
+      readonly state: 'no-replies';
+      /** The first of the unanswered requests. */
+      readonly sinceMs: number;
+      /** Their IPv4 destinations, the earliest first. */
+      readonly unansweredDestinations: readonly string[];
+      /** Requests (SYNs and echo requests, retransmissions included) sent to them since. */
+      readonly unansweredRequests: number;
+      /** The likely causes in the order to suspect them: firewall, NAT64, prefix. */
+      readonly causes: readonly LikelyCause[];
+    };
+
 export interface RunningClat {
   readonly uplink: string;
   readonly tun: string;
@@ -62,6 +95,8 @@ export interface RunningClat {
    */
   readonly unobserved?: number;
   readonly sinceMs: number;
+  /** Whether replies are arriving; absent from engines without the check. */
+  readonly health?: ReplyHealth;
 }
 
 export type ClatStatus = (

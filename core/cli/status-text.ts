@@ -1,6 +1,6 @@
 // `clatter status` for people: a few aligned lines.
 
-import { prefixSourceNames, type ClatStatus, type RunningClat } from '../api/status.js';
+import { prefixSourceNames, type ClatStatus, type ReplyHealth, type RunningClat } from '../api/status.js';
 
 function ago(ms: number, nowMs: number): string {
   const seconds = Math.round((nowMs - ms) / 1000);
@@ -16,6 +16,21 @@ function translatingText(status: RunningClat): string {
   if (status.workers === undefined || status.workers === 0) return 'main thread';
   const unseen = status.unobserved !== undefined && status.unobserved > 0 ? ` (${status.unobserved} translations too fast for flows and traces)` : '';
   return `${status.workers} worker thread${status.workers === 1 ? '' : 's'}, one per TUN queue${unseen}`;
+}
+
+/** "replies are not arriving" with its likely causes, numbered in the order to suspect them; nothing while replies arrive. */
+function healthLines(health: ReplyHealth | undefined, nowMs: number): [string, string][] {
+  if (health === undefined || health.state === 'ok') return [];
+  const destinations = health.unansweredDestinations;
+  const lines: [string, string][] = [
+    [
+      'replies',
+      `are not arriving: ${health.unansweredRequests} request${health.unansweredRequests === 1 ? '' : 's'} (TCP SYN, ping) to ` +
+        `${destinations.length} destinations unanswered since ${ago(health.sinceMs, nowMs)} (${destinations.join(', ')})`,
+    ],
+  ];
+  health.causes.forEach((cause, i) => lines.push([i === 0 ? 'likely causes' : '', `${i + 1}. ${cause.text}`]));
+  return lines;
 }
 
 export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
@@ -46,6 +61,7 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
         ['translating', translatingText(status)],
         ['translated', `${status.counters.translated46} IPv4→IPv6 (${status.counters.bytes46} B), ${status.counters.translated64} IPv6→IPv4 (${status.counters.bytes64} B)`],
         ['dropped', dropped === '' ? 'none' : dropped],
+        ...healthLines(status.health, nowMs),
         ['since', ago(status.sinceMs, nowMs)],
       );
       break;

@@ -25,13 +25,16 @@ import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
+import { refuseBlockedPath } from '../host/firewall-inspect.js';
+import { findOtherClats } from '../host/other-clats.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
-import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
+import { HealthWatch, healthContextOf } from './health-watch.js';
+import { netlinkNetfilter, NetlinkSubscription, nfnetlinkGroup, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
@@ -89,6 +92,8 @@ export class ClatEngine {
   readonly observatory = new Observatory();
   /** Flows, programs, traces and the dependency report. */
   readonly monitor: Monitor;
+  /** Whether replies arrive through the running CLAT (the running status's `health`). */
+  readonly health: HealthWatch;
   /** The interfaces of the last data path, to name an export's capture interfaces after. */
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
@@ -98,6 +103,9 @@ export class ClatEngine {
   private session: Session | null = null;
   private offReason: string | undefined;
   private netlink: NetlinkSubscription | null = null;
+  /** nftables rule set changes (someone's `flush ruleset` takes our tables along). */
+  private rulesetEvents: NetlinkSubscription | null = null;
+  private rulesetTimer: NodeJS.Timeout | undefined;
   private uplinkTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
@@ -113,6 +121,7 @@ export class ClatEngine {
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => void this.enqueue(() => this.resumed(sleptMs)));
+    this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
 
   /** Undoes what a crashed run left, then listens to the kernel's network events. */
@@ -126,6 +135,13 @@ export class ClatEngine {
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
+    const rulesets = NetlinkSubscription.open(this.options.addon, [nfnetlinkGroup.nftables], netlinkNetfilter);
+    if (rulesets.ok) {
+      this.rulesetEvents = rulesets.subscription;
+      this.rulesetEvents.onMessage(() => this.onRulesetChange());
+    } else {
+      this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
+    }
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     this.resumeWatch.start();
@@ -150,7 +166,7 @@ export class ClatEngine {
     if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
     const datapath = session.datapath;
     const unobserved = (datapath.info.workers ?? 0) > 0 ? { unobserved: datapath.unobserved } : {};
-    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters) };
+    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -174,11 +190,15 @@ export class ClatEngine {
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
     clearTimeout(this.followTimer);
+    clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
+    this.rulesetEvents?.close();
+    this.rulesetEvents = null;
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
     this.monitor.close();
+    this.health.close();
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -232,6 +252,11 @@ export class ClatEngine {
     if (!uplink.ok) return { ok: false, error: { code: 'unknown-uplink', message: uplink.error } };
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     if (!native.ok) return { ok: false, error: { code: 'internal', message: native.error } };
+    // Two CLATs would both claim 192.0.0.1 and the IPv4 default route (RFC 7335 gives a host one).
+    const others = await findOtherClats(this.options.tunName);
+    if (others.length > 0) {
+      return { ok: false, error: { code: 'other-clat', message: `another CLAT runs on this host (${others.map((other) => other.name).join('; ')}): stop it first` } };
+    }
     if (native.value.length > 0 && params.force !== true) {
       return {
         ok: false,
@@ -340,23 +365,37 @@ export class ClatEngine {
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     // The failure callback names this start's data path: a later one is not its business.
     let datapath: Datapath | null = null;
-    const started = await Datapath.start(
-      {
-        uplink: uplink.value,
-        prefix,
-        clatIpv6: address,
-        tunName: this.options.tunName,
-        ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
-        delivery,
-        offload: this.options.offload ?? true,
-        workers: this.options.workers ?? 0,
-        log: this.options.log,
-        onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
-      },
-      this.options.addon,
-      this.hostSetup,
-      this.observatory,
-    );
+    const start = async (mode: DeliveryMode): ReturnType<typeof Datapath.start> => {
+      // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
+      const refused = await refuseBlockedPath(mode, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
+      if (!refused.ok) return refused;
+      return Datapath.start(
+        {
+          uplink: uplink.value,
+          prefix,
+          clatIpv6: address,
+          tunName: this.options.tunName,
+          ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
+          delivery: mode,
+          offload: this.options.offload ?? true,
+          workers: this.options.workers ?? 0,
+          log: this.options.log,
+          onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
+        },
+        this.options.addon,
+        this.hostSetup,
+        this.observatory,
+      );
+    };
+    let started = await start(delivery);
+    // A kernel without nftables' netdev family or its fwd statement refuses ingress delivery's
+    // rules: where the mode was the engine's choice, the older ones still work.
+    const fallback = hasForceForwarding(uplink.value.name) ? 'force-forwarding' : 'packet-socket';
+    if (!started.ok && delivery === 'ingress' && (this.options.delivery ?? 'auto') === 'auto') {
+      this.options.log(`ingress delivery failed (${started.error}); trying ${fallback}`);
+      await this.hostSetup.undo();
+      started = await start(fallback);
+    }
     if (!started.ok) return started;
     datapath = started.datapath;
     session.datapath = datapath;
@@ -414,6 +453,21 @@ export class ClatEngine {
     this.offReason = reason;
     this.options.log(`CLAT down${reason === undefined ? '' : `: ${reason}`}`);
     this.publish();
+  }
+
+  /**
+   * A firewall loaded its rule set (Docker, ufw and firewalld at start and on every reload, Debian's
+   * nftables.conf with a `flush ruleset` first): put back any table of ours it took away. Our own
+   * loads are rule set changes too; they find everything in place.
+   */
+  private onRulesetChange(): void {
+    if (this.session?.datapath == null) return;
+    clearTimeout(this.rulesetTimer);
+    this.rulesetTimer = setTimeout(() => void this.enqueue(async () => {
+      if (this.session?.datapath == null) return;
+      const restored = await this.hostSetup.restoreMissingTables();
+      if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
+    }), debounceMs);
   }
 
   private onNetlink(datagram: Uint8Array): void {
@@ -545,12 +599,14 @@ export class ClatEngine {
       this.publish();
       return;
     }
+    const before = this.autoReason;
     this.autoReason = `on: no native IPv4${aside}`;
     // No uplink named: the CLAT follows the IPv6 default route.
     const started = await this.bringUp({});
     if (!started.ok) {
       this.autoReason = `off: ${started.error.message}`;
-      this.options.log(`auto mode: ${started.error.message}`);
+      // Said once, not again at every network event while it stays so (another CLAT stays running).
+      if (this.autoReason !== before) this.options.log(`auto mode: ${started.error.message}`);
       this.publish();
     }
   }

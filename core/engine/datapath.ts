@@ -6,6 +6,7 @@
 import type { DeliveryMode, RunningClat } from '../api/status.js';
 import { formatIpv6, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { ipv6NextHop, type Uplink } from '../host/host-inspect.js';
+import { markUnmanaged } from '../host/network-manager.js';
 import { clatIpv4, type HostSetup, type TunPlan } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
@@ -40,6 +41,19 @@ export interface DatapathParams {
   readonly onFailure: (reason: string) => void;
 }
 
+/** Undo steps taken newest first, once. */
+class CleanupStack {
+  private readonly steps: (() => void)[] = [];
+
+  defer(step: () => void): void {
+    this.steps.push(step);
+  }
+
+  unwind(): void {
+    for (let step = this.steps.pop(); step !== undefined; step = this.steps.pop()) step();
+  }
+}
+
 /** What ingress delivery keeps to follow routing changes (followRoute). */
 interface IngressRoute {
   plan: TunPlan;
@@ -72,18 +86,36 @@ export class Datapath {
     const opened = workers > 0 ? openLinuxTunQueues({ name: params.tunName, offload, count: workers }, addon) : openLinuxTun({ name: params.tunName, offload }, addon);
     if (!opened.ok) return { ok: false, error: opened.error };
     const queues: readonly LinuxTun[] = 'queues' in opened ? opened.queues : [opened.device];
+    // Whatever is opened from here on is closed again, newest first, if a later step fails.
+    const cleanup = new CleanupStack();
+    cleanup.defer(() => queues.forEach((queue) => queue.close()));
+    try {
+      const started = await Datapath.build(params, { addon, hostSetup, observatory }, { queues, offload, workers }, cleanup);
+      if (!started.ok) cleanup.unwind();
+      return started;
+    } catch (error) {
+      cleanup.unwind();
+      throw error;
+    }
+  }
+
+  private static async build(
+    params: DatapathParams,
+    parts: { addon: NativeAddon; hostSetup: HostSetup; observatory: Observatory },
+    tun: { queues: readonly LinuxTun[]; offload: boolean; workers: number },
+    cleanup: CleanupStack,
+  ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
+    const { addon, hostSetup, observatory } = parts;
+    const { queues, offload, workers } = tun;
     const device = queues[0];
-    const closers: (() => void)[] = [() => queues.forEach((queue) => queue.close())];
-    const closeAll = () => {
-      for (const close of closers.reverse()) close();
-    };
+    // Before the TUN is up and has an address: NetworkManager, where it runs, then leaves it alone
+    // (no "connected (externally)" profile, no connectivity check through it) and writes nothing.
+    const unmanaged = await markUnmanaged(device.name);
+    if (!unmanaged.ok) params.log(`NetworkManager: ${unmanaged.error}`);
     let nextHop: string | null = null;
     if (params.delivery === 'ingress') {
       const found = await ipv6NextHop(params.uplink.name, formatIpv6(params.prefix.address));
-      if (!found.ok) {
-        closeAll();
-        return found;
-      }
+      if (!found.ok) return found;
       nextHop = found.value;
     }
     const plan = {
@@ -95,33 +127,21 @@ export class Datapath {
       nextHop,
     };
     const applied = await hostSetup.applyTun(plan);
-    if (!applied.ok) {
-      closeAll();
-      return applied;
-    }
+    if (!applied.ok) return applied;
     if (params.delivery === 'ingress') {
       const joined = AnycastMembership.join(addon, params.uplink.name, params.clatIpv6);
-      if (!joined.ok) {
-        closeAll();
-        return joined;
-      }
-      closers.push(() => joined.membership.leave());
+      if (!joined.ok) return joined;
+      cleanup.defer(() => joined.membership.leave());
     }
     let sources: PacketSource[] = [device];
     let sinks: PacketSinks = { ipv4: device, ipv6: device };
     if (params.delivery === 'packet-socket') {
       const sink = RawIpv6Sink.open(addon, params.uplink.name, params.clatIpv6);
-      if (!sink.ok) {
-        closeAll();
-        return sink;
-      }
-      closers.push(() => sink.sink.close());
+      if (!sink.ok) return sink;
+      cleanup.defer(() => sink.sink.close());
       const source = PacketSocketSource.open(addon, params.uplink.name, params.clatIpv6);
-      if (!source.ok) {
-        closeAll();
-        return source;
-      }
-      closers.push(() => source.source.close());
+      if (!source.ok) return source;
+      cleanup.defer(() => source.source.close());
       sources = [device, source.source];
       sinks = { ipv4: device, ipv6: sink.sink };
     }
@@ -138,10 +158,7 @@ export class Datapath {
         clat: clatAddresses, counters: observatory.counters, observer: observatory,
         log: params.log, onFailure: params.onFailure,
       });
-      if (!started.ok) {
-        closeAll();
-        return started;
-      }
+      if (!started.ok) return started;
       translating = started.workers;
     } else {
       const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu, outboundHopReserve);
@@ -171,7 +188,7 @@ export class Datapath {
           workers,
         },
         translating,
-        closeAll,
+        () => cleanup.unwind(),
         params.delivery === 'ingress' ? { plan, hostSetup, prefix: params.prefix } : null,
       ),
     };

@@ -18,6 +18,10 @@ export const rtnlGroup = {
   ndUserOpt: 20,
 } as const;
 
+/** NETLINK_NETFILTER (linux/netlink.h) and its nftables group (linux/netfilter/nfnetlink.h, NFNLGRP_NFTABLES): every rule set change. */
+export const netlinkNetfilter = 12;
+export const nfnetlinkGroup = { nftables: 7 } as const;
+
 const slotBytes = 65536;
 const slots = 8;
 
@@ -32,10 +36,13 @@ export class NetlinkSubscription implements NdUserOptSource {
     private readonly fd: number,
   ) {}
 
-  /** Subscribes to the given groups (numbers from rtnlGroup); the error is a sentence. */
-  static open(addon: NativeAddon, groups: readonly number[]): { ok: true; subscription: NetlinkSubscription } | { ok: false; error: string } {
+  /**
+   * Subscribes to the given groups (numbers from rtnlGroup, or of `protocol`'s own family, such as
+   * nfnetlinkGroup); the error is a sentence.
+   */
+  static open(addon: NativeAddon, groups: readonly number[], protocol: number = addon.constants.NETLINK_ROUTE): { ok: true; subscription: NetlinkSubscription } | { ok: false; error: string } {
     const mask = groups.reduce((bits, group) => bits | (1 << (group - 1)), 0);
-    const fd = addon.netlinkOpen(addon.constants.NETLINK_ROUTE, mask);
+    const fd = addon.netlinkOpen(protocol, mask);
     if (fd < 0) return { ok: false, error: `cannot open a netlink socket (errno ${-fd})` };
     const subscription = new NetlinkSubscription(addon, fd);
     const watch = addon.watch(fd, () => subscription.drain());

@@ -4,6 +4,9 @@
 // output goes back into it, where the kernel delivers IPv4 to the host and routes IPv6 out of the
 // uplink. With packet-socket delivery (kernels before 6.17) the IPv6 packets come from a packet
 // socket on the uplink and leave through a raw socket (core/engine/packet-socket-path.ts).
+// A packet socket sees packets as the kernel holds them: its reader finishes partial checksums and
+// flags what it cannot make whole (PacketBatch.flags, counted here as named drops), and TCP that GRO
+// merged beyond the MTU is translated as one IPv4 packet (core/xlat/merged-translate.ts).
 //
 // One translation's outputs all leave by one side (translations go across, an ICMP error the
 // translator generates goes back), so they are written to one sink in one call.
@@ -13,10 +16,11 @@
 // the NAT64 prefix changes. A drain handles a bounded number of batches, then yields to the event
 // loop so the control socket stays responsive under full load.
 
+import { mergedUntranslatable, translateMerged64 } from '../xlat/merged-translate.js';
 import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
 import type { Translator } from '../xlat/translator.js';
 import { Verdict } from '../xlat/verdict.js';
-import { PacketBatch, type TunDevice } from '../tun/tun-device.js';
+import { PacketBatch, ReadFlag, type TunDevice } from '../tun/tun-device.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { EngineDrop, protocolColumn, type TrafficCounters } from '../observe/traffic-counters.js';
 
@@ -25,8 +29,11 @@ export const maxBatchesPerDrain = 64;
 /** A read batch this short means light traffic (see drain). */
 export const quietBatch = 8;
 
-/** Where packets come from: a TUN, or the packet socket of the pre-6.17 path. */
-export type PacketSource = Pick<TunDevice, 'batchSize' | 'read' | 'onReadable'>;
+/**
+ * Where packets come from: a TUN, or the packet socket of the pre-6.17 path. `slotBytes`: room a
+ * packet of this source needs, when more than the loop's (merged packets of up to 64 KiB).
+ */
+export type PacketSource = Pick<TunDevice, 'batchSize' | 'read' | 'onReadable'> & { readonly slotBytes?: number };
 
 /** Where packets of one family go (TunDevice.write's contract). */
 export type PacketSink = Pick<TunDevice, 'write'>;
@@ -69,9 +76,10 @@ export class PacketLoop {
     this.translator = translator;
     // One batch for all sources: each drain finishes with it before another source reads.
     const capacity = Math.max(...sources.map((source) => source.batchSize));
-    const batchBytes = capacity * slotBytes;
+    const slot = Math.max(slotBytes, ...sources.map((source) => source.slotBytes ?? 0));
+    const batchBytes = capacity * slot;
     const arena = new Uint8Array(batchBytes + outputBufferBytes(0));
-    this.batch = new PacketBatch(capacity, slotBytes, arena.subarray(0, batchBytes));
+    this.batch = new PacketBatch(capacity, slot, arena.subarray(0, batchBytes));
     this.out = new XlatOutput(arena, 0, batchBytes);
   }
 
@@ -103,9 +111,21 @@ export class PacketLoop {
         const b = batch.bytes;
         const start = batch.starts[i];
         const length = batch.lengths[i];
+        const flag = batch.flags[i];
+        if (flag !== ReadFlag.none) {
+          batch.flags[i] = ReadFlag.none;
+          counters.engineDrops[flag === ReadFlag.cut ? EngineDrop.cutOnRead : EngineDrop.checksumUnfinished]++;
+          continue;
+        }
         const isIpv4 = b[start] >> 4 === 4;
         if (this.clat !== null && !isClatTraffic(this.clat, counters, b, start, length, isIpv4)) continue;
-        const verdict = this.translator.translateAt(b, start, length, out);
+        const translator = this.translator;
+        // Longer than the IPv6 link carries: merged on the way in (only a packet socket sees such).
+        const verdict = !isIpv4 && length > translator.config.mtu.ipv6 ? translateMerged64(translator, b, start, length, out) : translator.translateAt(b, start, length, out);
+        if (verdict === mergedUntranslatable) {
+          counters.engineDrops[EngineDrop.mergedUntranslatable]++;
+          continue;
+        }
         counters.verdicts[verdict]++;
         if (verdict === Verdict.translated) this.countTranslated(b, start, length, isIpv4);
         else counters.generatedErrors += out.count;

@@ -7,6 +7,12 @@
 //        solicitations for it; the kernel's own copy of the packets is dropped by nftables
 //        (core/host/host-setup.ts), since the packet socket has already seen them.
 // Both sockets and the anycast membership end with the descriptors, so a crash leaves nothing.
+//
+// A packet socket hands packets over as the kernel holds them, not as they were on the wire: from a
+// veth, virtio-net or a container's link with the TCP or UDP checksum left to be computed, and
+// merged by GRO (or by a peer's TSO over a veth) into packets of up to 64 KiB. The reader makes each
+// whole (core/tun/native/packet-read.c) and flags what it cannot; slots hold the largest merged
+// packet, so that one is never cut short.
 
 import { parseIpv6 } from '../wire/address.js';
 import type { NativeAddon, WatchHandle } from '../tun/native-addon.js';
@@ -15,6 +21,12 @@ import type { PacketBatch } from '../tun/tun-device.js';
 import type { PacketSink, PacketSource } from './packet-loop.js';
 
 const acceptBytes = 262_144;
+
+/**
+ * A slot holds the largest packet GRO makes (gro_max_size, 64 KiB, is its whole length) and the
+ * largest IPv6 packet without a jumbogram option; anything longer is read as cut (ReadFlag.cut).
+ */
+export const packetSocketSlotBytes = 65_536;
 
 /**
  * IPv6 destination == `address`, and not ICMPv6 types 133-137 (RFC 4861 neighbour discovery,
@@ -46,23 +58,29 @@ export function clatAddressFilter(address: Uint8Array): Uint8Array {
 /** The IPv6 packets for the CLAT address, from a packet socket on the uplink. */
 export class PacketSocketSource implements PacketSource {
   readonly batchSize = 64;
+  readonly slotBytes = packetSocketSlotBytes;
   private watch: WatchHandle | null = null;
 
   private constructor(
     private readonly addon: NativeAddon,
     private readonly fd: number,
+    /** The uplink's MTU: a longer packet was merged on the way in. */
+    private readonly mtuBytes: number,
   ) {}
 
   static open(addon: NativeAddon, uplink: string, clatIpv6: string): { ok: true; source: PacketSocketSource } | { ok: false; error: string } {
     const address = parseIpv6(clatIpv6);
     if (address === undefined) return { ok: false, error: `not an IPv6 address: ${clatIpv6}` };
+    const mtu = addon.ifMtu(uplink);
+    if (mtu < 0) return { ok: false, error: `cannot read the MTU of ${uplink} (errno ${-mtu})` };
     const fd = addon.packetOpen(uplink, clatAddressFilter(address));
     if (fd < 0) return { ok: false, error: `cannot open a packet socket on ${uplink} (errno ${-fd})` };
-    return { ok: true, source: new PacketSocketSource(addon, fd) };
+    return { ok: true, source: new PacketSocketSource(addon, fd, mtu) };
   }
 
+  /** Reads as PacketSource.read, with each packet made whole or flagged (batch.flags). */
   read(batch: PacketBatch): number {
-    const result = this.addon.readBatch(this.fd, batch.bytes, batch.slotBytes, batch.capacity, batch.lengths);
+    const result = this.addon.packetReadBatch(this.fd, batch.bytes, batch.slotBytes, batch.capacity, batch.lengths, batch.flags, this.mtuBytes);
     batch.count = result > 0 ? result : 0;
     return result;
   }

@@ -70,6 +70,13 @@ export async function hasNftables(): Promise<boolean> {
 }
 
 export class HostSetup {
+  /**
+   * The nftables tables loaded since the last undo, by `family name`, with their text: a firewall
+   * that loads its rule set after a `flush ruleset` (Debian's /etc/nftables.conf, a hand-written
+   * script) takes them along, and restoreMissingTables() puts them back.
+   */
+  private readonly loadedTables = new Map<string, { readonly ruleset: string; readonly what: string; readonly family: 'ip6' | 'netdev' }>();
+
   constructor(
     private readonly journal: HostJournal,
     private readonly log: (line: string) => void,
@@ -223,7 +230,28 @@ export class HostSetup {
   private async nft(ruleset: string, what: string, family: 'ip6' | 'netdev' = 'ip6', journaled = false): Promise<Found<void>> {
     if (!journaled) this.journal.record({ kind: 'nft', undo: ['delete', 'table', family, nftTable], what });
     const result = await runCommand('nft', ['-f', '-'], 10_000, ruleset);
-    return result.ok ? { ok: true, value: undefined } : { ok: false, error: `${what}: ${result.error}` };
+    if (!result.ok) return { ok: false, error: `${what}: ${result.error}` };
+    this.loadedTables.set(`${family} ${nftTable}`, { ruleset, what, family });
+    return { ok: true, value: undefined };
+  }
+
+  /**
+   * Loads again, as they were, the tables of ours that someone's rule set took away (their journal
+   * entries still stand). Returns what was put back; the errors are logged.
+   */
+  async restoreMissingTables(): Promise<string[]> {
+    if (this.loadedTables.size === 0) return [];
+    const listed = await runCommand('nft', ['list', 'tables']);
+    if (!listed.ok) return [];
+    const present = new Set(listed.stdout.split('\n').map((line) => line.trim().replace(/^table /, '')));
+    const restored: string[] = [];
+    for (const [name, table] of this.loadedTables) {
+      if (present.has(name)) continue;
+      const loaded = await this.nft(table.ruleset, table.what, table.family, true);
+      if (loaded.ok) restored.push(name);
+      else this.log(`could not put back nftables table ${name}: ${loaded.error}`);
+    }
+    return restored;
   }
 
   private forceForwardingSteps(uplink: string, tun: string, clatIpv6: string): (() => Promise<Found<void>> | Found<void>)[] {
@@ -264,6 +292,7 @@ export class HostSetup {
 
   /** Undoes everything journaled (also what a crashed run left). */
   undo(): Promise<string[]> {
+    this.loadedTables.clear();
     return this.journal.undoAll(this.log);
   }
 }

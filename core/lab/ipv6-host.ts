@@ -12,8 +12,14 @@ import { topology } from './topology.js';
 
 const { uplink } = topology.host;
 
-export async function configureHost(ctx: LabContext): Promise<void> {
+/**
+ * `raBy: 'kernel'` (the lab's default): the kernel does SLAAC and takes the default route from the
+ * RAs. `raBy: 'network-manager'`: the uplink is left down with the kernel's defaults, as at boot, for
+ * NetworkManager (network-manager.ts) to bring it up and handle the RAs itself.
+ */
+export async function configureHost(ctx: LabContext, raBy: 'kernel' | 'network-manager' = 'kernel'): Promise<void> {
   await ctx.ip('host', 'link', 'set', 'lo', 'up');
+  if (raBy === 'network-manager') return;
   // accept_ra=2: keep taking RAs even when forwarding is on in this namespace, as it may be once a
   // CLAT routes through it (with 1, the kernel ignores RAs on a forwarding interface).
   // router_solicitation_delay=0: the kernel waits a random 0..that delay (1 s) before the first DAD

@@ -6,28 +6,46 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabNames } from './lab-names.js';
 import { describeExit, LabProcess } from './lab-process.js';
-import { exec, inNamespace, ipIn, type ExecOptions, type ExecResult } from './netns-command.js';
+import { childEnv, exec, inNamespace, ipIn, type ExecOptions, type ExecResult } from './netns-command.js';
 import type { LabRole } from './topology.js';
 
 export class LabContext {
   /** The lab's own daemons: each must run as long as the lab does. */
   readonly daemons: LabProcess[] = [];
+  /** Where the lab's private system D-Bus listens (network-manager.ts); absent in a lab without one. */
+  readonly systemBusSocket: string;
+  /**
+   * The environment of every command and process of the lab. D-Bus clients (nmcli, and the engine
+   * asking NetworkManager to leave its TUN alone) go to DBUS_SYSTEM_BUS_ADDRESS, or else to
+   * /run/dbus/system_bus_socket: this machine's own bus, whose NetworkManager (if any) manages this
+   * machine's network. In the lab they reach the lab's own bus, or, in a lab without NetworkManager,
+   * nothing at all.
+   */
+  readonly env: NodeJS.ProcessEnv;
 
   constructor(
     readonly names: LabNames,
     readonly tempDir: string,
-  ) {}
+  ) {
+    this.systemBusSocket = join(tempDir, 'dbus', 'system_bus_socket');
+    this.env = { ...childEnv, DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${this.systemBusSocket}` };
+  }
 
   ns(role: LabRole): string {
     return this.names.namespaces[role];
   }
 
   run(role: LabRole, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
-    return exec(inNamespace(this.ns(role), argv), options);
+    return exec(inNamespace(this.ns(role), argv), { ...options, env: options?.env ?? this.env });
   }
 
   ip(role: LabRole, ...args: string[]): Promise<ExecResult> {
-    return exec(ipIn(this.ns(role), args));
+    return exec(ipIn(this.ns(role), args), { env: this.env });
+  }
+
+  /** Starts argv in a namespace (what Lab.spawn hands out; a test stops it or the teardown does). */
+  spawn(role: LabRole, argv: readonly string[], options: { name?: string; stdin?: boolean; logPath?: string } = {}): LabProcess {
+    return new LabProcess(this.ns(role), argv, { ...options, env: this.env });
   }
 
   /** Sets sysctls inside the namespace (net.* is per namespace). */
@@ -48,7 +66,7 @@ export class LabContext {
 
   /** Starts a daemon of the lab, logging to `<tempDir>/<name>.log`. */
   startDaemon(role: LabRole, name: string, argv: readonly string[], options: { stdin?: boolean } = {}): LabProcess {
-    const daemon = new LabProcess(this.ns(role), argv, { name, logPath: this.path(`${name}.log`), stdin: options.stdin ?? false });
+    const daemon = this.spawn(role, argv, { name, logPath: this.path(`${name}.log`), stdin: options.stdin ?? false });
     this.daemons.push(daemon);
     return daemon;
   }

@@ -17,6 +17,8 @@ export interface SpawnOptions {
   readonly logPath?: string;
   /** Keep stdin open as a pipe (for processes driven by commands); default: no stdin. */
   readonly stdin?: boolean;
+  /** The process's whole environment; default childEnv. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface ProcessExit {
@@ -43,7 +45,7 @@ export class LabProcess {
     this.name = options.name ?? argv[0];
     this.log = options.logPath ? createWriteStream(options.logPath, { flags: 'a' }) : null;
     this.log?.on('error', () => {});
-    this.child = spawn(file, args, { env: childEnv, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    this.child = spawn(file, args, { env: options.env ?? childEnv, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     this.child.stdin?.on('error', () => {});
     this.exited = new Promise((resolve) => {
       this.child.on('error', (error) => {

@@ -9,20 +9,24 @@
 // signalled removes live labs; destroyLeftoverLabs() removes those of runs that were SIGKILLed.
 
 import { mkdtempSync } from 'node:fs';
+import { hostIpv6AddressOrigins, type AddressOrigin } from './address-origins.js';
 import { cleanupOnExit } from './exit-cleanup.js';
 import { LabContext } from './lab-context.js';
 import { labNames } from './lab-names.js';
-import { LabProcess } from './lab-process.js';
+import type { LabProcess } from './lab-process.js';
 import { configureServer, disableServerIpv6, serverReady, startServerDaemons, writeServedFile, type ServedFile } from './ipv4-server.js';
 import { configureHost, hostSlaacAddress, writeHostResolvConf } from './ipv6-host.js';
 import { configureRouter, restoreHostLink, routerReady, startRouterDaemons } from './isp-router.js';
 import { exec, netnsVerb, type ExecOptions, type ExecResult } from './netns-command.js';
+import { startNetworkManager, type NetworkManagerControl } from './network-manager.js';
 import { pollUntil } from './poll.js';
 import type { Pref64Control } from './pref64-control.js';
 import { missingLabPackages } from './required-packages.js';
 import { destroyLeftoverLabs, teardownLab } from './teardown.js';
 import { labRoles, nat64Plans, topology, type LabRole, type Nat64Plan } from './topology.js';
 
+export type { AddressOrigin } from './address-origins.js';
+export type { NetworkManagerControl } from './network-manager.js';
 export { destroyLeftoverLabs } from './teardown.js';
 export type { LabRole } from './topology.js';
 
@@ -37,6 +41,11 @@ export interface LabOptions {
   readonly httpFileBytes?: number;
   /** How long createLab() and uplinkUp() wait for the lab to work; default 20 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * The host's uplink managed by the real NetworkManager (network-manager.ts), which does SLAAC
+   * itself (the kernel's accept_ra is 0) as on a desktop; default false: the kernel does SLAAC.
+   */
+  readonly networkManager?: boolean;
 }
 
 export interface HostSide {
@@ -87,7 +96,7 @@ let labsMade = 0;
 export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const startedMs = performance.now();
   if (process.getuid?.() !== 0) throw new Error('lab: needs root (it makes network namespaces and runs daemons in them)');
-  const missing = missingLabPackages();
+  const missing = missingLabPackages({ networkManager: options.networkManager === true });
   if (missing.length > 0) throw new Error(`lab: missing Debian packages: ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
   destroyLeftoverLabs();
 
@@ -106,10 +115,11 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     await wireLinks(ctx);
     // The host's uplink comes up first: the kernel's DAD of its link-local address (1 s) then runs
     // while the rest is set up, and radvd's first RA, sent as it starts, finds the host listening.
-    await Promise.all([configureHost(ctx), configureRouter(ctx), configureServer(ctx)]);
+    await Promise.all([configureHost(ctx, options.networkManager ? 'network-manager' : 'kernel'), configureRouter(ctx), configureServer(ctx)]);
     const file = writeServedFile(ctx, options.httpFileBytes ?? defaultHttpFileBytes);
     const pref64 = startRouterDaemons(ctx);
     startServerDaemons(ctx);
+    const networkManager = options.networkManager ? await startNetworkManager(ctx) : null;
 
     // When one wait fails, the others stop too rather than poll a lab that is being removed.
     const giveUp = new AbortController();
@@ -124,6 +134,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       pollUntil(() => hostSlaacAddress(ctx), { ...poll, what: "the host's SLAAC address and default route" }),
       pollUntil(async () => (await routerReady(ctx)) || null, { ...poll, what: 'tayga, unbound and iperf3' }),
       pollUntil(async () => (await serverReady(ctx)) || null, { ...poll, what: "the server's HTTP, UDP echo and iperf3" }),
+      pollUntil(async () => (networkManager === null || (await networkManager.uplinkConnected())) || null, { ...poll, what: 'NetworkManager to connect the uplink' }),
     ] as const;
     for (const wait of waits) wait.catch(() => giveUp.abort());
     const [address] = await Promise.all(waits);
@@ -131,7 +142,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     if (initialPref64 !== null) {
       await pref64.set(initialPref64, { intervalMs: options.pref64IntervalMs, lifetimeSeconds: options.pref64LifetimeSeconds });
     }
-    return new Lab(ctx, { address, file, pref64, unregister, readyTimeoutMs, createdInMs: performance.now() - startedMs });
+    return new Lab(ctx, { address, file, pref64, networkManager, unregister, readyTimeoutMs, createdInMs: performance.now() - startedMs });
   } catch (error) {
     unregister();
     const problems = teardownLab(names);
@@ -151,6 +162,7 @@ interface LabParts {
   readonly address: string;
   readonly file: ServedFile;
   readonly pref64: Pref64Control;
+  readonly networkManager: NetworkManagerControl | null;
   readonly unregister: () => void;
   readonly readyTimeoutMs: number;
   readonly createdInMs: number;
@@ -167,6 +179,8 @@ export class Lab {
   readonly server: ServerSide;
   /** The PREF64 RAs on the host's link: set(prefix) to announce or change it, set(null) to stop. */
   readonly pref64: Pref64Control;
+  /** NetworkManager on the host's uplink, in a lab made with `networkManager: true`; else null. */
+  readonly networkManager: NetworkManagerControl | null;
   /** How long createLab() took. */
   readonly createdInMs: number;
   private destroyed = false;
@@ -180,6 +194,7 @@ export class Lab {
     this.namespaces = ctx.names.namespaces;
     this.tempDir = ctx.tempDir;
     this.pref64 = parts.pref64;
+    this.networkManager = parts.networkManager;
     this.createdInMs = parts.createdInMs;
     this.host = { ns: ctx.ns('host'), uplink: host.uplink, address: parts.address, slaacPrefix: isp.slaacPrefix, defaultRouter: isp.linkLocal, dnsServer: isp.ipv6 };
     this.isp = {
@@ -219,7 +234,7 @@ export class Lab {
   /** Starts argv in a namespace; destroy() stops it if it still runs (it kills what is in the namespaces). */
   spawn(role: LabRole, argv: readonly string[], options: { name?: string; stdin?: boolean } = {}): LabProcess {
     this.assertLive();
-    return new LabProcess(this.ctx.ns(role), argv, options);
+    return this.ctx.spawn(role, argv, options);
   }
 
   /**
@@ -254,6 +269,12 @@ export class Lab {
   async hostAddress(): Promise<string | null> {
     this.assertLive();
     return hostSlaacAddress(this.ctx);
+  }
+
+  /** Every IPv6 address of the host namespace with who made it (the kernel from an RA, or a program). */
+  async hostAddressOrigins(): Promise<AddressOrigin[]> {
+    this.assertLive();
+    return hostIpv6AddressOrigins(this.ctx);
   }
 
   /** Removes the whole lab: processes, namespaces, files. Idempotent. */

@@ -13,6 +13,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Reject (or throw) when the command does not exit 0; default true. */
   readonly check?: boolean;
+  /** The command's whole environment; default childEnv. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface ExecResult {
@@ -66,7 +68,7 @@ export function netnsVerb(verb: 'add' | 'del' | 'list' | 'pids', ...args: string
 export function exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: options.env ?? childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -93,7 +95,7 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
 export function execSync(argv: readonly string[], options: ExecOptions = {}): ExecResult {
   const [file, ...args] = argv;
   const run = spawnSync(file, args, {
-    env: childEnv,
+    env: options.env ?? childEnv,
     input: options.input ?? '',
     timeout: options.timeoutMs ?? defaultTimeoutMs,
     killSignal: 'SIGKILL',

@@ -8,7 +8,13 @@ import { childEnv } from './netns-command.js';
 /** Debian's own interpreter: a python3 earlier in PATH (pyenv, venv) may lack what the scripts use. */
 export const python3 = '/usr/bin/python3';
 
-const requirements: readonly { readonly executable: string; readonly debianPackage: string }[] = [
+export interface PackageRequirement {
+  /** A name looked up in PATH (with the sbin directories), or an absolute path. */
+  readonly executable: string;
+  readonly debianPackage: string;
+}
+
+const requirements: readonly PackageRequirement[] = [
   { executable: 'ip', debianPackage: 'iproute2' },
   { executable: 'ss', debianPackage: 'iproute2' },
   { executable: 'unshare', debianPackage: 'util-linux' },
@@ -25,6 +31,14 @@ const requirements: readonly { readonly executable: string; readonly debianPacka
   { executable: 'ping', debianPackage: 'iputils-ping' },
 ];
 
+/** A lab with NetworkManager on the host's uplink (network-manager.ts) runs these too. */
+const networkManagerRequirements: readonly { readonly executable: string; readonly debianPackage: string }[] = [
+  { executable: 'NetworkManager', debianPackage: 'network-manager' },
+  { executable: 'nmcli', debianPackage: 'network-manager' },
+  { executable: 'dbus-daemon', debianPackage: 'dbus-daemon' },
+  { executable: 'nsenter', debianPackage: 'util-linux' },
+];
+
 function findExecutable(name: string): boolean {
   const candidates = name.startsWith('/') ? [name] : (childEnv.PATH ?? '').split(':').map((dir) => join(dir, name));
   return candidates.some((path) => {
@@ -37,8 +51,13 @@ function findExecutable(name: string): boolean {
   });
 }
 
-/** Debian packages the lab needs that are not installed, each named once. */
-export function missingLabPackages(): string[] {
-  const missing = requirements.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
+/** Debian packages of `needed` that are not installed, each named once. */
+export function missingPackagesOf(needed: readonly PackageRequirement[]): string[] {
+  const missing = needed.filter((r) => !findExecutable(r.executable)).map((r) => r.debianPackage);
   return [...new Set(missing)];
+}
+
+/** Debian packages the lab needs that are not installed, each named once. */
+export function missingLabPackages(options: { networkManager?: boolean } = {}): string[] {
+  return missingPackagesOf(options.networkManager === true ? [...requirements, ...networkManagerRequirements] : requirements);
 }

@@ -110,9 +110,23 @@ export interface NativeAddon {
   /**
    * A packet socket for the IPv6 packets arriving on `ifname` (not those leaving), link header
    * stripped, filtered by `bpfProgram` (struct sock_filter array, see sock-filter.ts; empty: no
-   * filter). Read with readBatch.
+   * filter), with PACKET_AUXDATA on. Read with packetReadBatch (readBatch works, blind to checksums).
    */
   packetOpen(ifname: string, bpfProgram: Uint8Array): number;
+  /**
+   * readBatch for a packetOpen socket, which hands packets over as the kernel holds them: a
+   * packet's TCP or UDP checksum is computed when the kernel left it partial (TP_STATUS_CSUMNOTREADY),
+   * and when the packet was merged (longer than `mergedAboveBytes`, the uplink MTU) from segments the
+   * kernel verified (TP_STATUS_CSUM_VALID). `flags[i]` gets packet i's ReadFlag (tun-device.ts): 0,
+   * or why it must not be translated. Returns the count, or -errno.
+   */
+  packetReadBatch(fd: number, slab: Uint8Array, slotBytes: number, maxPackets: number, lengths: Int32Array, flags: Int32Array, mergedAboveBytes: number): number;
+  /**
+   * Computes the TCP or UDP checksum of the IPv6 packet `packet` in place, pseudo-header included.
+   * False when no TCP or UDP header is found past the extension headers, or a Routing header hides
+   * the final destination (the packet is then unchanged). packetReadBatch's own step, exported for tests.
+   */
+  ipv6TransportChecksum(packet: Uint8Array): boolean;
 
   /** A raw socket that sends whole IPv6 packets, header included; out of `ifname` unless null. */
   rawIp6SendOpen(ifname: string | null): number;

@@ -19,6 +19,18 @@
 // Not this interface's job: the MTU and addresses of the interface, set by host setup
 // (core/host); the device only reports its name and current MTU.
 
+/**
+ * What a source found in a packet it read that the loop must act on (PacketBatch.flags); the
+ * packet socket's reader sets them (core/tun/native/packet-read.c, the same numbers).
+ */
+export const ReadFlag = {
+  none: 0,
+  /** Longer than its slot: the kernel cut it. */
+  cut: 1,
+  /** Its TCP or UDP checksum was left to be computed, and its transport header could not be found. */
+  checksumUnfinished: 2,
+} as const;
+
 /** Packet slots in one slab: packet i is `bytes[starts[i], starts[i] + lengths[i])`. */
 export class PacketBatch {
   /** The slab: `capacity` slots of `slotBytes`, slot i at `i * slotBytes`. */
@@ -27,6 +39,11 @@ export class PacketBatch {
   readonly starts: Int32Array;
   /** Length of each packet the last read() put in the slots. */
   readonly lengths: Int32Array;
+  /**
+   * ReadFlag of each packet, from sources that check (the packet socket; a TUN leaves them 0). The
+   * loop puts a flag it acted on back to 0, so one source's flags never apply to another's packets.
+   */
+  readonly flags: Int32Array;
   /** How many slots the last read() filled. */
   count = 0;
 
@@ -50,6 +67,7 @@ export class PacketBatch {
     this.starts = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.starts[i] = i * slotBytes;
     this.lengths = new Int32Array(capacity);
+    this.flags = new Int32Array(capacity);
   }
 
   /** Packet i as a view into the slab (no copy; valid until the next read into this batch). */

@@ -1,7 +1,8 @@
-// What the tray shows, as data: a state line, the CLAT switch, and the window and quit actions.
-// tray.ts turns it into an Electron menu; keeping the decisions here (no electron import) lets
+// What the tray shows, as data: a state line (and, when replies are not arriving through the
+// running CLAT, its likely causes), the CLAT switch, and the window and quit actions. tray.ts turns it into an Electron menu; keeping the decisions here (no electron import) lets
 // the tests check every state's menu without a tray.
 
+import type { ClatStatus, ReplyHealth } from '../../core/api/status.js';
 import { shownOn, type ToggleState } from './toggle-controller.js';
 
 export type TrayAction = 'toggle' | 'show' | 'start-engine' | 'quit';
@@ -44,7 +45,7 @@ export function stateLine(state: ToggleState): string {
   if (status === null) return 'Connecting to the engine…';
   switch (status.state) {
     case 'running':
-      return `CLAT on: ${status.prefix.prefix} via ${status.uplink}`;
+      return noReplies(status) === null ? `CLAT on: ${status.prefix.prefix} via ${status.uplink}` : `CLAT on, but replies are not arriving (via ${status.uplink})`;
     case 'discovering':
       return `Looking for a NAT64 prefix on ${status.uplink}…`;
     case 'off':
@@ -54,8 +55,21 @@ export function stateLine(state: ToggleState): string {
   }
 }
 
+/** The running CLAT's reply health when replies are not arriving; null otherwise. */
+function noReplies(status: ClatStatus | null): Extract<ReplyHealth, { state: 'no-replies' }> | null {
+  return status?.state === 'running' && status.health?.state === 'no-replies' ? status.health : null;
+}
+
+/** The tooltip: the state line, and when replies are not arriving, the likely causes in order. */
+export function trayTooltip(state: ToggleState): string {
+  const health = state.pending === null ? noReplies(state.status) : null;
+  const causes = health === null ? '' : `\nLikely: ${health.causes.map((cause) => cause.text).join('; or ')}`;
+  return `Clatter: ${stateLine(state)}${causes}`;
+}
+
 export function trayTone(state: ToggleState): TrayTone {
-  if (state.engine.state === 'unavailable' || state.status?.state === 'error' || (state.error !== null && state.pending === null)) return 'attention';
+  const broken = state.pending === null && noReplies(state.status) !== null;
+  if (state.engine.state === 'unavailable' || state.status?.state === 'error' || broken || (state.error !== null && state.pending === null)) return 'attention';
   return shownOn(state) ? 'on' : 'off';
 }
 
@@ -63,6 +77,8 @@ export function trayMenu(view: TrayView): TrayItem[] {
   const { toggle } = view;
   const items: TrayItem[] = [{ kind: 'label', label: stateLine(toggle) }];
   if (toggle.error !== null) items.push({ kind: 'label', label: `Failed: ${toggle.error}` });
+  const health = toggle.pending === null ? noReplies(toggle.status) : null;
+  health?.causes.forEach((cause, i) => items.push({ kind: 'label', label: `${i === 0 ? 'Likely' : 'Or'}: ${cause.text}` }));
   items.push({ kind: 'separator' });
   items.push({
     kind: 'checkbox',

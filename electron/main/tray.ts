@@ -4,7 +4,7 @@
 
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { drawTrayIcon } from './tray-icon.js';
-import { stateLine, trayMenu, trayTone, type TrayAction, type TrayItem, type TrayTone, type TrayView } from './tray-menu.js';
+import { trayMenu, trayTone, trayTooltip, type TrayAction, type TrayItem, type TrayTone, type TrayView } from './tray-menu.js';
 
 const iconSizePx = 22;
 
@@ -46,7 +46,7 @@ export class ClatterTray {
       this.tray.setImage(trayImage(tone));
       this.tone = tone;
     }
-    this.tray.setToolTip(`Clatter: ${stateLine(view.toggle)}`);
+    this.tray.setToolTip(trayTooltip(view.toggle));
     this.tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(trayMenu(view), this.onAction)));
   }
 

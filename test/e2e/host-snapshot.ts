@@ -20,9 +20,13 @@ const jsonCommands: readonly (readonly string[])[] = [
   ['nft', '-j', 'list', 'ruleset'],
 ];
 
-/** The sysctls host-setup.ts touches on the uplink, and the global switches it must leave alone. */
+/**
+ * The sysctls host-setup.ts touches on the uplink, the global switches it must leave alone, and how
+ * the uplink makes its addresses (autoconf, addr_gen_mode: NetworkManager sets them for its own
+ * SLAAC; a CLAT must not hand SLAAC back to the kernel).
+ */
 function sysctlKeys(uplink: string): string[] {
-  const perUplink = ['accept_ra', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`);
+  const perUplink = ['accept_ra', 'autoconf', 'addr_gen_mode', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`);
   return [...perUplink, `net.ipv6.neigh.${uplink}.proxy_delay`, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
 }
 

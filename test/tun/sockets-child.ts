@@ -96,11 +96,15 @@ for (let i = 0; i < netlinkCount; i++) {
 }
 report.netlinkMessages = userOptions;
 
-// The packet socket: only the RAs passed the filter, not the UDP packets, not what vb sent.
+// The packet socket: only the RAs passed the filter, not the UDP packets, not what vb sent. Read
+// as the engine reads it (packetReadBatch): an ICMPv6 message has its checksum made in software,
+// so the reader has nothing to finish (flags 0), and it reads the RAs as they were sent.
 const packetSlab = new Uint8Array(64 * 2048);
 const packetLengths = new Int32Array(64);
-const packetCount = addon.readBatch(packets, packetSlab, 2048, 64, packetLengths);
+const packetFlags = new Int32Array(64).fill(-1);
+const packetCount = addon.packetReadBatch(packets, packetSlab, 2048, 64, packetLengths, packetFlags, 1500);
 report.packetSocketPackets = Array.from({ length: Math.max(packetCount, 0) }, (_, i) => hex(packetSlab.subarray(i * 2048, i * 2048 + packetLengths[i])));
+report.packetSocketFlags = Array.from(packetFlags.subarray(0, Math.max(packetCount, 0)));
 
 // Anycast: the kernel takes an address within a prefix of the interface (the CLAT's case).
 run('ip', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'vb', 'nodad');

@@ -1,15 +1,17 @@
 // The packet loop over the in-memory TUN: a CLAT's IPv4 packet comes back as its IPv6 translation,
 // the IPv6 reply comes back as IPv4 to 192.0.0.1, counters follow, and a prefix change takes effect
-// on the next packet.
+// on the next packet. With a second source that reports flags, as the packet socket does: flagged
+// packets are named drops, and merged TCP beyond the MTU reaches the IPv4 side as one packet.
 
 import { describe, expect, it } from 'vitest';
 import { counterSummary } from '../../core/engine/counters.js';
 import { TrafficCounters } from '../../core/observe/traffic-counters.js';
 import { PacketLoop } from '../../core/engine/packet-loop.js';
 import { MemoryTun } from '../../core/tun/memory-tun.js';
+import { ReadFlag, type PacketBatch } from '../../core/tun/tun-device.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { Translator } from '../../core/xlat/translator.js';
-import { addr6, ipv4, ipv6, udp, pattern } from './packet-builder.js';
+import { addr6, ipv4, ipv6, tcp, udp, pattern } from './packet-builder.js';
 import { packetProblems, readIpv4, readIpv6 } from './packet-check.js';
 
 const clatIpv6 = '2001:db8:1:2::c1a7';
@@ -62,6 +64,64 @@ describe('packet loop', () => {
     expect(tun.takeWritten()).toEqual([]);
     expect(counters.snapshot().dropped).toEqual({ truncated: 1, spoofedSource: 1, notForClat: 1 });
     loop.stop();
+    tun.close();
+  });
+});
+
+/** A source like the packet socket's: packets with the ReadFlag its reader gave them, in slots of 64 KiB. */
+class FlaggingSource {
+  readonly batchSize = 8;
+  readonly slotBytes = 65_536;
+  private readonly waiting: { packet: Uint8Array; flag: number }[] = [];
+
+  push(packet: Uint8Array, flag: number = ReadFlag.none): void {
+    this.waiting.push({ packet, flag });
+  }
+
+  read(batch: PacketBatch): number {
+    const taken = this.waiting.splice(0, batch.capacity);
+    taken.forEach(({ packet, flag }, i) => {
+      batch.bytes.set(packet, batch.starts[i]);
+      batch.lengths[i] = packet.length;
+      batch.flags[i] = flag;
+    });
+    batch.count = taken.length;
+    return taken.length;
+  }
+
+  onReadable(): () => void {
+    return () => {};
+  }
+}
+
+describe('packet loop with a source that flags packets (the packet socket)', () => {
+  it('counts flagged packets as named drops, translates merged TCP as one IPv4 packet, refuses merged UDP', () => {
+    const tun = new MemoryTun({ batchSize: 8 });
+    const socket = new FlaggingSource();
+    const counters = new TrafficCounters();
+    const loop = new PacketLoop([tun, socket], { ipv4: tun, ipv6: tun }, clatTranslator('2001:db8:64::/96'), counters, 2048, { ipv4: 0xc0000001, ipv6: addr6(clatIpv6) });
+    const reply = (l4: ReturnType<typeof tcp>) => ipv6({ src: '2001:db8:64::cb00:710a', dst: clatIpv6, hopLimit: 64 }, l4);
+    const mergedTcp = reply(tcp({ payload: pattern(40_000) }));
+    socket.push(reply(udp({ payload: pattern(100) })), ReadFlag.cut);
+    socket.push(reply(udp({ payload: pattern(100) })), ReadFlag.checksumUnfinished);
+    socket.push(mergedTcp);
+    socket.push(reply(udp({ payload: pattern(3000) })));
+    loop.drain(socket);
+    const written = tun.takeWritten();
+    expect(written).toHaveLength(1);
+    expect(written[0].length).toBe(mergedTcp.length - 20);
+    expect(packetProblems(written[0])).toEqual([]);
+    expect(readIpv4(written[0])).toMatchObject({ src: '203.0.113.10', dst: '192.0.0.1', df: true });
+    expect(counters.snapshot().dropped).toEqual({ cutOnRead: 1, checksumUnfinished: 1, mergedUntranslatable: 1 });
+    expect(counters.snapshot().in64.byProtocol.tcp.ipv6).toEqual({ packets: 1, bytes: mergedTcp.length });
+
+    // The TUN's packets land in the same slots next: the flags acted on are not theirs.
+    const request = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', ttl: 64 }, udp({ payload: pattern(10) }));
+    tun.inject(request);
+    tun.inject(request);
+    loop.drain(tun);
+    expect(tun.takeWritten()).toHaveLength(2);
+    expect(counterSummary(counters).translated46).toBe(2);
     tun.close();
   });
 });

@@ -22,6 +22,7 @@ describe('native addon', () => {
     const slab = new Uint8Array(256);
     const lengths = new Int32Array(2);
     expect(addon.readBatch(-1, slab, 128, 2, lengths)).toBe(Errno.EBADF);
+    expect(addon.packetReadBatch(-1, slab, 128, 2, lengths, new Int32Array(2), 1500)).toBe(Errno.EBADF);
     expect(addon.writeBatch(-1, slab, Int32Array.of(0), Int32Array.of(20), 1)).toBe(Errno.EBADF);
     expect(addon.watch(-1, () => undefined)).toBe(Errno.EBADF);
     expect(addon.recvFrom6(-1, slab, new Uint8Array(16), new Int32Array(2))).toBe(Errno.EBADF);
@@ -44,6 +45,9 @@ describe('native addon', () => {
     expect(() => addon.readBatch(-1, slab, 128, 3, new Int32Array(3))).toThrow(RangeError);
     expect(() => addon.readBatch(-1, slab, 0, 1, new Int32Array(1))).toThrow(RangeError);
     expect(() => addon.readBatch(-1, slab, 128, 2, new Int32Array(1))).toThrow(RangeError);
+    expect(() => addon.packetReadBatch(-1, slab, 128, 2, new Int32Array(2), new Int32Array(1), 1500)).toThrow(RangeError);
+    expect(() => addon.packetReadBatch(-1, slab, 128, 3, new Int32Array(3), new Int32Array(3), 1500)).toThrow(RangeError);
+    expect(() => addon.ipv6TransportChecksum([] as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => addon.writeBatch(-1, slab, Int32Array.of(250), Int32Array.of(10), 1)).toThrow(RangeError);
     expect(() => addon.writeBatch(-1, slab, Int32Array.of(0), Int32Array.of(10), 2)).toThrow(RangeError);
     expect(() => addon.tunOpen('x', 1)).toThrow(RangeError);

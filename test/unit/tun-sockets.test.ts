@@ -14,6 +14,7 @@ interface Report {
   icmpReceived: { length: number; type: number; source: string; ifIndex: number; hopLimit: number }[];
   netlinkMessages: { type: number; ifIndex: number; icmpType: number; options: string }[];
   packetSocketPackets: string[];
+  packetSocketFlags: number[];
   [key: string]: unknown;
 }
 
@@ -55,6 +56,7 @@ describe.skipIf(unavailable !== undefined)(`native sockets in a network namespac
   it('reads exactly what its BPF filter passes on the packet socket, from the IPv6 header on', () => {
     expect(report.packetSocketPackets.length).toBeGreaterThan(0);
     for (const packet of report.packetSocketPackets) expect(packet).toBe(report.sentRa);
+    expect(report.packetSocketFlags).toEqual(report.packetSocketPackets.map(() => 0));
   });
 
   it('joins and leaves an anycast address on the interface; closing the socket leaves too', () => {

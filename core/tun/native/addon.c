@@ -62,6 +62,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"rawIcmp6Open", NULL, raw_icmp6_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvFrom6", NULL, recv_from6, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetOpen", NULL, packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packetReadBatch", NULL, packet_read_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ipv6TransportChecksum", NULL, ipv6_transport_checksum_export, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rawIp6SendOpen", NULL, raw_ip6_send_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo6", NULL, send_to6, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendBatch6", NULL, send_batch6, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -14,6 +14,8 @@ napi_value netlink_open(napi_env env, napi_callback_info info);
 napi_value raw_icmp6_open(napi_env env, napi_callback_info info);
 napi_value recv_from6(napi_env env, napi_callback_info info);
 napi_value packet_open(napi_env env, napi_callback_info info);
+napi_value packet_read_batch(napi_env env, napi_callback_info info);
+napi_value ipv6_transport_checksum_export(napi_env env, napi_callback_info info);
 napi_value raw_ip6_send_open(napi_env env, napi_callback_info info);
 napi_value send_to6(napi_env env, napi_callback_info info);
 napi_value join_anycast6(napi_env env, napi_callback_info info);

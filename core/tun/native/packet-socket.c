@@ -2,9 +2,10 @@
 //
 // For kernels before 6.17, the way Android's clatd reads the CLAT's IPv6 packets: a packet
 // socket on the uplink with a classic BPF filter that passes only packets for the CLAT address
-// (the program is built in TypeScript). Read with readBatch: SOCK_DGRAM strips the link-layer
-// header, so a slot holds the IPv6 packet from its first byte, as a TUN read does, and the
-// filter's offsets count from the IPv6 header too.
+// (the program is built in TypeScript). Read with packetReadBatch (packet-read.c): SOCK_DGRAM
+// strips the link-layer header, so a slot holds the IPv6 packet from its first byte, as a TUN read
+// does, and the filter's offsets count from the IPv6 header too. PACKET_AUXDATA is on, so that the
+// reader learns of each packet whether its checksum is finished (tp_status).
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
@@ -60,6 +61,8 @@ napi_value packet_open(napi_env env, napi_callback_info info) {
       // PACKET_IGNORE_OUTGOING: the socket sees what arrives for the CLAT, not copies of what
       // the host (or our raw send socket) sends out of the interface.
       enable(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING) < 0 ||
+      // PACKET_AUXDATA: a struct tpacket_auxdata with every packet read by recvmsg (packet-read.c).
+      enable(fd, SOL_PACKET, PACKET_AUXDATA) < 0 ||
       bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
     int err = errno;
     close(fd);

@@ -5,6 +5,7 @@ import { useCallback, useEffect } from 'react';
 import { useBridge } from '../../bridge-context.js';
 import { useView } from '../../stores/view-store.js';
 import { DemoApps } from '../demo/DemoApps.js';
+import { ReplyHealthBanner } from '../health/ReplyHealthBanner.js';
 import { LinkBanner } from '../link/LinkBanner.js';
 import { PrefixCard } from '../prefix/PrefixCard.js';
 import { ClatToggle } from '../toggle/ClatToggle.js';
@@ -28,6 +29,7 @@ export function PresentationView() {
   return (
     <div className="presentation" data-testid="presentation">
       <LinkBanner />
+      <ReplyHealthBanner />
       <div className="presentation-top">
         <ClatToggle large />
         <PrefixCard compact />

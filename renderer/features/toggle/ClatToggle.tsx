@@ -38,7 +38,7 @@ export function ClatToggle(props: { large?: boolean }) {
         <div className="toggle-headline" data-testid="clat-state" data-state={state}>
           {statusHeadline(status, pending)}
         </div>
-        {statusDetail(status) !== null && <div className="muted">{statusDetail(status)}</div>}
+        {statusDetail(status) !== null && <div className="muted status-detail" data-testid="clat-detail">{statusDetail(status)}</div>}
         {lastError !== null && (
           <div className="toggle-error" role="alert" data-testid="toggle-error" data-code={lastError.code}>
             {lastError.code === 'native-ipv4' ? 'This network has native IPv4: the CLAT is not needed. ' : ''}

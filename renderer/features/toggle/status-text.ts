@@ -12,7 +12,7 @@ export function statusHeadline(status: ClatStatus | null, pending: 'on' | 'off' 
     case 'discovering':
       return `Looking for the NAT64 prefix on ${status.uplink}…`;
     case 'running':
-      return 'CLAT on: IPv4 works over IPv6';
+      return status.health?.state === 'no-replies' ? 'CLAT on, but replies are not arriving' : 'CLAT on: IPv4 works over IPv6';
     case 'error':
       return 'CLAT failed';
   }
@@ -20,8 +20,19 @@ export function statusHeadline(status: ClatStatus | null, pending: 'on' | 'off' 
 
 export function statusDetail(status: ClatStatus | null): string | null {
   if (status === null) return null;
-  if (status.state === 'off') return status.reason ?? (status.mode === 'auto' ? 'Automatic: turns on when the network needs it' : null);
+  const lines = [stateDetail(status), autoDetail(status)].filter((line) => line !== null);
+  return lines.length === 0 ? null : lines.join('\n');
+}
+
+function stateDetail(status: ClatStatus): string | null {
+  if (status.state === 'off') return status.reason ?? (status.mode === 'auto' && status.auto === undefined ? 'Automatic: turns on when the network needs it' : null);
   if (status.state === 'error') return status.cause;
   if (status.state === 'running') return `IPv4 through ${status.tun} → IPv6 on ${status.uplink}`;
   return null;
+}
+
+/** Auto mode's reason ("on: no native IPv4; …"), as the engine gives it. */
+function autoDetail(status: ClatStatus): string | null {
+  if (status.mode !== 'auto' || status.auto === undefined) return null;
+  return `Automatic, ${status.auto}`;
 }

@@ -21,6 +21,21 @@ export const running: ClatStatus = {
   sinceMs: 1,
   counters: { translated46: 0, translated64: 0, bytes46: 0, bytes64: 0, dropped: {} },
 };
+/** Running, but nothing comes back (core/observe/reply-health.ts). */
+export const runningNoReplies: ClatStatus = {
+  ...running,
+  health: {
+    state: 'no-replies',
+    sinceMs: 1,
+    unansweredDestinations: ['203.0.113.20', '203.0.113.21', '203.0.113.22'],
+    unansweredRequests: 7,
+    causes: [
+      { kind: 'firewall', found: true, text: "a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table ip6 filter chain FORWARD policy drop (iptables-nft: Docker)" },
+      { kind: 'nat64', found: false, text: 'the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)' },
+      { kind: 'prefix', found: false, text: 'a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)' },
+    ],
+  },
+};
 export const failed: ClatStatus = { state: 'error', mode: 'manual', cause: 'no NAT64 prefix found on wlan0' };
 
 export function connected(status: ClatStatus): EngineLink {

@@ -34,10 +34,10 @@ vi.mock('electron', () => {
 
 import type { MenuItemConstructorOptions } from 'electron';
 import { drawTrayIcon } from '../../../electron/main/tray-icon.js';
-import { stateLine, trayMenu, trayTone, type TrayItem, type TrayView } from '../../../electron/main/tray-menu.js';
+import { stateLine, trayMenu, trayTone, trayTooltip, type TrayItem, type TrayView } from '../../../electron/main/tray-menu.js';
 import { ClatterTray, menuTemplate } from '../../../electron/main/tray.js';
 import type { ToggleState } from '../../../electron/main/toggle-controller.js';
-import { discovering, failed, off, running } from './fixtures.js';
+import { discovering, failed, off, running, runningNoReplies } from './fixtures.js';
 
 const connected = { state: 'connected' } as const;
 const unavailable = (problem: 'not-running' | 'no-permission' | 'untrusted-socket' | 'lost') =>
@@ -109,6 +109,31 @@ describe('trayMenu', () => {
     expect(stateLine({ engine: { state: 'connecting' }, status: null, pending: null, error: null })).toBe('Connecting to the engine…');
   });
 
+  it('running without replies: says so, lists the likely causes in order, and asks for attention', () => {
+    const items = trayMenu(view({ status: runningNoReplies }));
+    expect(items.slice(0, 4)).toEqual([
+      { kind: 'label', label: 'CLAT on, but replies are not arriving (via wlan0)' },
+      { kind: 'label', label: "Likely: a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table ip6 filter chain FORWARD policy drop (iptables-nft: Docker)" },
+      { kind: 'label', label: 'Or: the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)' },
+      { kind: 'label', label: 'Or: a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)' },
+    ]);
+    expect(toggleItem(items)).toMatchObject({ checked: true, enabled: true });
+    expect(trayTone(view({ status: runningNoReplies }).toggle)).toBe('attention');
+    expect(trayTooltip(view({ status: runningNoReplies }).toggle)).toBe(
+      'Clatter: CLAT on, but replies are not arriving (via wlan0)\n' +
+        "Likely: a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table ip6 filter chain FORWARD policy drop (iptables-nft: Docker); " +
+        'or the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here); ' +
+        'or a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)',
+    );
+    // Replies back: the ordinary running line, no causes, the "on" tone.
+    const healthy = { ...running, health: { state: 'ok' as const } };
+    expect(trayMenu(view({ status: healthy }))[0]).toEqual({ kind: 'label', label: 'CLAT on: 64:ff9b::/96 via wlan0' });
+    expect(trayMenu(view({ status: healthy }))[1]).toEqual({ kind: 'separator' });
+    expect(trayTone(view({ status: healthy }).toggle)).toBe('on');
+    // While the user turns it off, the request is what the tray shows.
+    expect(trayMenu(view({ status: runningNoReplies, pending: 'off' })).slice(0, 2)).toEqual([{ kind: 'label', label: 'Turning the CLAT off…' }, { kind: 'separator' }]);
+  });
+
   it('tone: on, off, or attention for problems', () => {
     expect(trayTone(view({ status: running }).toggle)).toBe('on');
     expect(trayTone(view({ status: off }).toggle)).toBe('off');
@@ -147,6 +172,10 @@ describe('ClatterTray', () => {
     expect(record.image).not.toBe(offImage);
     expect(record.tooltip).toBe('Clatter: CLAT on: 64:ff9b::/96 via wlan0');
     expect((record.menu as { template: MenuItemConstructorOptions[] }).template[0].label).toBe('CLAT on: 64:ff9b::/96 via wlan0');
+    const onImage = record.image;
+    tray.show(view({ status: runningNoReplies }));
+    expect(record.image).not.toBe(onImage);
+    expect(record.tooltip).toMatch(/^Clatter: CLAT on, but replies are not arriving \(via wlan0\)\nLikely: a firewall rule drops/);
   });
 });
 

@@ -1,0 +1,52 @@
+// This host's nftables rule set, read with nft (`-j` for the structure, `-a` for the text of the
+// matches iptables-nft leaves opaque in JSON), and the CLAT's path walked through it
+// (firewall-path.ts): for `up` to refuse a delivery mode it knows cannot pass, and for the likely
+// causes when replies are not arriving. A host without nft (or where it cannot be read) has no
+// rules Clatter can see: that is said, never taken for "no firewall".
+
+import type { NftRuleset } from './nft-ruleset.js';
+import { parseNftRuleset } from './nft-ruleset.js';
+import { clatPathPackets, describeFirewallRule, uniqueRules, walkPath, type ClatPathNames, type PathVerdict } from './firewall-path.js';
+import { runCommand } from './run-command.js';
+
+export type FirewallReading = { readonly ok: true; readonly ruleset: NftRuleset } | { readonly ok: false; readonly error: string };
+
+/** `nft -j list ruleset` completed by `nft -a list ruleset`. */
+export async function readFirewall(): Promise<FirewallReading> {
+  const [structure, listing] = await Promise.all([runCommand('nft', ['-j', 'list', 'ruleset'], 5000), runCommand('nft', ['-a', 'list', 'ruleset'], 5000)]);
+  if (!structure.ok) return { ok: false, error: structure.error };
+  let json: unknown;
+  try {
+    json = JSON.parse(structure.stdout);
+  } catch {
+    return { ok: false, error: 'nft -j list ruleset: output is not JSON' };
+  }
+  const parsed = parseNftRuleset(json, listing.ok ? listing.stdout : undefined);
+  return parsed.ok ? { ok: true, ruleset: parsed.ruleset } : { ok: false, error: `nft -j list ruleset: ${parsed.error}` };
+}
+
+/** The CLAT's path in `delivery` mode through this host's firewall. */
+export async function inspectClatPath(delivery: string, names: ClatPathNames): Promise<{ ok: true; verdicts: PathVerdict[] } | { ok: false; error: string }> {
+  const firewall = await readFirewall();
+  if (!firewall.ok) return firewall;
+  return { ok: true, verdicts: walkPath(firewall.ruleset, clatPathPackets(delivery, names)) };
+}
+
+/**
+ * Refuses a delivery mode whose packets this host's firewall certainly drops, naming the rules
+ * (`up` says so instead of saying "running" while every reply is lost). Nothing to refuse when the
+ * rules cannot be read or a rule the model cannot judge might let the packets pass.
+ */
+export async function refuseBlockedPath(delivery: string, names: ClatPathNames): Promise<{ ok: true } | { ok: false; error: string }> {
+  const inspected = await inspectClatPath(delivery, names);
+  if (!inspected.ok) return { ok: true };
+  const blocked = inspected.verdicts.filter((verdict) => verdict.blockedBy !== null);
+  if (blocked.length === 0) return { ok: true };
+  const rules = uniqueRules(blocked.map((verdict) => verdict.blockedBy!)).map(describeFirewallRule);
+  const what = blocked.map((verdict) => verdict.packet.what).join(' and ');
+  return {
+    ok: false,
+    error: `this host's firewall drops the CLAT's packets (${what}): ${rules.join('; ')}. ` +
+      `Allow them there, or choose a delivery mode that does not cross it (--delivery packet-socket)`,
+  };
+}
