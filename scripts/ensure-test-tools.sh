@@ -11,6 +11,9 @@
 # not start it on this machine (see policy-rc.d below). The firewall tests load real desktop
 # firewalls into the lab's host namespace only (core/lab/firewalls/): iptables (its nft backend, as
 # Docker's rules use it), ufw, and firewalld (which brings python3-dbus, python3-nftables and dbus).
+# The package test (test/package/) checks the .deb `npm run package` builds: lintian, the desktop
+# entry (desktop-file-validate), the polkit policy against polkit's DTD (xmllint, the DTD from
+# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root.
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy, ethtool or
 # NetworkManager).
@@ -32,6 +35,12 @@ command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 $lab_only || command -v ethtool >/dev/null 2>&1 || missing="$missing ethtool"
 $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+$lab_only || command -v lintian >/dev/null 2>&1 || missing="$missing lintian"
+$lab_only || command -v desktop-file-validate >/dev/null 2>&1 || missing="$missing desktop-file-utils"
+$lab_only || command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+$lab_only || [ -f /usr/share/polkit-1/policyconfig-1.dtd ] || missing="$missing polkitd"
+$lab_only || command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+$lab_only || command -v dpkg-deb >/dev/null 2>&1 || missing="$missing dpkg"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"
@@ -77,6 +86,7 @@ for package in $missing; do
       update-rc.d ufw disable >/dev/null 2>&1 || true
       ;;
     firewalld) systemctl disable --quiet firewalld.service >/dev/null 2>&1 || true ;;
+    polkitd) systemctl disable --quiet polkit.service >/dev/null 2>&1 || true ;;
   esac
 done
 # Say so if the install left a NetworkManager running on this machine's own network (it must not).

@@ -13,9 +13,10 @@ import { statusCommand } from './status-command.js';
 import { translateCommand } from './translate-command.js';
 import { uiCommand } from './ui-command.js';
 import { upCommand } from './up-command.js';
+import { versionCommand, versionLine } from './version-command.js';
 
-const commands: readonly Command[] = [
-  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand, demoCommand,
+export const commands: readonly Command[] = [
+  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand, demoCommand, versionCommand,
 ];
 
 const processIo: CommandIo = {
@@ -30,7 +31,7 @@ function generalHelp(): string {
     'Usage: clatter <command> [options]\n\n' +
     'Clatter is a 464XLAT CLAT (RFC 6877) for Linux.\n\n' +
     `Commands:\n${list}\n\n` +
-    'Run `clatter <command> --help` for the options of a command.\n'
+    'Run `clatter <command> --help` for the options of a command; `clatter --version` for the version.\n'
   );
 }
 
@@ -43,6 +44,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
   }
   if (first === '--help' || first === '-h') {
     io.stdout(generalHelp());
+    return ExitCode.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(versionLine());
     return ExitCode.ok;
   }
   if (first === 'help') {

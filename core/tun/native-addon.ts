@@ -34,6 +34,8 @@ export interface NativeConstants {
   readonly RTM_NEWNDUSEROPT: number;
   /** ICMPv6 type of a Router Advertisement (RFC 4861 §4.2), for rawIcmp6Open's passTypes. */
   readonly ND_ROUTER_ADVERT: number;
+  /** The Node-API version the addon was built for (binding.gyp's NAPI_VERSION); Node must offer at least this. */
+  readonly NAPI_VERSION: number;
 }
 
 declare const watchHandleBrand: unique symbol;

@@ -35,6 +35,8 @@ static napi_value constants(napi_env env) {
       {"RTM_NEWLINK", RTM_NEWLINK},
       {"RTM_NEWNDUSEROPT", RTM_NEWNDUSEROPT},
       {"ND_ROUTER_ADVERT", ND_ROUTER_ADVERT},
+      // The Node-API version this build asks of Node (binding.gyp): `clatter version` reports it.
+      {"NAPI_VERSION", NAPI_VERSION},
   };
   napi_value object, value;
   if (napi_create_object(env, &object) != napi_ok) return NULL;
