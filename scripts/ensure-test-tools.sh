@@ -5,7 +5,8 @@
 # nftables (NAT44 behind tayga), iperf3, python3 (the PREF64 RA sender and the UDP echo server),
 # bind9-dnsutils (dig), curl, iproute2 (ip, ss), ndisc6 (rdisc6) and tcpdump; python3-scapy is there
 # for end-to-end tests that craft packets. chromium: the UI's end-to-end test drives Debian's
-# Chromium through playwright-core (never a browser download).
+# Chromium through playwright-core (never a browser download). traceroute: the end-to-end test of
+# the ICMP errors the CLAT passes on (hops before the NAT64 show as 192.0.0.8, RFC 7600).
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium or scapy).
 set -e
@@ -25,6 +26,7 @@ command -v rdisc6 >/dev/null 2>&1 || missing="$missing ndisc6"
 command -v tcpdump >/dev/null 2>&1 || missing="$missing tcpdump"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 $lab_only || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+$lab_only || command -v traceroute >/dev/null 2>&1 || missing="$missing traceroute"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"

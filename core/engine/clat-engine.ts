@@ -17,6 +17,8 @@ import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
+import { RaCache } from '../discovery/ra-cache.js';
+import { feedRaCache } from '../discovery/ra-cache-netlink.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
@@ -29,6 +31,7 @@ import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
+import { routerSolicitationSender } from './router-solicitation-sender.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 
@@ -52,6 +55,8 @@ export interface EngineOptions {
   readonly offload?: boolean;
   /** Worker threads that translate, one per TUN queue; default 0 (the main thread). */
   readonly workers?: number;
+  /** Translate RFC 1918 destinations under 64:ff9b::/96 (draft-ietf-v6ops-nat64-wkp-1918); default off. */
+  readonly allowPrivateWkp?: boolean;
 }
 
 interface Session {
@@ -83,6 +88,8 @@ export class ClatEngine {
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
+  /** What every RA the host heard said (PREF64, RDNSS), CLAT on or off: `up` uses it at once. */
+  private readonly raCache = new RaCache();
   private readonly listeners = new Set<(status: ClatStatus) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private session: Session | null = null;
@@ -107,10 +114,11 @@ export class ClatEngine {
       this.options.log(`undoing ${leftovers.length} host changes left by a previous run`);
       await this.hostSetup.undo();
     }
-    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv4Ifaddr, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ndUserOpt]);
+    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv4Ifaddr, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ipv6Ifinfo, rtnlGroup.ndUserOpt]);
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
+    this.netlink.onMessage((datagram) => feedRaCache(this.raCache, datagram, Date.now()));
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     return { ok: true };
@@ -224,6 +232,9 @@ export class ClatEngine {
       ndUserOpts: this.netlink?.share() ?? null,
       raPackets: raSocket.ok ? raSocket.socket : null,
       manualPrefix,
+      raCache: this.raCache,
+      sendRouterSolicitation: routerSolicitationSender(this.options.addon),
+      log: this.options.log,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });
     const session: Session = {
@@ -247,6 +258,8 @@ export class ClatEngine {
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     discovery.start();
     this.publish();
+    // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
+    if (discovery.current.state !== 'known') await this.chooseAddress(uplink.value);
     // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
     await this.reconcile(session);
     return { ok: true };
@@ -309,6 +322,7 @@ export class ClatEngine {
         delivery,
         offload: this.options.offload ?? true,
         workers: this.options.workers ?? 0,
+        allowPrivateWkp: this.options.allowPrivateWkp,
         log: this.options.log,
         onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
       },
