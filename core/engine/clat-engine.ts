@@ -18,7 +18,6 @@ import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { RaCache } from '../discovery/ra-cache.js';
-import { feedRaCache } from '../discovery/ra-cache-netlink.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, nativeIpv4DefaultRoutes, readUplink, type Uplink } from '../host/host-inspect.js';
 import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
@@ -31,6 +30,7 @@ import { NetlinkSubscription, rtnlGroup } from './netlink-subscription.js';
 import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
+import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
@@ -90,6 +90,7 @@ export class ClatEngine {
   private readonly hostSetup: HostSetup;
   /** What every RA the host heard said (PREF64, RDNSS), CLAT on or off: `up` uses it at once. */
   private readonly raCache = new RaCache();
+  private raWatch: { close(): void } | null = null;
   private readonly listeners = new Set<(status: ClatStatus) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private session: Session | null = null;
@@ -118,7 +119,7 @@ export class ClatEngine {
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
-    this.netlink.onMessage((datagram) => feedRaCache(this.raCache, datagram, Date.now()));
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log);
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     return { ok: true };
@@ -160,6 +161,7 @@ export class ClatEngine {
     clearTimeout(this.uplinkTimer);
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
+    this.raWatch?.close();
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
