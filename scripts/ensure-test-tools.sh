@@ -14,6 +14,8 @@
 # The package test (test/package/) checks the .deb `npm run package` builds: lintian, the desktop
 # entry (desktop-file-validate), the polkit policy against polkit's DTD (xmllint, the DTD from
 # polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root.
+# traceroute: the end-to-end test of the ICMP errors the CLAT passes on (hops before the NAT64 show
+# as 192.0.0.8, RFC 7600).
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy, ethtool or
 # NetworkManager).
@@ -41,6 +43,8 @@ $lab_only || command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-uti
 $lab_only || [ -f /usr/share/polkit-1/policyconfig-1.dtd ] || missing="$missing polkitd"
 $lab_only || command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
 $lab_only || command -v dpkg-deb >/dev/null 2>&1 || missing="$missing dpkg"
+$lab_only || command -v dpkg-shlibdeps >/dev/null 2>&1 || missing="$missing dpkg-dev"
+$lab_only || command -v traceroute >/dev/null 2>&1 || missing="$missing traceroute"
 # Debian's own python3, not whichever python3 comes first in PATH: the lab runs /usr/bin/python3.
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 $lab_only || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import scapy' >/dev/null 2>&1; } || missing="$missing python3-scapy"

@@ -12,6 +12,13 @@ export const prefixSourceNames: Readonly<Record<PrefixSource, string>> = {
   manual: 'a manual setting (--prefix)',
 };
 
+/** The resolvers an RFC 7050 (DNS64) answer came from. */
+export type PrefixResolvers =
+  /** The network's own: the RDNSS of the uplink's RAs (RFC 8106), as RFC 8880 §7.1 asks. */
+  | { readonly source: 'ra'; readonly addresses: readonly string[] }
+  /** The host's (/etc/resolv.conf): the uplink's RAs named none. */
+  | { readonly source: 'host' };
+
 export interface PrefixInfo {
   /** The NAT64 prefix, e.g. "2001:db8:64::/96". */
   readonly prefix: string;
@@ -19,6 +26,8 @@ export interface PrefixInfo {
   readonly learnedAtMs: number;
   /** When it stops being valid unless refreshed; null for a manual prefix. */
   readonly expiresAtMs: number | null;
+  /** For a prefix from DNS64: which resolvers answered. */
+  readonly resolvers?: PrefixResolvers;
 }
 
 /**
@@ -97,6 +106,11 @@ export interface RunningClat {
    * (core/observe/observation-ring.ts).
    */
   readonly unobserved?: number;
+  /**
+   * RFC 1918 destinations are translated under 64:ff9b::/96 (`clatter engine --allow-private-wkp`,
+   * draft-ietf-v6ops-nat64-wkp-1918); absent or false: refused, as RFC 6052 §3.1 says.
+   */
+  readonly allowPrivateWkp?: boolean;
   readonly sinceMs: number;
   /** Whether replies are arriving; absent from engines without the check. */
   readonly health?: ReplyHealth;

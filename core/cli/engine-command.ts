@@ -21,6 +21,7 @@ const options = {
   delivery: { type: 'string' },
   offload: { type: 'string' },
   workers: { type: 'string' },
+  'allow-private-wkp': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -30,7 +31,7 @@ const defaultStateDir = '/var/lib/clatter';
 const maxWorkers = 16;
 
 const help = `Usage: clatter engine [--socket PATH] [--state-dir PATH] [--tun NAME] [--auto] [--delivery MODE]
-                      [--offload on|off] [--workers N]
+                      [--offload on|off] [--workers N] [--allow-private-wkp]
 
 Runs the Clatter engine in the foreground (as root): the CLAT's TUN device, the translator, the
 host network setup and the control socket that \`clatter up/down/status\` and the desktop app use.
@@ -56,6 +57,11 @@ After a crash the next start first undoes what the crashed run had changed.
   --workers N       translate on N worker threads, one per queue of a multi-queue TUN, leaving
                     the control socket, flows and traces to the main thread; 0 (default): the
                     main thread translates too (not with packet-socket delivery; 0 to ${maxWorkers})
+  --allow-private-wkp
+                    translate private IPv4 destinations (RFC 1918: 10/8, 172.16/12, 192.168/16)
+                    under the well-known prefix 64:ff9b::/96, for networks whose NAT64 reaches
+                    private IPv4 services (draft-ietf-v6ops-nat64-wkp-1918); off by default, as
+                    RFC 6052 §3.1 says. Network-specific prefixes carry any address either way
   -h, --help        show this help
 `;
 
@@ -169,6 +175,7 @@ export const engineCommand: Command = {
       delivery: delivery as (typeof deliveries)[number],
       offload: offload === 'on',
       workers,
+      allowPrivateWkp: values['allow-private-wkp'] === true,
     });
     const clatterGid = groupId('clatter');
     const handler = controlHandler(engine);

@@ -1,6 +1,6 @@
 // `clatter status` for people: a few aligned lines.
 
-import { prefixSourceNames, type ClatStatus, type ReplyHealth, type RunningClat } from '../api/status.js';
+import { prefixSourceNames, type ClatStatus, type PrefixInfo, type ReplyHealth, type RunningClat } from '../api/status.js';
 
 function ago(ms: number, nowMs: number): string {
   const seconds = Math.round((nowMs - ms) / 1000);
@@ -33,6 +33,14 @@ function healthLines(health: ReplyHealth | undefined, nowMs: number): [string, s
   return lines;
 }
 
+/** For a DNS64 prefix: whom discovery asked (RFC 8880 §7.1 wants the network's resolvers). */
+function resolversText(prefix: PrefixInfo): string {
+  if (prefix.resolvers === undefined) return '';
+  return prefix.resolvers.source === 'ra'
+    ? ` (asked ${prefix.resolvers.addresses.join(', ')}, the RDNSS of the uplink's RAs)`
+    : " (asked the host's resolvers in /etc/resolv.conf: the uplink's RAs named none)";
+}
+
 export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
   const lines: [string, string][] = [['state', `${status.state} (mode ${status.mode})`]];
   switch (status.state) {
@@ -55,10 +63,13 @@ export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {
         ['interface', status.tun],
         ['IPv4', status.clatIpv4],
         ['IPv6', status.clatIpv6],
-        ['NAT64 prefix', `${prefix.prefix} from ${prefixSourceNames[prefix.source]}, ${expiry}`],
+        ['NAT64 prefix', `${prefix.prefix} from ${prefixSourceNames[prefix.source]}${resolversText(prefix)}, ${expiry}`],
         ['MTU', `${status.mtu} (IPv4 route)`],
         ['offloads', status.offloads === undefined || status.offloads.length === 0 ? 'off' : `${status.offloads.join(' ')} (super-packets: ${status.counters.superPackets46} out, ${status.counters.superPackets64} in)`],
         ['translating', translatingText(status)],
+        ['private IPv4', status.allowPrivateWkp === true
+          ? 'translated under 64:ff9b::/96 too (--allow-private-wkp, draft-ietf-v6ops-nat64-wkp-1918)'
+          : 'not under 64:ff9b::/96 (RFC 6052 §3.1)'],
         ['translated', `${status.counters.translated46} IPv4→IPv6 (${status.counters.bytes46} B), ${status.counters.translated64} IPv6→IPv4 (${status.counters.bytes64} B)`],
         ['dropped', dropped === '' ? 'none' : dropped],
         ...healthLines(status.health, nowMs),

@@ -1,6 +1,7 @@
 // What the prefix state machine hears. Every input carries the time it happened at (milliseconds on
 // the caller's clock): the machine has no clock and no timers of its own.
 
+import type { PrefixResolvers } from '../api/status.js';
 import type { Ipv6Prefix } from '../wire/address.js';
 
 export type DiscoveryInput =
@@ -22,7 +23,14 @@ export type DiscoveryInput =
       readonly queryId: number;
       readonly prefixes: readonly Ipv6Prefix[];
       readonly ttlS: number;
+      /** Who answered, for the status. */
+      readonly resolvers?: PrefixResolvers;
     }
+  /**
+   * The resolvers to ask changed (the uplink's RAs named new ones): what the last query learned came
+   * from others (RFC 8880 §7.1), so ask again now; what it found stays valid meanwhile.
+   */
+  | { readonly kind: 'dns-resolvers-changed'; readonly atMs: number }
   /** The query failed (timeout, SERVFAIL, no server): try again later with backoff. */
   | { readonly kind: 'dns-failure'; readonly atMs: number; readonly queryId: number; readonly error: string }
   /** The user's prefix, used when neither RA nor DNS gives one. Must pass checkNat64Prefix. */

@@ -12,6 +12,8 @@
 //          retried with exponential backoff while what was found stays valid until its own expiry.
 //   manual set and cleared by the user only; never expires.
 //   uplink change forgets RA and DNS knowledge (they described the old network) and queries DNS now.
+//   resolvers  new resolvers from the uplink's RAs (RFC 8880 §7.1) make a query due now; what the
+//          last answer found stays valid until the new answer replaces it or its TTL runs out.
 
 import { checkNat64Prefix, samePrefix } from './nat64-prefix.js';
 import type { DiscoveryInput } from './discovery-input.js';
@@ -82,6 +84,7 @@ function answerDns(state: Knowledge, input: Extract<DiscoveryInput, { kind: 'dns
     prefixes,
     learnedAtMs: unchanged ? previous.learnedAtMs : input.atMs,
     expiresAtMs: input.atMs + validMs,
+    ...(input.resolvers === undefined ? {} : { resolvers: input.resolvers }),
   };
   return { ...state, dns, dnsQuery: { state: 'waiting', dueAtMs: input.atMs + requeryAfterMs, failures: 0, lastError: null } };
 }
@@ -92,6 +95,12 @@ function failDns(state: Knowledge, input: Extract<DiscoveryInput, { kind: 'dns-f
   const failures = query.failures + 1;
   const dueAtMs = input.atMs + dnsRetryDelayMs(failures, timing);
   return { ...state, dnsQuery: { state: 'waiting', dueAtMs, failures, lastError: input.error } };
+}
+
+function askAgain(state: Knowledge, atMs: number): Knowledge {
+  if (state.dnsQuery.state === 'disabled') return state;
+  // A query in flight asked the old resolvers: the new one's id makes its answer stale.
+  return { ...state, dnsQuery: { state: 'waiting', dueAtMs: atMs, failures: 0, lastError: null } };
 }
 
 function changeUplink(state: Knowledge, input: Extract<DiscoveryInput, { kind: 'uplink-change' }>): Knowledge {
@@ -117,6 +126,8 @@ function apply(state: Knowledge, input: DiscoveryInput, timing: DiscoveryTiming)
       return answerDns(state, input, timing);
     case 'dns-failure':
       return failDns(state, input, timing);
+    case 'dns-resolvers-changed':
+      return askAgain(state, input.atMs);
     case 'manual-set': {
       if (!checkNat64Prefix(input.prefix).ok) return state;
       if (state.manual !== null && samePrefix(state.manual.prefix, input.prefix)) return state;

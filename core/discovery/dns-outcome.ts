@@ -1,6 +1,7 @@
 // The result of one ipv4only.arpa query (RFC 7050 §3), as whatever runs the query reports it, and the
 // state machine input it becomes.
 
+import type { PrefixResolvers } from '../api/status.js';
 import type { Ipv6Prefix } from '../wire/address.js';
 import type { DiscoveryInput } from './discovery-input.js';
 
@@ -10,11 +11,26 @@ export type DnsOutcome =
   /** No answer: timeout, SERVFAIL, no reachable server. */
   | { readonly ok: false; readonly error: string };
 
-/** Runs one query; never rejects (errors come back as `{ ok: false }`). */
-export type Ipv4onlyArpaQuery = () => Promise<DnsOutcome>;
+/**
+ * Whom a query asks. RFC 8880 §7.1: the resolvers the network gave, which for an IPv6-only link are
+ * the RDNSS of its RAs (RFC 8106); the host's own configuration (/etc/resolv.conf, which may name a
+ * VPN's resolver or a local stub) only when the network named none.
+ */
+export type DnsResolvers =
+  /** `addresses` as text, without zone; link-local ones belong to interface `ifindex`. */
+  | { readonly source: 'ra'; readonly ifindex: number; readonly addresses: readonly string[] }
+  | { readonly source: 'host' };
 
-export function dnsOutcomeInput(outcome: DnsOutcome, queryId: number, atMs: number): DiscoveryInput {
+/** Runs one query; never rejects (errors come back as `{ ok: false }`). */
+export type Ipv4onlyArpaQuery = (resolvers: DnsResolvers) => Promise<DnsOutcome>;
+
+/** What the status says of `resolvers`. */
+export function prefixResolvers(resolvers: DnsResolvers): PrefixResolvers {
+  return resolvers.source === 'ra' ? { source: 'ra', addresses: resolvers.addresses } : { source: 'host' };
+}
+
+export function dnsOutcomeInput(outcome: DnsOutcome, queryId: number, atMs: number, resolvers?: PrefixResolvers): DiscoveryInput {
   return outcome.ok
-    ? { kind: 'dns-answer', atMs, queryId, prefixes: outcome.prefixes, ttlS: outcome.ttlS }
+    ? { kind: 'dns-answer', atMs, queryId, prefixes: outcome.prefixes, ttlS: outcome.ttlS, ...(resolvers === undefined ? {} : { resolvers }) }
     : { kind: 'dns-failure', atMs, queryId, error: outcome.error };
 }

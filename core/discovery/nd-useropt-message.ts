@@ -12,6 +12,7 @@
 import { align4, forEachNetlinkMessage, hostIsLittleEndian, netlinkAttribute } from '../wire/netlink.js';
 import { parseNdOptions, pref64Options, type NdOption } from './nd-options.js';
 import type { Pref64Option } from './pref64-option.js';
+import { rdnssOptions, type RdnssOption } from './rdnss-option.js';
 import { routerAdvertisementType } from './router-advertisement.js';
 
 const rtmNewNdUserOpt = 68;
@@ -31,6 +32,8 @@ export interface NdUserOptMessage {
   readonly options: readonly NdOption[];
   /** The usable PREF64 options among them (RFC 8781 §4). */
   readonly pref64: readonly Pref64Option[];
+  /** The usable RDNSS options among them (RFC 8106 §5.1): the kernel passes those on too. */
+  readonly rdnss: readonly RdnssOption[];
 }
 
 /**
@@ -71,6 +74,7 @@ function parseOne(bytes: Uint8Array, view: DataView, start: number, end: number)
     router: routerAddress(netlinkAttribute(bytes, view, start + align4(nduseroptHeaderBytes + optionsBytes), end, nduseroptSrcaddr)),
     options: parsed.options,
     pref64: pref64Options(bytes, parsed.options),
+    rdnss: rdnssOptions(bytes, parsed.options),
   };
 }
 

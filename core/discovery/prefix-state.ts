@@ -1,7 +1,7 @@
 // What the prefix state machine knows: per source, what it was told and until when, and the prefix in
 // effect. Plain data (no classes, no timers), so it can be logged, compared and sent to the UI.
 
-import type { PrefixInfo, PrefixSource } from '../api/status.js';
+import type { PrefixInfo, PrefixResolvers, PrefixSource } from '../api/status.js';
 import { formatIpv6Prefix, type Ipv6Prefix } from '../wire/address.js';
 
 export type { PrefixSource };
@@ -18,7 +18,14 @@ export interface RaPrefixEntry {
 export type DnsKnowledge =
   | { readonly state: 'unknown' }
   /** RFC 7050 §3: the prefixes of the last answer (the first one is used), valid until its TTL runs out. */
-  | { readonly state: 'found'; readonly prefixes: readonly Ipv6Prefix[]; readonly learnedAtMs: number; readonly expiresAtMs: number }
+  | {
+      readonly state: 'found';
+      readonly prefixes: readonly Ipv6Prefix[];
+      readonly learnedAtMs: number;
+      readonly expiresAtMs: number;
+      /** Who answered. */
+      readonly resolvers?: PrefixResolvers;
+    }
   /** The resolver answered, but with no NAT64 prefix: this network has no DNS64. */
   | { readonly state: 'absent'; readonly answeredAtMs: number };
 
@@ -42,6 +49,8 @@ export type CurrentPrefix =
       readonly learnedAtMs: number;
       /** When it stops being valid unless refreshed; null for a manual prefix. */
       readonly expiresAtMs: number | null;
+      /** From DNS64: the resolvers that answered. */
+      readonly resolvers?: PrefixResolvers;
     };
 
 export interface DiscoveryState {
@@ -87,5 +96,6 @@ export function toPrefixInfo(current: CurrentPrefix): PrefixInfo | null {
     source: current.source,
     learnedAtMs: current.learnedAtMs,
     expiresAtMs: current.expiresAtMs,
+    ...(current.resolvers === undefined ? {} : { resolvers: current.resolvers }),
   };
 }

@@ -9,6 +9,7 @@
 import { formatIpv6 } from '../wire/address.js';
 import type { DiscoveryInput } from './discovery-input.js';
 import { parseNdUserOptMessages } from './nd-useropt-message.js';
+import type { HeardRa } from './ra-cache.js';
 
 /** A netlink socket bound to RTNLGRP_ND_USEROPT, or a test double. */
 export interface NdUserOptSource {
@@ -28,6 +29,8 @@ export interface RaDiscoveryOptions {
   readonly uplinkIfindex: number | null;
   readonly nowMs: () => number;
   readonly onPref64: (input: Pref64Input) => void;
+  /** Every RA accepted (of the uplink), whatever its options: for the RA cache and Router Solicitations. */
+  readonly onRa?: (ra: HeardRa) => void;
 }
 
 export interface RaDiscovery {
@@ -74,6 +77,7 @@ export function raDiscovery(source: NdUserOptSource, options: RaDiscoveryOptions
       for (const { prefix, lifetimeS } of message.pref64) {
         options.onPref64({ kind: 'pref64', atMs, ifindex: message.ifindex, router, prefix, lifetimeS });
       }
+      options.onRa?.({ ifindex: message.ifindex, atMs, router, pref64: message.pref64, rdnss: message.rdnss });
     }
   });
   return filter;

@@ -27,9 +27,11 @@ export function raPacketDiscovery(source: RaPacketSource, options: RaDiscoveryOp
     const parsed = parseRouterAdvertisement(icmp);
     if (!parsed.ok) return;
     const atMs = options.nowMs();
+    const routerText = formatIpv6(router);
     for (const { prefix, lifetimeS } of parsed.ra.pref64) {
-      options.onPref64({ kind: 'pref64', atMs, ifindex, router: formatIpv6(router), prefix, lifetimeS });
+      options.onPref64({ kind: 'pref64', atMs, ifindex, router: routerText, prefix, lifetimeS });
     }
+    options.onRa?.({ ifindex, atMs, router: routerText, pref64: parsed.ra.pref64, rdnss: parsed.ra.rdnss });
   });
   return filter;
 }

@@ -18,6 +18,7 @@
 import { read16, read32 } from '../wire/checksum.js';
 import { parseNdOptions, pref64Options, type NdOption } from './nd-options.js';
 import type { Pref64Option } from './pref64-option.js';
+import { rdnssOptions, type RdnssOption } from './rdnss-option.js';
 
 export const routerAdvertisementType = 134;
 
@@ -42,6 +43,8 @@ export interface RouterAdvertisement {
   readonly options: readonly NdOption[];
   /** The PREF64 options a receiver may use; malformed ones are ignored (RFC 8781 §4). */
   readonly pref64: readonly Pref64Option[];
+  /** The RDNSS options (RFC 8106): the link's resolvers; malformed ones are ignored. */
+  readonly rdnss: readonly RdnssOption[];
 }
 
 export type RouterAdvertisementParse =
@@ -70,6 +73,7 @@ export function parseRouterAdvertisement(bytes: Uint8Array): RouterAdvertisement
       retransTimerMs: read32(bytes, 12),
       options: parsed.options,
       pref64: pref64Options(bytes, parsed.options),
+      rdnss: rdnssOptions(bytes, parsed.options),
     },
   };
 }

@@ -40,8 +40,8 @@ export function selectPrefix(state: Omit<DiscoveryState, 'current'>): CurrentPre
   const ra = selectRaPrefix(state.ra);
   if (ra !== null) return { state: 'known', source: 'ra', ...ra };
   if (state.dns.state === 'found') {
-    const { prefixes, learnedAtMs, expiresAtMs } = state.dns;
-    return { state: 'known', source: 'dns', prefix: prefixes[0], learnedAtMs, expiresAtMs };
+    const { prefixes, learnedAtMs, expiresAtMs, resolvers } = state.dns;
+    return { state: 'known', source: 'dns', prefix: prefixes[0], learnedAtMs, expiresAtMs, ...(resolvers === undefined ? {} : { resolvers }) };
   }
   if (state.manual !== null) {
     return { state: 'known', source: 'manual', prefix: state.manual.prefix, learnedAtMs: state.manual.setAtMs, expiresAtMs: null };
@@ -57,5 +57,11 @@ export function sameEffectivePrefix(a: CurrentPrefix, b: CurrentPrefix): boolean
 
 export function sameCurrentPrefix(a: CurrentPrefix, b: CurrentPrefix): boolean {
   if (a.state === 'none' || b.state === 'none') return a.state === b.state;
-  return samePrefix(a.prefix, b.prefix) && a.source === b.source && a.learnedAtMs === b.learnedAtMs && a.expiresAtMs === b.expiresAtMs;
+  return (
+    samePrefix(a.prefix, b.prefix) &&
+    a.source === b.source &&
+    a.learnedAtMs === b.learnedAtMs &&
+    a.expiresAtMs === b.expiresAtMs &&
+    JSON.stringify(a.resolvers) === JSON.stringify(b.resolvers)
+  );
 }

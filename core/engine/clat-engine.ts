@@ -22,6 +22,7 @@ import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
+import { RaCache } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
@@ -39,6 +40,8 @@ import { Monitor } from './monitor.js';
 import { Observatory } from './observatory.js';
 import { RaSocket } from './ra-socket.js';
 import { ResumeWatch } from './resume-watch.js';
+import { watchRouterAdvertisements } from './ra-watch.js';
+import { routerSolicitationSender } from './router-solicitation-sender.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 
@@ -62,6 +65,8 @@ export interface EngineOptions {
   readonly offload?: boolean;
   /** Worker threads that translate, one per TUN queue; default 0 (the main thread). */
   readonly workers?: number;
+  /** Translate RFC 1918 destinations under 64:ff9b::/96 (draft-ietf-v6ops-nat64-wkp-1918); default off. */
+  readonly allowPrivateWkp?: boolean;
 }
 
 interface Session {
@@ -98,6 +103,9 @@ export class ClatEngine {
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
+  /** What every RA the host heard said (PREF64, RDNSS), CLAT on or off: `up` uses it at once. */
+  private readonly raCache = new RaCache();
+  private raWatch: { close(): void } | null = null;
   private readonly listeners = new Set<(status: ClatStatus) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private session: Session | null = null;
@@ -131,7 +139,7 @@ export class ClatEngine {
       this.options.log(`undoing ${leftovers.length} host changes left by a previous run`);
       await this.hostSetup.undo();
     }
-    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv4Ifaddr, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ndUserOpt]);
+    const opened = NetlinkSubscription.open(this.options.addon, [rtnlGroup.link, rtnlGroup.ipv4Ifaddr, rtnlGroup.ipv6Ifaddr, rtnlGroup.ipv4Route, rtnlGroup.ipv6Route, rtnlGroup.ipv6Ifinfo, rtnlGroup.ndUserOpt]);
     if (!opened.ok) return opened;
     this.netlink = opened.subscription;
     this.netlink.onMessage((datagram) => this.onNetlink(datagram));
@@ -142,6 +150,7 @@ export class ClatEngine {
     } else {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log);
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     this.resumeWatch.start();
@@ -194,6 +203,7 @@ export class ClatEngine {
     this.resumeWatch.stop();
     this.rulesetEvents?.close();
     this.rulesetEvents = null;
+    this.raWatch?.close();
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
@@ -281,6 +291,8 @@ export class ClatEngine {
     this.startDiscovery(session);
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     this.publish();
+    // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
+    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value);
     // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
     await this.reconcile(session);
     return { ok: true };
@@ -299,6 +311,9 @@ export class ClatEngine {
       ndUserOpts: this.netlink?.share() ?? null,
       raPackets: raSocket.ok ? raSocket.socket : null,
       manualPrefix,
+      raCache: this.raCache,
+      sendRouterSolicitation: routerSolicitationSender(this.options.addon),
+      log: this.options.log,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });
   }
@@ -379,6 +394,7 @@ export class ClatEngine {
           delivery: mode,
           offload: this.options.offload ?? true,
           workers: this.options.workers ?? 0,
+          allowPrivateWkp: this.options.allowPrivateWkp,
           log: this.options.log,
           onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
         },
@@ -534,6 +550,8 @@ export class ClatEngine {
     if (uplink.ok) {
       session.uplink = uplink.value;
       session.discovery.changeUplink(uplink.value.ifindex);
+      // A new network: ask its routers at once rather than wait for their next periodic RA.
+      if (uplink.value.up) session.discovery.solicit();
       if (uplink.value.up) await this.reconcile(session);
     }
     this.publish();
@@ -570,6 +588,8 @@ export class ClatEngine {
     if (this.options.mode === 'auto') await this.autoCheck();
     if (this.session?.followsDefaultRoute === true) await this.followDefaultRoute();
     await this.checkUplink();
+    // Whatever the routers said before the sleep may be stale: ask again (a no-op while soliciting).
+    this.session?.discovery.solicit();
   }
 
   private async autoCheck(): Promise<void> {

@@ -36,6 +36,8 @@ export interface DatapathParams {
    * offloads, only where the TUN is both ends of the path.
    */
   readonly workers: number;
+  /** Translate RFC 1918 destinations under 64:ff9b::/96 (draft-ietf-v6ops-nat64-wkp-1918); default off (RFC 6052 §3.1). */
+  readonly allowPrivateWkp?: boolean;
   readonly log: (line: string) => void;
   /** The data path broke while running (a translating thread ended): the engine rebuilds it. */
   readonly onFailure: (reason: string) => void;
@@ -151,17 +153,20 @@ export class Datapath {
     // Ingress delivery's fwd decrements the Hop Limit after the translator without checking it.
     const outboundHopReserve = params.delivery === 'ingress' ? 1 : 0;
     const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
+    const allowPrivateWkp = params.allowPrivateWkp ?? false;
+    // The IPv6 MTU of the uplink: the RA's MTU when a router announces a smaller one than the link's.
+    const ipv6Mtu = params.uplink.ipv6Mtu;
     let translating: Translating;
     if (workers > 0) {
       const started = await QueueWorkers.start({
-        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: params.uplink.mtu, outboundHopReserve,
+        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: ipv6Mtu, outboundHopReserve, allowPrivateWkp,
         clat: clatAddresses, counters: observatory.counters, observer: observatory,
         log: params.log, onFailure: params.onFailure,
       });
       if (!started.ok) return started;
       translating = started.workers;
     } else {
-      const translator = clatTranslator(params.prefix, params.clatIpv6, params.uplink.mtu, outboundHopReserve);
+      const translator = clatTranslator(params.prefix, params.clatIpv6, ipv6Mtu, outboundHopReserve, allowPrivateWkp);
       warmUpTranslator(translator, offload);
       const loop = offload
         ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
@@ -169,7 +174,7 @@ export class Datapath {
       loop.addObserver(observatory);
       loop.start();
       translating = {
-        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, params.uplink.mtu, outboundHopReserve)),
+        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, ipv6Mtu, outboundHopReserve, allowPrivateWkp)),
         stop: () => loop.stop(),
         unobserved: 0,
       };
@@ -186,6 +191,7 @@ export class Datapath {
           delivery: params.delivery,
           offloads: device.offloads,
           workers,
+          allowPrivateWkp,
         },
         translating,
         () => cleanup.unwind(),

@@ -15,6 +15,11 @@ export const rtnlGroup = {
   ipv4Route: 7,
   ipv6Ifaddr: 9,
   ipv6Route: 11,
+  /**
+   * RTNLGRP_IPV6_IFINFO: RTM_NEWLINK (family AF_INET6) when an RA changes the link's IPv6
+   * parameters, its MTU among them (IFLA_INET6_RA_MTU, Linux 5.15+).
+   */
+  ipv6Ifinfo: 12,
   ndUserOpt: 20,
 } as const;
 

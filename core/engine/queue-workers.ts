@@ -29,6 +29,8 @@ export interface QueueWorkersParams {
   readonly clatIpv6: string;
   readonly uplinkMtu: number;
   readonly outboundHopReserve: number;
+  /** clat-translator.ts: RFC 1918 under 64:ff9b::/96. */
+  readonly allowPrivateWkp: boolean;
   readonly clat: ClatAddresses;
   /** The engine's counters: each worker's are attached to them as a shard. */
   readonly counters: TrafficCounters;
@@ -129,6 +131,7 @@ export class QueueWorkers {
       clatIpv6: params.clatIpv6,
       uplinkMtu: params.uplinkMtu,
       outboundHopReserve: params.outboundHopReserve,
+      allowPrivateWkp: params.allowPrivateWkp,
       clat: params.clat,
       counters: counters.all.buffer as SharedArrayBuffer,
       observations,

@@ -1,5 +1,5 @@
-// Router Advertisements from a raw ICMPv6 socket bound to the uplink (ICMP6_FILTER passes type 134
-// only), for discovery's raPacketDiscovery. Event-driven through the addon's watch(); an RA is read
+// Router Advertisements from a raw ICMPv6 socket bound to the uplink, or open on every interface
+// (ICMP6_FILTER passes type 134 only), for discovery's raPacketDiscovery. Event-driven through the addon's watch(); an RA is read
 // into one reused buffer and handed over for the duration of the call.
 
 import type { RaPacketSource } from '../discovery/ra-packet-discovery.js';
@@ -19,9 +19,10 @@ export class RaSocket implements RaPacketSource {
     private readonly fd: number,
   ) {}
 
-  static open(addon: NativeAddon, uplink: string): { ok: true; socket: RaSocket } | { ok: false; error: string } {
+  /** On `uplink`, or with null on every interface (each RA carries the index of the one it came in on). */
+  static open(addon: NativeAddon, uplink: string | null): { ok: true; socket: RaSocket } | { ok: false; error: string } {
     const fd = addon.rawIcmp6Open(uplink, [routerAdvertisement]);
-    if (fd < 0) return { ok: false, error: `cannot open a raw ICMPv6 socket on ${uplink} (errno ${-fd})` };
+    if (fd < 0) return { ok: false, error: `cannot open a raw ICMPv6 socket on ${uplink ?? 'every interface'} (errno ${-fd})` };
     const socket = new RaSocket(addon, fd);
     const watch = addon.watch(fd, () => socket.drain());
     if (typeof watch === 'number') {

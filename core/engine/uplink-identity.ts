@@ -6,9 +6,12 @@ import type { Uplink } from '../host/host-inspect.js';
 import { parseIpv6 } from '../wire/address.js';
 import { afInet6, ifaFlagDeprecated, type RtnetlinkEvent } from './rtnetlink-events.js';
 
-/** The uplink's network identity: interface, state, MTU and its SLAAC /64s. */
+/**
+ * The uplink's network identity: interface, state, MTUs (the link's, and the IPv6 one a router's RA
+ * set: the CLAT's route MTU follows it) and its SLAAC /64s.
+ */
 export function fingerprintOf(uplink: Uplink): string {
-  return JSON.stringify([uplink.ifindex, uplink.up, uplink.mtu, [...slaacPrefixes(uplink)].sort()]);
+  return JSON.stringify([uplink.ifindex, uplink.up, uplink.mtu, uplink.ipv6Mtu, [...slaacPrefixes(uplink)].sort()]);
 }
 
 /** The uplink's /64s, each as the hex of its first 8 bytes. */

@@ -1,7 +1,9 @@
 // Reading the host's network state (never changing it): the uplink, its SLAAC prefix and MTU,
-// and whether native IPv4 is present. All through `ip -j`, which every Linux has.
+// and whether native IPv4 is present. All through `ip -j`, which every Linux has, and /proc/sys.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { ipJson } from './run-command.js';
+import { readSysctl, sysctlKey } from './sysctl.js';
 
 interface IpLink {
   ifindex: number;
@@ -37,7 +39,14 @@ interface IpRoute {
 export interface Uplink {
   readonly name: string;
   readonly ifindex: number;
+  /** The device's MTU. */
   readonly mtu: number;
+  /**
+   * The MTU IPv6 uses on the link (`net.ipv6.conf.<if>.mtu`): the device's, or the smaller one a
+   * router announced in the RA's MTU option (RFC 4861 §6.3.4), as whoever processes the RAs (the
+   * kernel, NetworkManager, systemd-networkd) applied it. Never above `mtu`.
+   */
+  readonly ipv6Mtu: number;
   readonly up: boolean;
   /** Global IPv6 addresses with their prefix lengths. */
   readonly globalIpv6: readonly { address: string; prefixLength: number; dynamic: boolean }[];
@@ -61,10 +70,43 @@ export async function readUplink(name: string): Promise<Found<Uplink>> {
       name: link.ifname,
       ifindex: link.ifindex,
       mtu: link.mtu,
+      ipv6Mtu: ipv6LinkMtu(link.ifname, link.mtu),
       up: link.flags.includes('UP') && link.operstate !== 'DOWN',
       globalIpv6,
     },
   };
+}
+
+/**
+ * The IPv6 MTU the kernel uses on `name`. Read rather than taken from the RA ourselves: the kernel
+ * applies an RA's MTU only when it is valid (at least 1280, at most the device's, RFC 4861 §6.3.4)
+ * and accept_ra_mtu allows it, and where NetworkManager or systemd-networkd handle RAs they write
+ * this same value; so it is the MTU the uplink's IPv6 packets really get, whoever set it.
+ */
+function ipv6LinkMtu(name: string, deviceMtu: number): number {
+  const read = readSysctl(sysctlKey('net', 'ipv6', 'conf', name, 'mtu'));
+  const value = read.ok ? Number(read.value) : NaN;
+  // No IPv6 on the link (disabled): the device's MTU is all there is.
+  return Number.isInteger(value) && value >= 1280 ? Math.min(value, deviceMtu) : deviceMtu;
+}
+
+/**
+ * The name of interface `ifindex` (from /sys/class/net, without running anything), or null. For a
+ * link-local address's zone and a socket bound to the device, which want the name.
+ */
+export function interfaceName(ifindex: number): string | null {
+  try {
+    for (const name of readdirSync('/sys/class/net')) {
+      try {
+        if (Number(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8')) === ifindex) return name;
+      } catch {
+        // Gone while we looked: not this one.
+      }
+    }
+  } catch {
+    // No sysfs: no name.
+  }
+  return null;
 }
 
 /** The interface of the IPv6 default route: the uplink a CLAT uses when none is named. */

@@ -2,7 +2,8 @@
 //
 //   uplink (SLAAC /64)                         TUN "clat" (one device, both families)
 //   ─ CLAT IPv6 address: DAD probed, then      ─ 192.0.0.1/32 (RFC 7335), link up, MTU = uplink MTU
-//     answered for by the kernel               ─ IPv4 default route, MTU uplink − 28, advmss − 40
+//     answered for by the kernel               ─ IPv4 default route, MTU = the uplink's IPv6 MTU
+//                                                (the RA's when it announces one) − 28, advmss − 40
 //   ─ its packets delivered to the TUN and back as the delivery mode says
 //
 // Delivery "ingress" (the default where nftables is): the CLAT's IPv6 packets move between the
@@ -77,6 +78,13 @@ export class HostSetup {
    */
   private readonly loadedTables = new Map<string, { readonly ruleset: string; readonly what: string; readonly family: 'ip6' | 'netdev' }>();
 
+  /**
+   * The CLAT address proved unique by DAD since the last undo(), per uplink and /64: the engine
+   * proves it while the prefix is still awaited (DAD takes the kernel 1 to 2 s), and the data path
+   * that starts when the prefix arrives takes it from here instead of probing again.
+   */
+  private proved: { readonly key: string; readonly address: string } | null = null;
+
   constructor(
     private readonly journal: HostJournal,
     private readonly log: (line: string) => void,
@@ -110,11 +118,16 @@ export class HostSetup {
     if (slaac === undefined) {
       return { ok: false, error: `${uplink.name} has no global IPv6 address in a /64 (SLAAC): the CLAT needs one for its address` };
     }
+    const key = JSON.stringify([uplink.name, uplink.ifindex, clatAddressCandidate(slaac.address, uplink.name, secret, 0)]);
+    if (this.proved?.key === key) return { ok: true, value: this.proved.address };
     for (let counter = 0; counter < maxDadAttempts; counter++) {
       const candidate = clatAddressCandidate(slaac.address, uplink.name, secret, counter);
       const outcome = await this.probeAddress(uplink.name, candidate);
       if (!outcome.ok) return outcome;
-      if (outcome.value === 'unique') return { ok: true, value: candidate };
+      if (outcome.value === 'unique') {
+        this.proved = { key, address: candidate };
+        return { ok: true, value: candidate };
+      }
       this.log(`CLAT address ${candidate} is in use on ${uplink.name} (DAD failed); trying another`);
     }
     return { ok: false, error: `no free CLAT address found on ${uplink.name} after ${maxDadAttempts} attempts` };
@@ -140,7 +153,9 @@ export class HostSetup {
   /** Configures the TUN (already created by the engine) and the uplink for the delivery mode. */
   async applyTun(plan: TunPlan): Promise<Found<{ mtu4: number }>> {
     const { uplink, tun } = plan;
-    const mtu4 = uplink.mtu - clatMtuOverheadBytes;
+    // The IPv6 MTU, not the device's: a router's RA may announce a smaller one (RFC 4861 §4.6.4),
+    // and every translated packet must fit it.
+    const mtu4 = Math.min(uplink.mtu, uplink.ipv6Mtu) - clatMtuOverheadBytes;
     const steps: (() => Promise<Found<void>> | Found<void>)[] = [
       // No link-local address on the TUN: the kernel would otherwise send router solicitations and
       // MLD reports into it, packets the CLAT can only count as untranslatable.
@@ -290,9 +305,10 @@ export class HostSetup {
     return [() => this.nft(ruleset, `drop the kernel's copy of packets for ${clatIpv6}`)];
   }
 
-  /** Undoes everything journaled (also what a crashed run left). */
+  /** Undoes everything journaled (also what a crashed run left); the next start proves its address anew. */
   undo(): Promise<string[]> {
     this.loadedTables.clear();
+    this.proved = null;
     return this.journal.undoAll(this.log);
   }
 }

@@ -33,9 +33,15 @@ export async function configureHost(ctx: LabContext, raBy: 'kernel' | 'network-m
   await ctx.ip('host', 'link', 'set', uplink, 'up');
 }
 
-/** /etc/netns/<host ns>/resolv.conf, which `ip netns exec` mounts over /etc/resolv.conf. */
-export function writeHostResolvConf(names: LabNames): void {
-  const text = `# Clatter lab ${names.id}: the ISP's DNS64 (unbound in ${names.namespaces.isp})\nnameserver ${topology.isp.ipv6}\n`;
+/**
+ * /etc/netns/<host ns>/resolv.conf, which `ip netns exec` mounts over /etc/resolv.conf: the ISP's
+ * DNS64 (the RDNSS of its RAs), or with `plain` the resolver without DNS64 (not the network's).
+ */
+export function writeHostResolvConf(names: LabNames, resolver: 'dns64' | 'plain' = 'dns64'): void {
+  const text =
+    resolver === 'dns64'
+      ? `# Clatter lab ${names.id}: the ISP's DNS64 (unbound in ${names.namespaces.isp})\nnameserver ${topology.isp.ipv6}\n`
+      : `# Clatter lab ${names.id}: a resolver without DNS64 (not the one the RAs name)\nnameserver ${topology.isp.plainDnsIpv6}\n`;
   // Retried: a lab being destroyed at the same moment removes /etc/netns when it looks empty.
   for (let attempt = 1; ; attempt++) {
     try {

@@ -4,18 +4,29 @@
 // nftables masquerade). Setup comes in two steps so that the daemons start only once every address
 // and route they need exists.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { LabContext } from './lab-context.js';
 import { natRuleset } from './nat-ruleset.js';
 import { Pref64Control } from './pref64-control.js';
 import { pref64SenderFileName, pref64SenderScript } from './pref64-sender-script.js';
-import { radvdConfig } from './radvd-config.js';
+import { radvdConfig, type RaTiming } from './radvd-config.js';
 import { python3 } from './required-packages.js';
 import { taygaConfig } from './tayga-config.js';
 import { nat64Plans, topology } from './topology.js';
 import { unboundFiles } from './unbound-config.js';
 
 const { isp } = topology;
+
+/** What kind of network the router makes (LabOptions, lab.ts). */
+export interface RouterOptions {
+  readonly raTiming: RaTiming;
+  /** radvd's AdvLinkMTU; null: no MTU option. */
+  readonly raLinkMtu: number | null;
+  /** ipv4only.arpa has its A records, so DNS64 answers RFC 7050 queries. */
+  readonly ipv4onlyArpa: boolean;
+  /** A second resolver, without DNS64, on isp.plainDnsIpv6. */
+  readonly plainResolver: boolean;
+}
 
 /** Addresses, routes, forwarding, TUNs and NAT: everything but the daemons. */
 export async function configureRouter(ctx: LabContext): Promise<void> {
@@ -59,26 +70,32 @@ export async function configureRouter(ctx: LabContext): Promise<void> {
 export async function restoreHostLink(ctx: LabContext): Promise<void> {
   await ctx.ip('isp', 'address', 'replace', `${isp.linkLocal}/64`, 'dev', isp.hostLink, 'nodad');
   await ctx.ip('isp', 'address', 'replace', `${isp.ipv6}/64`, 'dev', isp.hostLink, 'nodad');
+  await ctx.ip('isp', 'address', 'replace', `${isp.plainDnsIpv6}/64`, 'dev', isp.hostLink, 'nodad');
   await ctx.ip('isp', 'link', 'set', isp.hostLink, 'up');
 }
 
-/** Starts tayga, unbound, radvd and the PREF64 sender (silent until told what to announce). */
-export function startRouterDaemons(ctx: LabContext): Pref64Control {
+/** Starts tayga, unbound (and the plain resolver), radvd and the PREF64 sender (silent until told what to announce). */
+export function startRouterDaemons(ctx: LabContext, options: RouterOptions): Pref64Control {
   for (const plan of nat64Plans) {
     ctx.startDaemon('isp', `tayga-${plan.tun}`, ['tayga', '--config', ctx.path(`tayga-${plan.tun}.conf`), '--nodetach']);
   }
 
   ctx.startDaemon('isp', 'iperf3-clat-only', ['iperf3', '--server', '--bind', isp.clatOnly.ipv6, '--port', String(isp.clatOnly.iperf3Port)]);
 
-  const unbound = unboundFiles(ctx.tempDir);
+  const unbound = unboundFiles(ctx.tempDir, { ipv4onlyArpa: options.ipv4onlyArpa });
   for (const zone of unbound.zones) ctx.writeFile(zone.fileName, zone.text);
   ctx.startDaemon('isp', 'unbound', ['unbound', '-d', '-c', ctx.writeFile('unbound.conf', unbound.config)]);
+  if (options.plainResolver) {
+    const plain = unboundFiles(ctx.tempDir, { role: 'plain' });
+    for (const zone of plain.zones) ctx.writeFile(zone.fileName, zone.text);
+    ctx.startDaemon('isp', 'unbound-plain', ['unbound', '-d', '-c', ctx.writeFile('unbound-plain.conf', plain.config)]);
+  }
 
   // radvd forks a privilege-separation helper that outlives radvd by a moment and, orphaned, waits as
   // a zombie for init to reap it. As PID 1 of a PID namespace of its own, radvd takes the helper
   // down with it and the kernel reaps it (pid_namespaces(7)); unshare's --kill-child passes our
   // SIGTERM on.
-  const radvd = ctx.writeFile('radvd.conf', radvdConfig());
+  const radvd = ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu: options.raLinkMtu }));
   ctx.startDaemon('isp', 'radvd', [
     ...['unshare', '--pid', '--fork', '--kill-child=SIGTERM'],
     ...['radvd', '--nodaemon', '--config', radvd, '--pidfile', ctx.path('radvd.pid'), '--logmethod', 'stderr'],
@@ -93,12 +110,28 @@ export function startRouterDaemons(ctx: LabContext): Pref64Control {
   return new Pref64Control(sender);
 }
 
+/**
+ * radvd announces `linkMtu` from now on (null: no MTU option): its configuration rewritten and
+ * reloaded (SIGHUP); the RAs that follow carry it.
+ */
+export function changeRaLinkMtu(ctx: LabContext, options: RouterOptions, linkMtu: number | null): void {
+  ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu }));
+  const unshare = ctx.daemons.find((daemon) => daemon.name === 'radvd');
+  if (unshare === undefined || unshare.exit !== null) throw new Error('lab: radvd is not running');
+  // radvd is the one child of `unshare --fork` (its PID namespace's init); a signal to unshare
+  // would end it, so the reload goes to radvd itself, found by its parent's pid.
+  const children = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  if (children.length !== 1) throw new Error(`lab: expected radvd as the one child of ${unshare.pid}, found ${children.join(', ') || 'none'}`);
+  process.kill(Number(children[0]), 'SIGHUP');
+}
+
 /** True once every tayga holds its TUN (carrier up) and unbound listens on both its addresses. */
-export async function routerReady(ctx: LabContext): Promise<boolean> {
+export async function routerReady(ctx: LabContext, options: RouterOptions): Promise<boolean> {
   const [links, sockets] = await Promise.all([ctx.ip('isp', '-j', 'link', 'show'), ctx.listeningSockets('isp')]);
   const carriers = new Map((JSON.parse(links.stdout) as { ifname: string; flags: string[] }[]).map((l) => [l.ifname, l.flags.includes('LOWER_UP')]));
   const tunsHeld = nat64Plans.every((plan) => carriers.get(plan.tun) === true);
-  const dnsListening = sockets.has(`udp [${isp.ipv6}]:53`) && sockets.has(`udp ${isp.dnsIpv4}:53`);
+  const dnsListening =
+    sockets.has(`udp [${isp.ipv6}]:53`) && sockets.has(`udp ${isp.dnsIpv4}:53`) && (!options.plainResolver || sockets.has(`udp [${isp.plainDnsIpv6}]:53`));
   const iperf3Listening = sockets.has(`tcp [${isp.clatOnly.ipv6}]:${isp.clatOnly.iperf3Port}`);
   return tunsHeld && dnsListening && iperf3Listening;
 }

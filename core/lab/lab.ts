@@ -16,11 +16,12 @@ import { labNames } from './lab-names.js';
 import type { LabProcess } from './lab-process.js';
 import { configureServer, disableServerIpv6, serverReady, startServerDaemons, writeServedFile, type ServedFile } from './ipv4-server.js';
 import { configureHost, hostSlaacAddress, writeHostResolvConf } from './ipv6-host.js';
-import { configureRouter, restoreHostLink, routerReady, startRouterDaemons } from './isp-router.js';
+import { changeRaLinkMtu, configureRouter, restoreHostLink, routerReady, startRouterDaemons, type RouterOptions } from './isp-router.js';
 import { exec, netnsVerb, type ExecOptions, type ExecResult } from './netns-command.js';
 import { startNetworkManager, type NetworkManagerControl } from './network-manager.js';
 import { pollUntil } from './poll.js';
 import type { Pref64Control } from './pref64-control.js';
+import type { RaTiming } from './radvd-config.js';
 import { missingLabPackages } from './required-packages.js';
 import { destroyLeftoverLabs, teardownLab } from './teardown.js';
 import { labRoles, nat64Plans, topology, type LabRole, type Nat64Plan } from './topology.js';
@@ -33,8 +34,26 @@ export type { LabRole } from './topology.js';
 export interface LabOptions {
   /** PREF64 announced from the start: default the first NAT64 prefix; null starts with PREF64 RAs off. */
   readonly pref64?: string | null;
-  /** Interval of the PREF64 RAs; default 3 s. */
+  /** Interval of the PREF64 RAs; default 3 s, or 300 s with real-world RA timing. */
   readonly pref64IntervalMs?: number;
+  /**
+   * radvd's RA intervals: `lab` (default) every 3 to 10 s; `real-world` every 200 to 600 s, as
+   * radvd's defaults and real networks (and the PREF64 RAs every 300 s unless pref64IntervalMs says).
+   */
+  readonly raTiming?: RaTiming;
+  /** An MTU option in radvd's RAs (AdvLinkMTU, RFC 4861 §4.6.4); default none. Change it with setRaLinkMtu(). */
+  readonly raLinkMtu?: number | null;
+  /**
+   * false: ipv4only.arpa has no A records, so DNS64 gives no answer to RFC 7050 queries and PREF64
+   * is the only source of the prefix. Default true.
+   */
+  readonly dns64Ipv4onlyArpa?: boolean;
+  /**
+   * What the host's resolv.conf names: `dns64` (default) the ISP's DNS64, which the RAs name as
+   * RDNSS too; `plain` a second resolver on the link without DNS64 (a VPN's or a public one, not
+   * the network's): RFC 7050 through it finds nothing.
+   */
+  readonly hostResolver?: 'dns64' | 'plain';
   /** Lifetime in the PREF64 option; default 3 × the interval, rounded up to 8 s (RFC 8781 §4.1). */
   readonly pref64LifetimeSeconds?: number;
   /** Size of the file the HTTP server serves; default 1 MiB. */
@@ -67,8 +86,8 @@ export interface IspSide {
   readonly ipv6: string;
   readonly serverLink: string;
   readonly ipv4: string;
-  /** unbound, on both families. */
-  readonly dns: { readonly ipv6: string; readonly ipv4: string };
+  /** unbound, on both families; `plainIpv6`: the resolver without DNS64 (hostResolver 'plain' only). */
+  readonly dns: { readonly ipv6: string; readonly ipv4: string; readonly plainIpv6: string };
   readonly dns64Prefix: string;
   /** One tayga each; the first one's prefix is the default PREF64 and the DNS64 prefix. */
   readonly nat64: readonly Nat64Plan[];
@@ -90,6 +109,8 @@ export interface ServerSide {
 }
 
 const defaultHttpFileBytes = 1024 * 1024;
+/** The PREF64 RAs' interval with real-world timing: a few hundred seconds, inside radvd's 200 to 600. */
+const realWorldPref64IntervalMs = 300_000;
 const defaultReadyTimeoutMs = 20_000;
 let labsMade = 0;
 
@@ -110,14 +131,20 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   try {
     const ctx = new LabContext(names, mkdtempSync(names.tempDirPrefix));
     for (const role of labRoles) await exec(netnsVerb('add', ctx.ns(role)));
-    writeHostResolvConf(names);
+    writeHostResolvConf(names, options.hostResolver ?? 'dns64');
+    const routerOptions: RouterOptions = {
+      raTiming: options.raTiming ?? 'lab',
+      raLinkMtu: options.raLinkMtu ?? null,
+      ipv4onlyArpa: options.dns64Ipv4onlyArpa ?? true,
+      plainResolver: options.hostResolver === 'plain',
+    };
     await disableServerIpv6(ctx);
     await wireLinks(ctx);
     // The host's uplink comes up first: the kernel's DAD of its link-local address (1 s) then runs
     // while the rest is set up, and radvd's first RA, sent as it starts, finds the host listening.
     await Promise.all([configureHost(ctx, options.networkManager ? 'network-manager' : 'kernel'), configureRouter(ctx), configureServer(ctx)]);
     const file = writeServedFile(ctx, options.httpFileBytes ?? defaultHttpFileBytes);
-    const pref64 = startRouterDaemons(ctx);
+    const pref64 = startRouterDaemons(ctx, routerOptions);
     startServerDaemons(ctx);
     const networkManager = options.networkManager ? await startNetworkManager(ctx) : null;
 
@@ -132,7 +159,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     };
     const waits = [
       pollUntil(() => hostSlaacAddress(ctx), { ...poll, what: "the host's SLAAC address and default route" }),
-      pollUntil(async () => (await routerReady(ctx)) || null, { ...poll, what: 'tayga, unbound and iperf3' }),
+      pollUntil(async () => (await routerReady(ctx, routerOptions)) || null, { ...poll, what: 'tayga, unbound and iperf3' }),
       pollUntil(async () => (await serverReady(ctx)) || null, { ...poll, what: "the server's HTTP, UDP echo and iperf3" }),
       pollUntil(async () => (networkManager === null || (await networkManager.uplinkConnected())) || null, { ...poll, what: 'NetworkManager to connect the uplink' }),
     ] as const;
@@ -140,9 +167,10 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     const [address] = await Promise.all(waits);
     const initialPref64 = options.pref64 === undefined ? nat64Plans[0].prefix : options.pref64;
     if (initialPref64 !== null) {
-      await pref64.set(initialPref64, { intervalMs: options.pref64IntervalMs, lifetimeSeconds: options.pref64LifetimeSeconds });
+      const intervalMs = options.pref64IntervalMs ?? (routerOptions.raTiming === 'real-world' ? realWorldPref64IntervalMs : undefined);
+      await pref64.set(initialPref64, { intervalMs, lifetimeSeconds: options.pref64LifetimeSeconds });
     }
-    return new Lab(ctx, { address, file, pref64, networkManager, unregister, readyTimeoutMs, createdInMs: performance.now() - startedMs });
+    return new Lab(ctx, { address, file, pref64, networkManager, unregister, readyTimeoutMs, routerOptions, createdInMs: performance.now() - startedMs });
   } catch (error) {
     unregister();
     const problems = teardownLab(names);
@@ -165,6 +193,7 @@ interface LabParts {
   readonly networkManager: NetworkManagerControl | null;
   readonly unregister: () => void;
   readonly readyTimeoutMs: number;
+  readonly routerOptions: RouterOptions;
   readonly createdInMs: number;
 }
 
@@ -204,7 +233,7 @@ export class Lab {
       ipv6: isp.ipv6,
       serverLink: isp.serverLink,
       ipv4: isp.ipv4,
-      dns: { ipv6: isp.ipv6, ipv4: isp.dnsIpv4 },
+      dns: { ipv6: isp.ipv6, ipv4: isp.dnsIpv4, plainIpv6: isp.plainDnsIpv6 },
       dns64Prefix: isp.dns64Prefix,
       nat64: nat64Plans,
       clatOnly: isp.clatOnly,
@@ -263,6 +292,15 @@ export class Lab {
       what: "the host's SLAAC address after the uplink came back",
       abortIf: () => this.ctx.assertDaemonsRunning(),
     });
+  }
+
+  /**
+   * radvd announces `mtu` in its RAs from now on (null: no MTU option), reloaded at once; with lab
+   * timing the next RA, within 10 s, carries it.
+   */
+  setRaLinkMtu(mtu: number | null): void {
+    this.assertLive();
+    changeRaLinkMtu(this.ctx, this.parts.routerOptions, mtu);
   }
 
   /** The host's usable SLAAC address now (past DAD, with a default route); null when it has none. */

@@ -20,14 +20,22 @@ export const pref64SenderScript = String.raw`# PREF64 Router Advertisement sende
 #   anything wrong -> "<n> error <reason>", and what was being sent goes on being sent
 #   end of stdin   -> exit
 #
+# As a router does, it answers Router Solicitations while it announces (RFC 4861 §6.2.6): with a
+# multicast RA after a random delay of up to MAX_RA_DELAY_TIME, never sooner than
+# MIN_DELAY_BETWEEN_RAS after its last multicast RA, one answer for all the solicitations that
+# arrive meanwhile; each answer is reported on stderr ("answered RS from <source>").
+#
 # The RAs repeat radvd's router lifetime rather than 0: they come from the same address as radvd's,
 # and a host drops its default route through a router the moment that router advertises lifetime 0
 # (RFC 4861 §6.3.4).
 
-import ipaddress, os, select, socket, struct, sys, time
+import ipaddress, os, random, select, socket, struct, sys, time
 
+ND_ROUTER_SOLICIT = 133      # RFC 4861 §4.1
 ND_ROUTER_ADVERT = 134       # RFC 4861 §4.2
 ND_OPT_SOURCE_LINKADDR = 1   # RFC 4861 §4.6.1
+MAX_RA_DELAY_TIME = 0.5      # RFC 4861 §10, seconds
+MIN_DELAY_BETWEEN_RAS = 3.0  # RFC 4861 §10, seconds
 ND_OPT_PREF64 = 38           # RFC 8781 §4
 ICMP6_FILTER = 1             # <netinet/icmp6.h>; the socket module has no name for it
 PREFIX_LENGTH_CODE = {96: 0, 64: 1, 56: 2, 48: 3, 40: 4, 32: 5}  # RFC 8781 §4, PLC
@@ -65,6 +73,33 @@ def parse_announce(words):
     return prefix, lifetime_s, interval_ms / 1000
 
 
+def pass_only(icmp_type):
+    # struct icmp6_filter: eight 32-bit words in host order, a set bit blocks that type
+    # (ICMP6_FILTER_SETPASS in <netinet/icmp6.h>).
+    words = [0xFFFFFFFF] * 8
+    words[icmp_type >> 5] &= ~(1 << (icmp_type & 31))
+    return struct.pack('=8I', *words)
+
+
+def valid_solicitation(data, ancdata, source):
+    # RFC 4861 §6.1.1: hop limit 255 (not forwarded), code 0, at least 8 octets, every option with a
+    # length above zero, and no Source Link-Layer Address option from the unspecified address.
+    hop_limit = None
+    for level, kind, value in ancdata:
+        if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT and len(value) >= 4:
+            hop_limit = struct.unpack('=i', value[:4])[0]
+    if hop_limit != 255 or len(data) < 8 or data[0] != ND_ROUTER_SOLICIT or data[1] != 0:
+        return False
+    offset = 8
+    while offset < len(data):
+        if offset + 2 > len(data) or data[offset + 1] == 0:
+            return False
+        if data[offset] == ND_OPT_SOURCE_LINKADDR and source == '::':
+            return False
+        offset += data[offset + 1] * 8
+    return offset == len(data)
+
+
 def reply(text):
     sys.stdout.write(text + '\n')
     sys.stdout.flush()
@@ -76,15 +111,19 @@ def main():
     with open('/sys/class/net/%s/address' % ifname) as f:
         mac = bytes.fromhex(f.read().strip().replace(':', ''))
     sock = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-    # It only sends: block every ICMPv6 type on the way in, so that its queue never fills.
-    sock.setsockopt(socket.IPPROTO_ICMPV6, ICMP6_FILTER, b'\xff' * 32)
+    # It hears Router Solicitations only (to ff02::2, which the router joined), with their hop limit.
+    sock.setsockopt(socket.IPPROTO_ICMPV6, ICMP6_FILTER, pass_only(ND_ROUTER_SOLICIT))
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
     # RFC 4861 §6.1.2: a host drops an RA whose hop limit is not 255.
     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
     sock.bind((source, 0, 0, ifindex))
     all_nodes = ('ff02::1', 0, 0, ifindex)
 
+    last_multicast = [float('-inf')]
+
     def send(packet):
+        last_multicast[0] = time.monotonic()
         try:
             sock.sendto(packet, all_nodes)
         except OSError as error:
@@ -92,11 +131,33 @@ def main():
             sys.stderr.write('pref64-sender: %s\n' % error)
 
     packet, interval_s, next_send = None, 0.0, 0.0
+    # When the answer to the Router Solicitations heard so far goes out; None: no answer due.
+    answer_at, answer_for = None, []
     pending = b''
     while True:
-        timeout = None if packet is None else max(0.0, next_send - time.monotonic())
-        readable, _, _ = select.select([0], [], [], timeout)
-        if readable:
+        deadlines = [t for t in (next_send if packet is not None else None, answer_at) if t is not None]
+        timeout = None if not deadlines else max(0.0, min(deadlines) - time.monotonic())
+        readable, _, _ = select.select([0, sock], [], [], timeout)
+        if sock in readable:
+            try:
+                data, ancdata, _, address = sock.recvmsg(1500, socket.CMSG_SPACE(4))
+            except OSError:
+                data, ancdata, address = b'', [], ('::',)
+            source = address[0].split('%')[0]
+            if packet is not None and data and valid_solicitation(data, ancdata, source):
+                answer_for.append(source)
+                if answer_at is None:
+                    # RFC 4861 §6.2.6: a random delay, and no sooner than MIN_DELAY_BETWEEN_RAS
+                    # after the last multicast RA.
+                    now = time.monotonic()
+                    answer_at = max(now + random.uniform(0, MAX_RA_DELAY_TIME), last_multicast[0] + MIN_DELAY_BETWEEN_RAS)
+        if answer_at is not None and time.monotonic() >= answer_at:
+            if packet is not None:
+                send(packet)
+                sys.stderr.write('pref64-sender: answered RS from %s\n' % ', '.join(answer_for))
+                sys.stderr.flush()
+            answer_at, answer_for = None, []
+        if 0 in readable:
             chunk = os.read(0, 4096)
             if not chunk:
                 return

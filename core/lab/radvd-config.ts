@@ -4,16 +4,34 @@
 
 import { topology } from './topology.js';
 
-export function radvdConfig(): string {
+/**
+ * How often RAs go out unsolicited. `lab`: every 3 to 10 s, so the lab is quick to come back after
+ * the link flaps. `real-world`: radvd's defaults' range, every 200 to 600 s (RFC 4861 §6.2.1 allows
+ * up to 1800 s), as on real networks, where a host that joins or turns its CLAT on between two RAs
+ * must ask for one (a Router Solicitation) or wait minutes.
+ */
+export type RaTiming = 'lab' | 'real-world';
+
+export interface RadvdOptions {
+  readonly timing?: RaTiming;
+  /** The MTU option (RFC 4861 §4.6.4, AdvLinkMTU); absent: none announced. */
+  readonly linkMtu?: number | null;
+}
+
+const intervalsS: Readonly<Record<RaTiming, readonly [number, number]>> = { lab: [3, 10], 'real-world': [200, 600] };
+
+export function radvdConfig(options: RadvdOptions = {}): string {
   const { isp } = topology;
+  const [minIntervalS, maxIntervalS] = intervalsS[options.timing ?? 'lab'];
+  const mtu = options.linkMtu == null ? '' : `  AdvLinkMTU ${options.linkMtu};\n`;
   return `interface ${isp.hostLink} {
   AdvSendAdvert on;
-  # Short intervals keep the lab quick to come back after the link flaps.
-  MinRtrAdvInterval 3;
-  MaxRtrAdvInterval 10;
+  MinRtrAdvInterval ${minIntervalS};
+  MaxRtrAdvInterval ${maxIntervalS};
   AdvDefaultLifetime ${topology.routerLifetimeSeconds};
-  # Answer a host's Router Solicitation at once by unicast (RFC 7772) rather than by a multicast RA
-  # that MinDelayBetweenRAs may hold back for seconds.
+${mtu}  # Answer a host's Router Solicitation at once by unicast (RFC 7772) rather than by a multicast RA
+  # that MinDelayBetweenRAs may hold back for seconds (a solicitation from :: is still answered by
+  # multicast: there is no one to unicast to).
   AdvRASolicitedUnicast on;
   prefix ${isp.slaacPrefix} {
     AdvOnLink on;

@@ -60,6 +60,11 @@ export const topology = {
     serverLink: 'srv0',
     serverLinkMac: '02:c1:a7:00:01:01',
     ipv4: '203.0.113.1',
+    /**
+     * A second resolver on the host's link without DNS64 (LabOptions.hostResolver 'plain'): what a
+     * host may be configured with that is not the network's own.
+     */
+    plainDnsIpv6: '2001:db8:1:2::53',
     /** unbound's IPv4 address, reachable from the IPv4 world and, through a CLAT and NAT64, from the host. */
     dnsIpv4: '198.51.100.53',
     /** unbound's DNS64 prefix: the first NAT64 prefix. */

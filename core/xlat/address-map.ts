@@ -1,10 +1,11 @@
 // Address translation for both directions: RFC 7757 explicit mappings first, then the RFC 6052
-// prefix (pool6), with the RFC 6052 §3.1 restriction on the well-known prefix.
+// prefix (pool6), with the RFC 6052 §3.1 restriction on the well-known prefix (relaxed for RFC 1918
+// addresses when the configuration allows it, draft-ietf-v6ops-nat64-wkp-1918).
 
 import type { Ipv6Prefix } from '../wire/address.js';
 import type { SiitConfig } from './config.js';
 import { Eamt } from './eamt.js';
-import { embedIpv4, extractIpv4, hasPrefix, isNonGlobalIpv4, isWellKnownPrefix } from './rfc6052.js';
+import { embedIpv4, extractIpv4, hasPrefix, isNonGlobalIpv4, isPrivateIpv4, isWellKnownPrefix } from './rfc6052.js';
 
 /** map6to4 and map4to6 results other than success. */
 export const noMapping = -1;
@@ -14,6 +15,7 @@ export class AddressMap {
   readonly eamt: Eamt;
   readonly pool6: Ipv6Prefix | null;
   private readonly pool6IsWkp: boolean;
+  private readonly allowPrivateWkp: boolean;
   /** Whether the last successful map6to4 used the EAMT (false: pool6). */
   lastMappedByEamt = false;
 
@@ -21,6 +23,12 @@ export class AddressMap {
     this.eamt = new Eamt(config.eamt);
     this.pool6 = config.pool6;
     this.pool6IsWkp = config.pool6 !== null && isWellKnownPrefix(config.pool6);
+    this.allowPrivateWkp = config.allowPrivateWkp;
+  }
+
+  /** RFC 6052 §3.1: `v4` may not be written under the WKP (RFC 1918 may, when allowed). */
+  private refusedUnderWkp(v4: number): boolean {
+    return this.pool6IsWkp && isNonGlobalIpv4(v4) && !(this.allowPrivateWkp && isPrivateIpv4(v4));
   }
 
   /**
@@ -30,7 +38,7 @@ export class AddressMap {
   map4to6(v4: number, out: Uint8Array, offset: number, pool6Only: boolean): number {
     if (!pool6Only && this.eamt.size > 0 && this.eamt.map4to6(v4, out, offset)) return 0;
     if (this.pool6 === null) return noMapping;
-    if (this.pool6IsWkp && isNonGlobalIpv4(v4)) return wkpNonGlobal;
+    if (this.refusedUnderWkp(v4)) return wkpNonGlobal;
     embedIpv4(this.pool6, v4, out, offset);
     return 0;
   }
@@ -48,7 +56,7 @@ export class AddressMap {
     const pool6 = this.pool6;
     if (pool6 === null || !hasPrefix(pool6, bytes, offset)) return noMapping;
     const v4 = extractIpv4(pool6.length, bytes, offset);
-    if (this.pool6IsWkp && isNonGlobalIpv4(v4)) return wkpNonGlobal;
+    if (this.refusedUnderWkp(v4)) return wkpNonGlobal;
     return v4;
   }
 

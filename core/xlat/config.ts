@@ -25,6 +25,7 @@ export interface SiitConfigJson {
   udpZeroChecksum?: UdpZeroChecksumPolicy;
   decrementTtl?: boolean;
   outboundHopReserve?: number;
+  allowPrivateWkp?: boolean;
 }
 
 export interface EamtEntry {
@@ -58,6 +59,13 @@ export interface SiitConfig {
    * reach the wire with Hop Limit 0 expires here instead (RFC 8200 §3: never sent with 0).
    */
   readonly outboundHopReserve: number;
+  /**
+   * Translate RFC 1918 private IPv4 addresses under the well-known prefix 64:ff9b::/96, as
+   * draft-ietf-v6ops-nat64-wkp-1918 allows for networks whose NAT64 reaches private IPv4 services;
+   * false (the default): RFC 6052 §3.1, no non-global IPv4 under the WKP. Other non-global ranges
+   * (loopback, link-local, multicast, …) stay refused either way.
+   */
+  readonly allowPrivateWkp: boolean;
 }
 
 export type ConfigResult = { ok: true; config: SiitConfig } | { ok: false; error: string };
@@ -70,7 +78,7 @@ const ipv4MtuMin = 1260;
 
 const knownFields = new Set([
   'pool6', 'eamt', 'rfc6791v4', 'rfc6791v6', 'selfIpv4', 'selfIpv6',
-  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl', 'outboundHopReserve',
+  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl', 'outboundHopReserve', 'allowPrivateWkp',
 ]);
 
 class ConfigError extends Error {}
@@ -151,6 +159,8 @@ function parse(json: unknown): SiitConfig {
   if (typeof decrementTtl !== 'boolean') fail('decrementTtl', 'must be true or false');
   const outboundHopReserve = raw.outboundHopReserve ?? 0;
   if (outboundHopReserve !== 0 && outboundHopReserve !== 1) fail('outboundHopReserve', 'must be 0 or 1');
+  const allowPrivateWkp = raw.allowPrivateWkp ?? false;
+  if (typeof allowPrivateWkp !== 'boolean') fail('allowPrivateWkp', 'must be true or false');
   if (raw.selfIpv4 === undefined) fail('selfIpv4', 'is required (source of the ICMPv4 errors the translator sends)');
   if (raw.selfIpv6 === undefined) fail('selfIpv6', 'is required (source of the ICMPv6 errors the translator sends)');
   return {
@@ -165,6 +175,7 @@ function parse(json: unknown): SiitConfig {
     udpZeroChecksum: udp,
     decrementTtl,
     outboundHopReserve,
+    allowPrivateWkp,
   };
 }
 

@@ -109,3 +109,17 @@ export function isNonGlobalIpv4(v4: number): boolean {
   }
   return false;
 }
+
+/** RFC 1918 private address space: 10/8, 172.16/12, 192.168/16. */
+const privateIpv4: ReadonlyArray<readonly [number, number]> = [
+  [0x0a000000, 8],
+  [0xac100000, 12],
+  [0xc0a80000, 16],
+];
+
+export function isPrivateIpv4(v4: number): boolean {
+  for (const [network, length] of privateIpv4) {
+    if ((v4 >>> (32 - length)) === (network >>> (32 - length))) return true;
+  }
+  return false;
+}

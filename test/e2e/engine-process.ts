@@ -60,6 +60,8 @@ export interface EngineOptions {
   readonly offload?: 'on' | 'off';
   /** `--workers`: translating threads, one per TUN queue (default 0: the main thread). */
   readonly workers?: number;
+  /** `--allow-private-wkp`: RFC 1918 destinations under 64:ff9b::/96. */
+  readonly allowPrivateWkp?: boolean;
 }
 
 const listeningTimeoutMs = 15_000;
@@ -85,6 +87,7 @@ export class EngineProcess {
     if (options.delivery !== undefined) argv.push('--delivery', options.delivery);
     if (options.offload !== undefined) argv.push('--offload', options.offload);
     if (options.workers !== undefined) argv.push('--workers', String(options.workers));
+    if (options.allowPrivateWkp) argv.push('--allow-private-wkp');
     const engine = new EngineProcess(lab, lab.spawn('host', argv, { name: 'clatter engine' }), options.dir);
     try {
       await engine.process.waitForOutput(/listening on /, listeningTimeoutMs);

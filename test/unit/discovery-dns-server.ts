@@ -25,11 +25,12 @@ export class TestDnsServer {
     socket.on('message', (query, peer) => this.#answer(Buffer.from(query), peer));
   }
 
-  static async start(): Promise<TestDnsServer> {
-    const socket = createSocket('udp4');
+  /** On 127.0.0.1, or with `udp6` on ::1. */
+  static async start(family: 'udp4' | 'udp6' = 'udp4'): Promise<TestDnsServer> {
+    const socket = createSocket(family);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve());
+      socket.bind(0, family === 'udp4' ? '127.0.0.1' : '::1', () => resolve());
     });
     return new TestDnsServer(socket);
   }
@@ -38,6 +39,10 @@ export class TestDnsServer {
   get address(): string {
     const { address, port } = this.#socket.address();
     return `${address}:${port}`;
+  }
+
+  get port(): number {
+    return this.#socket.address().port;
   }
 
   close(): Promise<void> {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const query = (timeoutMs = 2_000) => dnsDiscovery({ servers: [server.address], timeoutMs, tries: 1 })();
+const query = (timeoutMs = 2_000) => dnsDiscovery({ servers: [server.address], timeoutMs, tries: 1 })({ source: 'host' });
 
 describe('dnsDiscovery', () => {
   it('asks AAAA for ipv4only.arpa and returns the prefix with the TTL', async () => {

@@ -146,3 +146,13 @@ export class FakeNdUserOptSource implements NdUserOptSource {
     this.#buffer.fill(0);
   }
 }
+
+/** RFC 8106 §5.1: Type 25, Length 1 + 2 per address, Reserved, Lifetime (s), the addresses. */
+export function rdnssOption(lifetimeS: number, ...addresses: string[]): Uint8Array {
+  const out = new Uint8Array(8 + 16 * addresses.length);
+  out[0] = 25;
+  out[1] = out.length / 8;
+  new DataView(out.buffer).setUint32(4, lifetimeS);
+  addresses.forEach((text, i) => out.set(addr(text), 8 + 16 * i));
+  return out;
+}

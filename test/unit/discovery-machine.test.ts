@@ -218,6 +218,22 @@ describe('DNS schedule (RFC 7050)', () => {
     expect(m.state.dnsQuery).toMatchObject({ dueAtMs: 10 * s + defaultDiscoveryTiming.dnsAbsentRequeryMs });
   });
 
+  it('asks again at once when the resolvers change (RFC 8880 §7.1), keeping what was found until then', () => {
+    const m = new Harness();
+    m.dns(0, [dnsPrefix], 600);
+    const inFlight = m.startQuery(20 * s);
+    m.feed({ kind: 'dns-resolvers-changed', atMs: 30 * s });
+    expect(m.state.dnsQuery).toEqual({ state: 'waiting', dueAtMs: 30 * s, failures: 0, lastError: null });
+    expect(dnsQueryIsDue(m.state, 30 * s)).toBe(true);
+    expect(m.now()).toBe(`${dnsPrefix} dns`);
+    // The answer of the query that asked the old resolvers no longer counts.
+    m.feed({ kind: 'dns-answer', atMs: 31 * s, queryId: inFlight, prefixes: [], ttlS: 0 });
+    expect(m.now()).toBe(`${dnsPrefix} dns`);
+    // With DNS disabled there is nothing to ask.
+    const off = new Harness({ dnsEnabled: false });
+    expect(off.feed({ kind: 'dns-resolvers-changed', atMs: 0 }).state.dnsQuery).toEqual({ state: 'disabled' });
+  });
+
   it('ignores answers to a query it did not start or no longer awaits', () => {
     const m = new Harness();
     m.feed({ kind: 'dns-answer', atMs: 0, queryId: 1, prefixes: [prefix(dnsPrefix)], ttlS: 600 });

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseRouterAdvertisement } from '../../core/discovery/router-advertisement.js';
+import { formatIpv6 } from '../../core/wire/address.js';
 import { addr, concat, ndOption, pref64Option, prefixText, routerAdvertisement } from './discovery-fixtures.js';
 
 // RFC 4861 §4.6.1: a Source Link-Layer Address option; §4.6.2: a Prefix Information option (32 bytes);
@@ -37,6 +38,8 @@ describe('parseRouterAdvertisement', () => {
       ['2001:db8:64::/96', 1800],
       ['2001:db8:46::/48', 0],
     ]);
+    // RFC 8106 §5.1: the RDNSS option read out too (lifetime 0x0708 = 1800 s).
+    expect(ra.rdnss.map((option) => [option.addresses.map((a) => formatIpv6(a)), option.lifetimeS])).toEqual([[['2001:db8::53'], 1800]]);
   });
 
   it('keeps a malformed PREF64 in the option list but not among the usable ones', () => {

@@ -2,19 +2,23 @@
 // source. Checks that queries go out when the machine says, and listeners hear each change once.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DnsOutcome } from '../../core/discovery/dns-outcome.js';
+import type { DnsOutcome, DnsResolvers } from '../../core/discovery/dns-outcome.js';
 import { DiscoveryService } from '../../core/discovery/node/discovery-service.js';
 import type { CurrentPrefix } from '../../core/discovery/prefix-state.js';
-import { FakeNdUserOptSource, ndUserOptMessage, pref64Option, prefix, prefixText } from './discovery-fixtures.js';
+import { RaCache } from '../../core/discovery/ra-cache.js';
+import { addr, FakeNdUserOptSource, ndUserOptMessage, pref64Option, prefix, prefixText, rdnssOption } from './discovery-fixtures.js';
 
 const s = 1000;
 
 /** A DNS whose answers the test gives, one per query, in order. */
 class ScriptedDns {
   calls = 0;
+  /** Whom each query asked, in order. */
+  readonly asked: string[] = [];
   readonly #pending: ((outcome: DnsOutcome) => void)[] = [];
-  readonly query = (): Promise<DnsOutcome> => {
+  readonly query = (resolvers: DnsResolvers): Promise<DnsOutcome> => {
     this.calls++;
+    this.asked.push(resolvers.source === 'ra' ? `ra ${resolvers.ifindex} ${resolvers.addresses.join(' ')}` : 'host');
     return new Promise((resolve) => this.#pending.push(resolve));
   };
 
@@ -39,14 +43,25 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function startService(options: { dns?: ScriptedDns | null; source?: FakeNdUserOptSource; manual?: string }) {
+function startService(options: {
+  dns?: ScriptedDns | null;
+  source?: FakeNdUserOptSource;
+  manual?: string;
+  cache?: RaCache;
+  solicited?: number[];
+  log?: string[];
+}) {
   const prefixChanges: string[] = [];
   const statusChanges: string[] = [];
+  const solicited = options.solicited;
   service = new DiscoveryService({
     uplinkIfindex: 2,
     queryDns: options.dns === null ? null : (options.dns ?? new ScriptedDns()).query,
     ndUserOpts: options.source ?? null,
     manualPrefix: options.manual === undefined ? null : prefix(options.manual),
+    raCache: options.cache,
+    sendRouterSolicitation: solicited === undefined ? null : (ifindex) => (solicited.push(ifindex), null),
+    log: (line) => options.log?.push(line),
   });
   service.onPrefixChange((current) => prefixChanges.push(describeCurrent(current)));
   service.onStatusChange((current) => statusChanges.push(describeCurrent(current)));
@@ -141,5 +156,83 @@ describe('DiscoveryService', () => {
     await vi.advanceTimersByTimeAsync(3600 * s);
     expect(dns.calls).toBe(1);
     expect(prefixChanges).toEqual([]);
+  });
+});
+
+describe('DiscoveryService: joining fast', () => {
+  const raOf = (ifindex: number, options: Uint8Array) => ndUserOptMessage({ ifindex, router: 'fe80::1', options });
+
+  it('uses a PREF64 the cache heard before start at once, with the lifetime the router gave', () => {
+    const cache = new RaCache();
+    cache.observe({ ifindex: 2, atMs: 1_000_000 - 100 * s, router: 'fe80::1', pref64: [{ prefix: prefix('2001:db8:64::/96'), lifetimeS: 1800 }], rdnss: [] });
+    const log: string[] = [];
+    const { service, prefixChanges } = startService({ cache, log });
+    expect(prefixChanges).toEqual(['2001:db8:64::/96 ra']);
+    expect(service.current).toMatchObject({ source: 'ra', learnedAtMs: 900_000, expiresAtMs: 900_000 + 1800 * s });
+    expect(log).toContain('PREF64 from an RA heard 100 s ago, still valid: using it now');
+  });
+
+  it('ignores what the cache holds for other interfaces, and what expired', () => {
+    const cache = new RaCache();
+    cache.observe({ ifindex: 3, atMs: 999_000, router: 'fe80::1', pref64: [{ prefix: prefix('2001:db8:64::/96'), lifetimeS: 1800 }], rdnss: [] });
+    cache.observe({ ifindex: 2, atMs: 1_000_000 - 61 * s, router: 'fe80::1', pref64: [{ prefix: prefix('2001:db8:65::/96'), lifetimeS: 60 }], rdnss: [] });
+    const { service } = startService({ cache });
+    expect(service.current).toEqual({ state: 'none' });
+  });
+
+  it('solicits at start, until an RA arrives on the uplink (RFC 4861 §6.3.7)', async () => {
+    const solicited: number[] = [];
+    const source = new FakeNdUserOptSource();
+    const { service } = startService({ source, solicited });
+    expect(solicited).toEqual([2]);
+    await vi.advanceTimersByTimeAsync(4 * s);
+    expect(solicited).toEqual([2, 2]);
+    source.push(raOf(5, rdnssOption(600, '2001:db8:5::53'))); // another interface: no answer for us
+    source.push(raOf(2, pref64Option({ prefix: '2001:db8:64::', plc: 0, scaledLifetime: 100 })));
+    expect(service.current).toMatchObject({ source: 'ra' });
+    await vi.advanceTimersByTimeAsync(20 * s);
+    expect(solicited).toEqual([2, 2]);
+  });
+
+  it('solicit() on demand (after changeUplink) asks the new uplink; changeUplink takes its cached PREF64', async () => {
+    const solicited: number[] = [];
+    const cache = new RaCache();
+    cache.observe({ ifindex: 7, atMs: 990_000, router: 'fe80::7', pref64: [{ prefix: prefix('2001:db8:77::/96'), lifetimeS: 600 }], rdnss: [] });
+    const { service, prefixChanges } = startService({ solicited, cache });
+    service.changeUplink(7);
+    expect(prefixChanges).toEqual(['2001:db8:77::/96 ra']);
+    service.solicit();
+    expect(solicited).toEqual([2, 7]);
+  });
+
+  it("asks the host's resolvers while the RAs named none, and the RDNSS as soon as an RA names it (RFC 8880 §7.1)", async () => {
+    const dns = new ScriptedDns();
+    const source = new FakeNdUserOptSource();
+    const log: string[] = [];
+    const { service, prefixChanges } = startService({ dns, source, log });
+    expect(dns.asked).toEqual(['host']);
+    source.push(raOf(2, rdnssOption(1200, '2001:db8:1:2::1')));
+    expect(dns.asked).toEqual(['host', 'ra 2 2001:db8:1:2::1']);
+    // The first query's answer (no DNS64 at the host's resolver) is stale: it asked others.
+    await dns.answer({ ok: true, prefixes: [], ttlS: 0 });
+    expect(service.state.dns).toEqual({ state: 'unknown' });
+    await dns.answer(found('2001:db8:64::/96', 300));
+    expect(prefixChanges).toEqual(['2001:db8:64::/96 dns']);
+    expect(service.current).toMatchObject({ source: 'dns', resolvers: { source: 'ra', addresses: ['2001:db8:1:2::1'] } });
+    expect(log).toEqual([
+      "no resolver known from the uplink's RAs: asking the host's (/etc/resolv.conf) for ipv4only.arpa",
+      "asking the resolvers of the uplink's RAs (RDNSS) for ipv4only.arpa: 2001:db8:1:2::1",
+    ]);
+    // The same RDNSS again (the next periodic RA) is no reason to ask again.
+    source.push(raOf(2, rdnssOption(1200, '2001:db8:1:2::1')));
+    expect(dns.calls).toBe(2);
+  });
+
+  it('asks the RDNSS from the first query when the cache knows it', () => {
+    const dns = new ScriptedDns();
+    const cache = new RaCache();
+    cache.observe({ ifindex: 2, atMs: 999_000, router: 'fe80::1', pref64: [], rdnss: [{ lifetimeS: 600, addresses: [addr('fe80::1')] }] });
+    startService({ dns, cache });
+    expect(dns.asked).toEqual(['ra 2 fe80::1']);
   });
 });

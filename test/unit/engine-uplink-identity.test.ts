@@ -18,6 +18,7 @@ const uplink: Uplink = {
   name: 'wlan0',
   ifindex: 3,
   mtu: 1500,
+  ipv6Mtu: 1500,
   up: true,
   globalIpv6: [{ address: slaacAddress, prefixLength: 64, dynamic: true }],
 };
@@ -50,8 +51,8 @@ describe('fingerprintOf', () => {
     expect(fingerprintOf(withAddresses(at64('2001:db8:1:2::1')))).not.toBe(fingerprintOf(withAddresses(at64('2001:db8:1:3::1'))));
   });
 
-  it('differs for another MTU, another interface, and when the link is down', () => {
-    const others = [{ ...uplink, mtu: 1280 }, { ...uplink, ifindex: 4 }, { ...uplink, up: false }];
+  it('differs for another MTU (the link\'s, or the IPv6 one an RA set), another interface, and when the link is down', () => {
+    const others = [{ ...uplink, mtu: 1280 }, { ...uplink, ipv6Mtu: 1400 }, { ...uplink, ifindex: 4 }, { ...uplink, up: false }];
     for (const other of others) expect(fingerprintOf(other)).not.toBe(fingerprintOf(uplink));
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Eamt } from '../../core/xlat/eamt.js';
 import { parseSiitConfig, type SiitConfig } from '../../core/xlat/config.js';
-import { isNonGlobalIpv4 } from '../../core/xlat/rfc6052.js';
+import { isNonGlobalIpv4, isPrivateIpv4 } from '../../core/xlat/rfc6052.js';
 import { AddressMap, wkpNonGlobal } from '../../core/xlat/address-map.js';
 import { formatIpv4, formatIpv6 } from '../../core/wire/address.js';
 import { addr4, addr6, echoRest, icmp4, icmp6, ipv4, ipv6, pattern, tcp, udp } from './packet-builder.js';
@@ -83,6 +83,48 @@ describe('RFC 6052 §3.1: the well-known prefix never carries a non-global IPv4 
       const result = run(wkp, ipv6({ src, dst: '2001:db8:1::5' }, udp()));
       expect([src, result.verdict, result.out.length]).toEqual([src, 'wkpNonGlobal', 0]);
     }
+  });
+});
+
+describe('draft-ietf-v6ops-nat64-wkp-1918: RFC 1918 under the well-known prefix, when allowed', () => {
+  it('isPrivateIpv4: exactly 10/8, 172.16/12 and 192.168/16', () => {
+    const table: [string, boolean][] = [
+      ['9.255.255.255', false], ['10.0.0.0', true], ['10.255.255.255', true], ['11.0.0.0', false],
+      ['172.15.255.255', false], ['172.16.0.0', true], ['172.31.255.255', true], ['172.32.0.0', false],
+      ['192.167.255.255', false], ['192.168.0.0', true], ['192.168.255.255', true], ['192.169.0.0', false],
+      ['100.64.0.1', false], ['127.0.0.1', false], ['169.254.0.1', false], ['192.0.2.1', false],
+    ];
+    for (const [address, isPrivate] of table) expect([address, isPrivateIpv4(addr4(address))]).toEqual([address, isPrivate]);
+  });
+
+  it('AddressMap: allowed, RFC 1918 maps both ways under 64:ff9b::/96; other non-global ranges stay refused', () => {
+    const map = new AddressMap(config({ pool6: '64:ff9b::/96', allowPrivateWkp: true }));
+    const out = new Uint8Array(16);
+    for (const [v4, v6] of [['10.1.2.3', '64:ff9b::a01:203'], ['172.20.0.9', '64:ff9b::ac14:9'], ['192.168.1.1', '64:ff9b::c0a8:101']]) {
+      expect([v4, map.map4to6(addr4(v4), out, 0, false), formatIpv6(out)]).toEqual([v4, 0, v6]);
+      expect([v6, formatIpv4(map.map6to4(addr6(v6), 0))]).toEqual([v6, v4]);
+    }
+    for (const v4 of ['100.64.0.1', '127.0.0.1', '169.254.1.1', '192.0.0.170', '224.0.0.1']) {
+      expect([v4, map.map4to6(addr4(v4), out, 0, false)]).toEqual([v4, wkpNonGlobal]);
+    }
+    expect(map.map6to4(addr6('64:ff9b::7f00:1'), 0)).toBe(wkpNonGlobal);
+  });
+
+  const wkp1918 = (allowPrivateWkp: boolean) =>
+    makeTranslator({ pool6: '64:ff9b::/96', eamt: [{ ipv6: '2001:db8:1::/120', ipv4: '198.51.100.0/24' }], allowPrivateWkp });
+
+  it('the translator, off (the default): 10.0.0.1 is dropped as wkpNonGlobal both ways', () => {
+    expect(run(wkp1918(false), ipv4({ src: '198.51.100.5', dst: '10.0.0.1' }, udp())).verdict).toBe('wkpNonGlobal');
+    expect(run(wkp1918(false), ipv6({ src: '64:ff9b::a00:1', dst: '2001:db8:1::5' }, udp())).verdict).toBe('wkpNonGlobal');
+  });
+
+  it('the translator, on: 10.0.0.1 goes out as 64:ff9b::a00:1 and its reply comes back', () => {
+    const out = only(run(wkp1918(true), ipv4({ src: '198.51.100.5', dst: '10.0.0.1' }, udp({ payload: pattern(12) }))));
+    expect([readIpv6(out.bytes).src, readIpv6(out.bytes).dst, packetProblems(out.bytes)]).toEqual(['2001:db8:1::5', '64:ff9b::a00:1', []]);
+    const back = only(run(wkp1918(true), ipv6({ src: '64:ff9b::a00:1', dst: '2001:db8:1::5' }, udp({ payload: pattern(12) }))));
+    expect([readIpv4(back.bytes).src, readIpv4(back.bytes).dst, packetProblems(back.bytes)]).toEqual(['10.0.0.1', '198.51.100.5', []]);
+    // Not a licence for every non-global address: loopback stays refused.
+    expect(run(wkp1918(true), ipv4({ src: '198.51.100.5', dst: '127.0.0.1' }, udp())).verdict).toBe('wkpNonGlobal');
   });
 });
 

@@ -23,6 +23,8 @@ describe('parseSiitConfig', () => {
     expect(c.eamt).toEqual([]);
     expect([c.lowestIpv6Mtu, c.mtu.ipv4, c.mtu.ipv6, c.udpZeroChecksum, c.decrementTtl]).toEqual([1280, 1500, 1500, 'drop', true]);
     expect([c.rfc6791v4, c.rfc6791v6, c.selfIpv4]).toEqual([null, null, 0xcb0071fe]);
+    // RFC 6052 §3.1 by default: no private IPv4 under the well-known prefix.
+    expect(c.allowPrivateWkp).toBe(false);
   });
 
   it('accepts every RFC 6052 prefix length: 32, 40, 48, 56, 64, 96', () => {
@@ -90,6 +92,7 @@ describe('parseSiitConfig', () => {
     expect(errorOf({ ...base, rfc6791v4: '2001:db8::1' })).toMatch(/^rfc6791v4: /);
     expect(errorOf({ ...base, rfc6791v6: '192.0.2.1' })).toMatch(/^rfc6791v6: /);
     expect(errorOf({ ...base, decrementTtl: 'yes' })).toMatch(/^decrementTtl: /);
+    expect(errorOf({ ...base, allowPrivateWkp: 1 })).toMatch(/^allowPrivateWkp: must be true or false/);
     for (const json of [null, 'x', 1, []]) expect(errorOf(json)).toMatch(/^config: /);
   });
 });

@@ -4,22 +4,31 @@
 // and tells listeners when the prefix in effect changes (reconfigure the translator) or when anything
 // in its status does (source, learned or expiry time).
 //
-// Lifecycle: construct (nothing runs) → start() (the first DNS query goes out at once) → inputs and
-// timers → stop() (timer cleared, netlink source closed, answers still in flight dropped). Timers are
-// unref'd: discovery alone does not keep the engine's process alive. Listeners hear changes after they
-// subscribe (read `current` for the state at that moment); they run synchronously inside the input
-// that caused the change and must not throw.
+// Joining fast (what a phone does): at start() it takes what the RA cache (../ra-cache.ts, fed by the
+// engine from every RA the host heard, CLAT or not) still holds valid for the uplink, so a PREF64
+// heard minutes ago is used at once; and it sends Router Solicitations (router-solicitations.ts) so
+// that the routers answer now rather than at their next periodic RA. RFC 7050 queries ask the
+// resolvers the uplink's RAs named (RDNSS, RFC 8880 §7.1), the host's only while none is known, and
+// again as soon as the RAs name new ones.
+//
+// Lifecycle: construct (nothing runs) → start() (cached PREF64 fed, solicitations sent, the first DNS
+// query goes out at once) → inputs and timers → stop() (timers cleared, sources closed, answers
+// still in flight dropped). Timers are unref'd: discovery alone does not keep the engine's process
+// alive. Listeners hear changes after they subscribe (read `current` for the state at that moment);
+// they run synchronously inside the input that caused the change and must not throw.
 
 import type { Ipv6Prefix } from '../../wire/address.js';
 import type { DiscoveryInput } from '../discovery-input.js';
 import { dnsQueryIsDue, nextWakeAtMs, stepDiscovery } from '../discovery-machine.js';
 import { defaultDiscoveryTiming, type DiscoveryTiming } from '../discovery-timing.js';
-import { dnsOutcomeInput, type Ipv4onlyArpaQuery } from '../dns-outcome.js';
+import { dnsOutcomeInput, prefixResolvers, type DnsResolvers, type Ipv4onlyArpaQuery } from '../dns-outcome.js';
 import { checkNat64Prefix, parseNat64Prefix, type Nat64PrefixCheck } from '../nat64-prefix.js';
 import { initialDiscoveryState, type CurrentPrefix, type DiscoveryState } from '../prefix-state.js';
+import { RaCache, type HeardRa } from '../ra-cache.js';
 import { raDiscovery, type NdUserOptSource, type Pref64Input, type RaDiscovery } from '../ra-discovery.js';
 import { raPacketDiscovery, type RaPacketSource } from '../ra-packet-discovery.js';
 import { dnsDiscovery } from './dns-discovery.js';
+import { RouterSolicitations, type RouterSolicitationTiming, type SendRouterSolicitation } from './router-solicitations.js';
 
 export interface DiscoveryServiceOptions {
   /** The interface whose RAs count; null: any (change it later with changeUplink). */
@@ -32,6 +41,16 @@ export interface DiscoveryServiceOptions {
   readonly raPackets?: RaPacketSource | null;
   /** The user's prefix, used when neither RA nor DNS gives one. */
   readonly manualPrefix?: Ipv6Prefix | null;
+  /**
+   * What RAs said before this service started (the engine's, fed from every RA it heard); the
+   * service adds what its own sources hear. Default: a cache of its own.
+   */
+  readonly raCache?: RaCache;
+  /** Sends a Router Solicitation on an interface; null: never solicit. */
+  readonly sendRouterSolicitation?: SendRouterSolicitation | null;
+  readonly solicitationTiming?: RouterSolicitationTiming;
+  /** Where the service says what it does (solicitations, which resolvers it asks). */
+  readonly log?: (line: string) => void;
   readonly timing?: DiscoveryTiming;
   /** The clock; default Date.now. */
   readonly nowMs?: () => number;
@@ -48,6 +67,11 @@ export class DiscoveryService {
   readonly #queryDns: Ipv4onlyArpaQuery | null;
   readonly #ndUserOpts: NdUserOptSource | null;
   readonly #raPackets: RaPacketSource | null;
+  readonly #cache: RaCache;
+  readonly #solicitations: RouterSolicitations | null;
+  readonly #log: (line: string) => void;
+  /** The resolvers the last query asked, as a key; null before the first query. */
+  #askedResolvers: string | null = null;
   readonly #prefixListeners = new Set<DiscoveryListener>();
   readonly #statusListeners = new Set<DiscoveryListener>();
   #state: DiscoveryState;
@@ -61,6 +85,10 @@ export class DiscoveryService {
     this.#queryDns = options.queryDns === undefined ? dnsDiscovery() : options.queryDns;
     this.#ndUserOpts = options.ndUserOpts ?? null;
     this.#raPackets = options.raPackets ?? null;
+    this.#cache = options.raCache ?? new RaCache();
+    this.#log = options.log ?? (() => {});
+    const send = options.sendRouterSolicitation ?? null;
+    this.#solicitations = send === null ? null : new RouterSolicitations(send, this.#log, options.solicitationTiming);
     this.#state = initialDiscoveryState({
       uplinkIfindex: options.uplinkIfindex,
       dnsEnabled: this.#queryDns !== null,
@@ -92,9 +120,16 @@ export class DiscoveryService {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    const raOptions = { uplinkIfindex: this.#state.uplinkIfindex, nowMs: this.#nowMs, onPref64: (input: Pref64Input) => this.#feed(input) };
+    const raOptions = {
+      uplinkIfindex: this.#state.uplinkIfindex,
+      nowMs: this.#nowMs,
+      onPref64: (input: Pref64Input) => this.#feed(input),
+      onRa: (ra: HeardRa) => this.#heard(ra),
+    };
     if (this.#ndUserOpts !== null) this.#ra.push(raDiscovery(this.#ndUserOpts, raOptions));
     if (this.#raPackets !== null) this.#ra.push(raPacketDiscovery(this.#raPackets, raOptions));
+    this.#useCached(this.#state.uplinkIfindex);
+    this.solicit();
     this.#schedule();
   }
 
@@ -102,7 +137,20 @@ export class DiscoveryService {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#solicitations?.stop();
     for (const ra of this.#ra.splice(0)) ra.close();
+  }
+
+  /**
+   * Asks the uplink's routers for an RA now (RFC 4861 §6.3.7: up to 3 Router Solicitations, 4 s
+   * apart, until one answers). start() does it; call it again when the uplink may be on another
+   * network (after changeUplink, after a resume). Nothing happens without an uplink or a sender.
+   */
+  solicit(): void {
+    const ifindex = this.#state.uplinkIfindex;
+    if (!this.#running || ifindex === null || this.#solicitations === null || this.#solicitations.soliciting === ifindex) return;
+    this.#log('asking the routers for an RA now (Router Solicitations, RFC 4861 §6.3.7: at most 3, 4 s apart)');
+    this.#solicitations.start(ifindex);
   }
 
   /** Checks the text (RFC 6052 length, u-octet zero) and uses it as the manual prefix if it is valid. */
@@ -122,10 +170,40 @@ export class DiscoveryService {
     this.#feed({ kind: 'manual-clear', atMs: this.#nowMs() });
   }
 
-  /** A new network: forget what RA and DNS said, filter RAs by `ifindex`, query DNS now. */
+  /**
+   * A new network: forget what RA and DNS said, filter RAs by `ifindex`, take what the RA cache
+   * holds for it, query DNS now. Solicitations under way for the old uplink stop; call solicit() to
+   * ask the new one's routers.
+   */
   changeUplink(ifindex: number | null): void {
     for (const ra of this.#ra) ra.setUplinkIfindex(ifindex);
+    if (this.#solicitations?.soliciting !== ifindex) this.#solicitations?.stop();
     this.#feed({ kind: 'uplink-change', atMs: this.#nowMs(), ifindex });
+    this.#useCached(ifindex);
+  }
+
+  /** Feeds the PREF64 announcements the cache holds for `ifindex`, each at the time it was heard. */
+  #useCached(ifindex: number | null): void {
+    if (ifindex === null) return;
+    const cached = this.#cache.pref64Inputs(ifindex, this.#nowMs());
+    if (cached.length > 0) this.#log(`PREF64 from an RA heard ${Math.round((this.#nowMs() - cached[cached.length - 1].atMs) / 1000)} s ago, still valid: using it now`);
+    for (const input of cached) this.#feed(input);
+  }
+
+  /** An RA on the uplink: remember it, stop soliciting, and ask DNS again if it names new resolvers. */
+  #heard(ra: HeardRa): void {
+    this.#cache.observe(ra);
+    this.#solicitations?.heard(ra.ifindex);
+    if (this.#askedResolvers !== null && resolversKey(this.#resolvers()) !== this.#askedResolvers) {
+      this.#feed({ kind: 'dns-resolvers-changed', atMs: ra.atMs });
+    }
+  }
+
+  /** Whom the next RFC 7050 query asks (RFC 8880 §7.1): the uplink's RDNSS, else the host's resolvers. */
+  #resolvers(): DnsResolvers {
+    const ifindex = this.#state.uplinkIfindex;
+    const addresses = ifindex === null ? [] : this.#cache.resolvers(ifindex, this.#nowMs());
+    return ifindex !== null && addresses.length > 0 ? { source: 'ra', ifindex, addresses } : { source: 'host' };
   }
 
   #feed(input: DiscoveryInput): void {
@@ -154,13 +232,23 @@ export class DiscoveryService {
   }
 
   #startDnsQuery(queryDns: Ipv4onlyArpaQuery, nowMs: number): void {
+    const resolvers = this.#resolvers();
+    const key = resolversKey(resolvers);
+    if (key !== this.#askedResolvers) {
+      this.#log(
+        resolvers.source === 'ra'
+          ? `asking the resolvers of the uplink's RAs (RDNSS) for ipv4only.arpa: ${resolvers.addresses.join(', ')}`
+          : "no resolver known from the uplink's RAs: asking the host's (/etc/resolv.conf) for ipv4only.arpa",
+      );
+    }
+    this.#askedResolvers = key;
     this.#feed({ kind: 'dns-query-started', atMs: nowMs });
     const inFlight = this.#state.dnsQuery;
     if (inFlight.state !== 'in-flight') return;
     const { queryId } = inFlight;
-    queryDns().then(
+    queryDns(resolvers).then(
       (outcome) => {
-        if (this.#running) this.#feed(dnsOutcomeInput(outcome, queryId, this.#nowMs()));
+        if (this.#running) this.#feed(dnsOutcomeInput(outcome, queryId, this.#nowMs(), prefixResolvers(resolvers)));
       },
       (error: unknown) => {
         // The query function should not reject; if it does, it counts as a failed query.
@@ -168,4 +256,9 @@ export class DiscoveryService {
       },
     );
   }
+}
+
+/** Which resolvers, whatever their order (two routers naming theirs in turn are no change). */
+function resolversKey(resolvers: DnsResolvers): string {
+  return resolvers.source === 'ra' ? `ra ${resolvers.ifindex} ${[...resolvers.addresses].sort().join(' ')}` : 'host';
 }

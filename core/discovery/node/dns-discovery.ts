@@ -1,14 +1,21 @@
-// RFC 7050 discovery through the host's resolver: an AAAA query for ipv4only.arpa with node:dns
-// (c-ares, configured from /etc/resolv.conf unless servers are given), and the prefixes found in the
-// answer. One call, one query: the state machine decides when to ask again.
+// RFC 7050 discovery: an AAAA query for ipv4only.arpa, and the prefixes found in the answer. Whom it
+// asks is the caller's choice (DnsResolvers, RFC 8880 §7.1): the resolvers the uplink's RAs named,
+// asked over UDP by our own client (resolver-query.ts: link-local ones need their zone), or else
+// the host's, through node:dns (c-ares, configured from /etc/resolv.conf unless servers are given).
+// One call, one query: the state machine decides when to ask again.
 
 import { Resolver } from 'node:dns/promises';
+import { interfaceName } from '../../host/host-inspect.js';
 import { parseIpv6 } from '../../wire/address.js';
-import type { DnsOutcome, Ipv4onlyArpaQuery } from '../dns-outcome.js';
+import type { DnsOutcome, DnsResolvers, Ipv4onlyArpaQuery } from '../dns-outcome.js';
 import { ipv4onlyArpa, prefixFromIpv4onlyArpa } from '../ipv4only-arpa.js';
+import { queryResolvers } from './resolver-query.js';
 
 export interface DnsDiscoveryOptions {
-  /** Resolver addresses ("127.0.0.1:5353", "[2001:db8::53]"); default: the host's (/etc/resolv.conf). */
+  /**
+   * The host's resolvers, used when the uplink's RAs name none ("127.0.0.1:5353", "[2001:db8::53]");
+   * default: /etc/resolv.conf.
+   */
   readonly servers?: readonly string[];
   /** The whole query, retries included, gives up after this long. */
   readonly timeoutMs?: number;
@@ -36,11 +43,28 @@ async function resolveIpv4onlyArpa(resolver: Resolver): Promise<DnsOutcome> {
   }
 }
 
+/** The RDNSS addresses as a socket wants them: link-local ones with their interface as zone. */
+function scoped(resolvers: Extract<DnsResolvers, { source: 'ra' }>): string[] {
+  const zone = interfaceName(resolvers.ifindex);
+  return resolvers.addresses.flatMap((address) => {
+    const bytes = parseIpv6(address);
+    const linkLocal = bytes !== undefined && bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
+    if (!linkLocal) return [address];
+    return zone === null ? [] : [`${address}%${zone}`];
+  });
+}
+
+async function askRdnss(resolvers: Extract<DnsResolvers, { source: 'ra' }>, timeoutMs: number, tries: number): Promise<DnsOutcome> {
+  const reply = await queryResolvers({ servers: scoped(resolvers), timeoutMs, tries });
+  return reply.ok ? { ok: true, prefixes: prefixFromIpv4onlyArpa(reply.addresses), ttlS: reply.ttlS } : reply;
+}
+
 /** A query function for the DiscoveryService; each call asks once and never rejects. */
 export function dnsDiscovery(options: DnsDiscoveryOptions = {}): Ipv4onlyArpaQuery {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const tries = options.tries ?? 2;
-  return async () => {
+  return async (resolvers?: DnsResolvers) => {
+    if (resolvers?.source === 'ra') return askRdnss(resolvers, timeoutMs, tries);
     // A fresh resolver per query reads /etc/resolv.conf again: after a network change it has new servers.
     const resolver = new Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
     if (options.servers !== undefined) resolver.setServers([...options.servers]);
