@@ -501,8 +501,10 @@ export class ClatEngine {
     // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
     // gives, or any route of the uplink's going away, may move it (a router refreshing its own
     // default route, which every RA does, does not).
-    // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route changes.
-    const followConcern = (event: RtnetlinkEvent) => event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0);
+    // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route
+    // changes, or an IPv6 address (the one that makes the default route's interface usable).
+    const followConcern = (event: RtnetlinkEvent) =>
+      event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0) || (event.kind === 'address' && event.family === afInet6);
     if (session?.followsDefaultRoute === true && events.some(followConcern)) {
       clearTimeout(this.followTimer);
       this.followTimer = setTimeout(() => void this.enqueue(() => this.followDefaultRoute()), debounceMs);
@@ -568,7 +570,10 @@ export class ClatEngine {
     // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
     if (!found.ok || found.value === session.uplinkName) return;
     const uplink = await readUplink(found.value);
-    if (!uplink.ok) return;
+    // Not before the new uplink can carry a CLAT: a default route learnt from an RA comes before the
+    // address the same RA gives (SLAAC, after DAD). Moving then would tear down a CLAT that works on
+    // the old uplink for one that cannot start yet; the address's event brings the engine back here.
+    if (!uplink.ok || !uplink.value.up || uplink.value.globalIpv6.length === 0) return;
     this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
     await this.tearDownDatapath(session);
     session.discovery.stop();

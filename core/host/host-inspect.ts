@@ -34,6 +34,7 @@ interface IpRoute {
   dst: string;
   dev?: string;
   gateway?: string;
+  flags?: string[];
 }
 
 export interface Uplink {
@@ -109,11 +110,16 @@ export function interfaceName(ifindex: number): string | null {
   return null;
 }
 
-/** The interface of the IPv6 default route: the uplink a CLAT uses when none is named. */
+/**
+ * The interface of the IPv6 default route: the uplink a CLAT uses when none is named. Routes come
+ * in the kernel's order (lowest metric first); one whose interface lost its carrier (the kernel
+ * keeps it, flagged linkdown: Wi-Fi gone, a cable pulled) counts only when no other is left.
+ */
 export async function findIpv6DefaultUplink(): Promise<Found<string>> {
   const routes = await ipJson<IpRoute[]>(['-6', 'route', 'show', 'default']);
   if (!routes.ok) return routes;
-  const withDev = routes.value.find((route) => route.dev !== undefined);
+  const linkDown = (route: IpRoute) => (route.flags ?? []).includes('linkdown');
+  const withDev = [...routes.value.filter((route) => !linkDown(route)), ...routes.value.filter(linkDown)].find((route) => route.dev !== undefined);
   if (withDev?.dev === undefined) return { ok: false, error: 'no IPv6 default route: is this host on an IPv6 network?' };
   return { ok: true, value: withDev.dev };
 }

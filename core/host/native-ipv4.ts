@@ -7,7 +7,7 @@
 //   (tearing the CLAT down would cut the tunnel's own path), or a tunnel whose endpoint cannot be
 //   read (WireGuard, a userspace VPN's TUN): a tunnel carries nothing without an underlay, and a
 //   CLAT beside one that has another underlay costs nothing, where taking the CLAT away from one
-//   that rides on it breaks it.
+//   that rides on it breaks it. A tunnel whose endpoint is routed into itself carries nothing either.
 // Pure judgement here (judgeIpv4DefaultRoute); reading the routes and links through `ip -j` below.
 
 import { ipJson } from './run-command.js';
@@ -53,6 +53,10 @@ export function judgeIpv4DefaultRoute(route: Ipv4DefaultRoute, clatTun: string, 
     if (link.remote === null) return { native: false, route: text, why: `${route.dev} is a ${link.kind} tunnel whose endpoint is not known: it may run over the CLAT` };
     if (link.remoteDev === null) return { native: false, route: text, why: `${route.dev} is a ${link.kind} tunnel whose endpoint ${link.remote} has no route` };
     if (link.remoteDev === clatTun) return { native: false, route: text, why: `${route.dev} is a ${link.kind} tunnel whose endpoint ${link.remote} is reached through the CLAT` };
+    // Routed into the tunnel itself (by the tunnel's own default route): a loop that carries nothing.
+    // So it is while the CLAT is away (a link flap removes its TUN, and with it a route that pinned the
+    // endpoint there): counted as native, it would keep the CLAT from coming back under the tunnel.
+    if (link.remoteDev === route.dev) return { native: false, route: text, why: `${route.dev} is a ${link.kind} tunnel whose endpoint ${link.remote} is routed into the tunnel itself` };
   }
   return { native: true, route: text };
 }

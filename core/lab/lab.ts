@@ -4,9 +4,11 @@
 //
 // Lifecycle: createLab() builds it and resolves once it works (the host has its SLAAC address and
 // default route, unbound, tayga and the server's peers listen, PREF64 RAs go out); then exec/spawn in
-// any namespace, pref64.set() and uplinkDown()/uplinkUp() change what the host sees; destroy()
-// removes all of it. A failed createLab() removes what it made; the process exiting or being
-// signalled removes live labs; destroyLeftoverLabs() removes those of runs that were SIGKILLed.
+// any namespace, pref64.set() and uplinkDown()/uplinkUp() change what the host sees, addSecondUplink()
+// gives the host a second link (second-uplink.ts), moveHostLinkTo() moves its first link to another
+// network (other-network.ts); destroy() removes all of it. A failed createLab() removes what it
+// made; the process exiting or being signalled removes live labs; destroyLeftoverLabs() removes those
+// of runs that were SIGKILLed.
 
 import { mkdtempSync } from 'node:fs';
 import { hostIpv6AddressOrigins, type AddressOrigin } from './address-origins.js';
@@ -20,15 +22,19 @@ import { changeRaLinkMtu, configureRouter, restoreHostLink, routerReady, startRo
 import { exec, netnsVerb, type ExecOptions, type ExecResult } from './netns-command.js';
 import { startNetworkManager, type NetworkManagerControl } from './network-manager.js';
 import { pollUntil } from './poll.js';
+import { moveHostLinkTo, type HostLinkNetwork } from './other-network.js';
 import type { Pref64Control } from './pref64-control.js';
 import type { RaTiming } from './radvd-config.js';
 import { missingLabPackages } from './required-packages.js';
+import { addSecondUplink, type SecondUplink, type SecondUplinkOptions } from './second-uplink.js';
 import { destroyLeftoverLabs, teardownLab } from './teardown.js';
 import { labRoles, nat64Plans, topology, type LabRole, type Nat64Plan } from './topology.js';
 
 export type { AddressOrigin } from './address-origins.js';
 export type { NetworkManagerControl } from './network-manager.js';
 export { destroyLeftoverLabs } from './teardown.js';
+export type { HostLinkNetwork } from './other-network.js';
+export type { SecondUplink } from './second-uplink.js';
 export type { LabRole } from './topology.js';
 
 export interface LabOptions {
@@ -301,6 +307,24 @@ export class Lab {
   setRaLinkMtu(mtu: number | null): void {
     this.assertLive();
     changeRaLinkMtu(this.ctx, this.parts.routerOptions, mtu);
+  }
+
+  /**
+   * A second link from the host to the router, with its own /64, RAs and PREF64 RAs
+   * (second-uplink.ts); resolves once the host has its address there.
+   */
+  async addSecondUplink(options: Omit<SecondUplinkOptions, 'readyTimeoutMs'> = {}): Promise<SecondUplink> {
+    this.assertLive();
+    return addSecondUplink(this.ctx, { ...options, readyTimeoutMs: this.parts.readyTimeoutMs });
+  }
+
+  /**
+   * The router's RAs on the host's first link advertise another /64 from now on, as another network
+   * would (other-network.ts); with pref64.set(), another PREF64 too.
+   */
+  async moveHostLinkTo(network: HostLinkNetwork): Promise<void> {
+    this.assertLive();
+    await moveHostLinkTo(this.ctx, network);
   }
 
   /** The host's usable SLAAC address now (past DAD, with a default route); null when it has none. */

@@ -12,22 +12,30 @@ import type { Lab } from '../../core/lab/lab.js';
  */
 export const countdownFields: ReadonlySet<string> = new Set(['valid_life_time', 'preferred_life_time', 'expires']);
 
-const jsonCommands: readonly (readonly string[])[] = [
-  ['ip', '-j', 'addr'],
-  ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
-  ['ip', '-j', '-6', 'route', 'show', 'table', 'all'],
-  ['ip', '-j', '-6', 'neigh', 'show', 'proxy'],
-  ['nft', '-j', 'list', 'ruleset'],
+/**
+ * `unordered`: the listing is a set whose order says nothing of the state. Routes of the same prefix
+ * and metric on two interfaces (fe80::/64, ff00::/8) are listed in the order they were made, which
+ * an interface going down and up changes.
+ */
+const jsonCommands: readonly { readonly argv: readonly string[]; readonly unordered?: boolean }[] = [
+  { argv: ['ip', '-j', 'addr'] },
+  { argv: ['ip', '-j', '-4', 'route', 'show', 'table', 'all'], unordered: true },
+  { argv: ['ip', '-j', '-6', 'route', 'show', 'table', 'all'], unordered: true },
+  { argv: ['ip', '-j', '-6', 'neigh', 'show', 'proxy'] },
+  { argv: ['nft', '-j', 'list', 'ruleset'] },
 ];
 
 /**
- * The sysctls host-setup.ts touches on the uplink, the global switches it must leave alone, and how
- * the uplink makes its addresses (autoconf, addr_gen_mode: NetworkManager sets them for its own
+ * The sysctls host-setup.ts touches on each uplink, the global switches it must leave alone, and how
+ * each uplink makes its addresses (autoconf, addr_gen_mode: NetworkManager sets them for its own
  * SLAAC; a CLAT must not hand SLAAC back to the kernel).
  */
-function sysctlKeys(uplink: string): string[] {
-  const perUplink = ['accept_ra', 'autoconf', 'addr_gen_mode', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`);
-  return [...perUplink, `net.ipv6.neigh.${uplink}.proxy_delay`, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
+function sysctlKeys(uplinks: readonly string[]): string[] {
+  const perUplink = uplinks.flatMap((uplink) => [
+    ...['accept_ra', 'autoconf', 'addr_gen_mode', 'forwarding', 'force_forwarding', 'proxy_ndp'].map((name) => `net.ipv6.conf.${uplink}.${name}`),
+    `net.ipv6.neigh.${uplink}.proxy_delay`,
+  ]);
+  return [...perUplink, 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.all.force_forwarding', 'net.ipv6.conf.default.forwarding'];
 }
 
 function withoutCountdowns(value: unknown): unknown {
@@ -39,19 +47,25 @@ function withoutCountdowns(value: unknown): unknown {
 }
 
 /** `ip -j` (or `nft -j`) output as indented JSON without the countdown fields (ip prints nothing for an empty list). */
-export function normaliseIpJson(text: string): string {
+export function normaliseIpJson(text: string, options: { unordered?: boolean } = {}): string {
   const trimmed = text.trim();
-  return JSON.stringify(withoutCountdowns(trimmed === '' ? [] : JSON.parse(trimmed)), null, 1);
+  const value = withoutCountdowns(trimmed === '' ? [] : JSON.parse(trimmed));
+  if (options.unordered !== true || !Array.isArray(value)) return JSON.stringify(value, null, 1);
+  const entries = value.map((entry) => JSON.stringify(entry, null, 1)).sort();
+  return entries.length === 0 ? '[]' : `[\n${entries.join(',\n')}\n]`;
 }
 
-/** The host namespace's network state as one text, a section per command. */
-export async function hostSnapshot(lab: Lab): Promise<string> {
+/**
+ * The host namespace's network state as one text, a section per command; `uplinks` names the
+ * interfaces whose sysctls count (default the lab's uplink; a CLAT that moves touches each).
+ */
+export async function hostSnapshot(lab: Lab, uplinks: readonly string[] = [lab.host.uplink]): Promise<string> {
   const sections: string[] = [];
-  for (const argv of jsonCommands) {
+  for (const { argv, unordered } of jsonCommands) {
     const { stdout } = await lab.exec('host', argv);
-    sections.push(`## ${argv.join(' ')}\n${normaliseIpJson(stdout)}`);
+    sections.push(`## ${argv.join(' ')}\n${normaliseIpJson(stdout, { unordered })}`);
   }
-  const keys = sysctlKeys(lab.host.uplink);
+  const keys = sysctlKeys(uplinks);
   const { stdout } = await lab.exec('host', ['sysctl', ...keys]);
   sections.push(`## sysctl\n${stdout.trim()}`);
   return `${sections.join('\n')}\n`;

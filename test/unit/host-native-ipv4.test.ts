@@ -31,6 +31,14 @@ describe('judgeIpv4DefaultRoute', () => {
     expect(judgeIpv4DefaultRoute({ dev: 'vx0', gateway: '198.51.100.6' }, 'clat', { ...overClat, remoteDev: 'eth0' }).native).toBe(true);
   });
 
+  it('a tunnel whose endpoint is routed into the tunnel itself is not (the CLAT under it is away)', () => {
+    const looped = { kind: 'vxlan', remote: '203.0.113.10', remoteDev: 'vx0', ipv4Addresses: ['198.51.100.5'] };
+    expect(judgeIpv4DefaultRoute({ dev: 'vx0', gateway: '198.51.100.6' }, 'clat', looped)).toMatchObject({
+      native: false,
+      why: 'vx0 is a vxlan tunnel whose endpoint 203.0.113.10 is routed into the tunnel itself',
+    });
+  });
+
   it('a tunnel whose endpoint cannot be read (WireGuard, a VPN on a TUN) is not: it may ride on the CLAT', () => {
     for (const kind of ['wireguard', 'tun']) {
       expect(judgeIpv4DefaultRoute({ dev: 'wg0', gateway: null }, 'clat', { ...plain, kind }).native).toBe(false);
