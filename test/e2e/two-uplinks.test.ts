@@ -30,8 +30,9 @@ const isRoot = process.getuid?.() === 0;
  */
 const maxOutageBeyondPrefixMs = 2_500;
 /**
- * "A few seconds at most": until the engine keeps PREF64 per interface (issue 12 part 1), a move
- * may wait for the new uplink's next PREF64 RA, every 3 s in the lab; plus the above.
+ * "A few seconds at most": a move may wait for the new uplink's PREF64 (solicited, or the next
+ * periodic RA, every 3 s in the lab), unless the engine already heard it there (its RA cache); plus
+ * the above.
  */
 const maxOutageMs = 3_000 + maxOutageBeyondPrefixMs;
 
@@ -139,8 +140,9 @@ describe.skipIf(!isRoot)('two uplinks: the CLAT follows the IPv6 default route',
     console.log(`two uplinks: engine log\n${log.lines.map((l) => `  +${seconds(l.atMs - log.lines[0].atMs)} ${l.line}`).join('\n')}`);
     for (const { what, outage, prefixAfterMs } of moves) {
       expect(outage.ms, what).toBeLessThanOrEqual(maxOutageMs);
-      expect(prefixAfterMs, `${what}: the prefix seen on the wire`).not.toBeNull();
-      expect(outage.ms - prefixAfterMs!, `${what}: outage beyond the wait for the prefix`).toBeLessThanOrEqual(maxOutageBeyondPrefixMs);
+      // No RA with the prefix on the wire after the change: the engine had it already (heard on
+      // that uplink before, still valid), so the whole outage is what the move costs.
+      expect(outage.ms - (prefixAfterMs ?? 0), `${what}: outage beyond the wait for the prefix`).toBeLessThanOrEqual(maxOutageBeyondPrefixMs);
     }
 
     expect(await clat.down()).toEqual({ state: 'off', mode: 'manual' });
