@@ -13,7 +13,8 @@
 # Docker's rules use it), ufw, and firewalld (which brings python3-dbus, python3-nftables and dbus).
 # The package test (test/package/) checks the .deb `npm run package` builds: lintian, the desktop
 # entry (desktop-file-validate), the polkit policy against polkit's DTD (xmllint, the DTD from
-# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root.
+# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root;
+# dpkg-dev: dpkg-shlibdeps names the libraries of clatter-desktop's Electron (and the addon's).
 #
 # --lab-only: just the lab's peers, what `clatter demo` needs (no tshark, Chromium, scapy, ethtool or
 # NetworkManager).
