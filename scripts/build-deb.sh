@@ -15,12 +15,16 @@
 #   /usr/share/man/man1/clatter.1.gz, /usr/share/doc/clatter/{copyright,changelog.gz}
 #
 # No node_modules: the engine and CLI import only Node's standard library, and the screen's
-# libraries are inside the renderer bundle. The Electron app would be a package of its own,
-# clatter-desktop; it is built only where the Electron binary has been downloaded.
+# libraries are inside the renderer bundle. The Electron app is a package of its own,
+# clatter-desktop (scripts/build-deb-desktop.sh), built too where the Electron binary has been
+# downloaded; where it has not, the script says so and builds clatter alone.
 #
-# Usage: scripts/build-deb.sh [--no-build] [--out DIR]
-#   --no-build  use dist/ as it is (`npm run build` already ran); default: run it first
-#   --out DIR   where the .deb goes (default: the checkout); its path is printed on stdout
+# Usage: scripts/build-deb.sh [--no-build] [--out DIR] [--electron DIR]
+#   --no-build      use dist/ as it is (`npm run build`, and `npm run build:electron` for
+#                   clatter-desktop, already ran); default: run them first
+#   --out DIR       where the .debs go (default: the checkout); their paths are printed on stdout
+#   --electron DIR  npm's electron package to take the binary from (path.txt, dist/); default
+#                   node_modules/electron
 set -eu
 
 die() {
@@ -28,16 +32,21 @@ die() {
   exit 1
 }
 
-cd "$(dirname "$0")/.."
-checkout=$PWD
+checkout=$(cd "$(dirname "$0")/.." && pwd)
 out=$checkout
 build=true
+electron_dir=$checkout/node_modules/electron
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=false ;;
     --out)
       [ $# -ge 2 ] || die "--out needs a directory"
       out=$2
+      shift
+      ;;
+    --electron)
+      [ $# -ge 2 ] || die "--electron needs a directory"
+      electron_dir=$2
       shift
       ;;
     -h | --help)
@@ -48,12 +57,30 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# Both directories as the caller named them, relative to where it runs.
 [ -d "$out" ] || die "no directory $out"
 out=$(cd "$out" && pwd)
+if [ -d "$electron_dir" ]; then electron_dir=$(cd "$electron_dir" && pwd); fi
+cd "$checkout"
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb is missing (Debian: apt install dpkg)"
+
+# clatter-desktop needs Electron's own binary, which npm's electron package downloads on first use
+# (into dist/, named by path.txt). Only look: require("electron") would start that download.
+desktop=false
+if [ -f "$electron_dir/path.txt" ] && [ -x "$electron_dir/dist/$(cat "$electron_dir/path.txt")" ]; then
+  if command -v dpkg-shlibdeps >/dev/null; then
+    desktop=true
+  else
+    desktop_skipped="dpkg-shlibdeps, which names the libraries Electron needs, is missing (apt install dpkg-dev)"
+  fi
+else
+  desktop_skipped="the Electron binary is not downloaded in $electron_dir (npx install-electron)"
+fi
+
 if $build; then
   npm run --silent build >&2
+  if $desktop; then npm run --silent build:electron >&2; fi
 fi
 for file in dist/core/cli/main.js dist/renderer/index.html; do
   [ -f "$file" ] || die "$file is missing: run npm run build"
@@ -171,14 +198,11 @@ chmod 0644 "$pkg/DEBIAN/md5sums" "$pkg/DEBIAN/control"
 deb="$out/clatter_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >&2
 
-# --- clatter-desktop --------------------------------------------------------------------------
-# The Electron app needs Electron's own binary, which npm's electron package downloads on first
-# use (node_modules/electron/dist, named by path.txt). Only look: require("electron") would start
-# that download.
-electron_dir=node_modules/electron
-if [ -f "$electron_dir/path.txt" ] && [ -x "$electron_dir/dist/$(cat "$electron_dir/path.txt")" ]; then
-  echo "build-deb: the Electron binary is here, but packaging clatter-desktop is not written yet: built clatter alone" >&2
-else
-  echo "build-deb: the Electron binary is not downloaded here (npx install-electron): clatter-desktop not built, clatter alone" >&2
-fi
 echo "$deb"
+
+# --- clatter-desktop --------------------------------------------------------------------------
+if $desktop; then
+  sh scripts/build-deb-desktop.sh "$electron_dir" "$out"
+else
+  echo "build-deb: clatter-desktop not built, clatter alone: $desktop_skipped" >&2
+fi

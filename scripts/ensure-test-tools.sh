@@ -13,7 +13,8 @@
 # Docker's rules use it), ufw, and firewalld (which brings python3-dbus, python3-nftables and dbus).
 # The package test (test/package/) checks the .deb `npm run package` builds: lintian, the desktop
 # entry (desktop-file-validate), the polkit policy against polkit's DTD (xmllint, the DTD from
-# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root.
+# polkitd), the unit (systemd-analyze, from systemd), apt-get to install it in a throwaway root;
+# dpkg-dev: dpkg-shlibdeps names the libraries of clatter-desktop's Electron (and the addon's).
 # traceroute: the end-to-end test of the ICMP errors the CLAT passes on (hops before the NAT64 show
 # as 192.0.0.8, RFC 7600).
 #

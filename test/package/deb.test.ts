@@ -92,7 +92,9 @@ describe.skipIf(!isRoot)('the Debian package', () => {
     before = machineState();
     outDir = mkdtempSync(join(tmpdir(), 'clatter-deb-'));
     // `npm run package` without its build step: `npm test` has built dist/ already (pretest).
-    deb = execFileSync('sh', [join(checkout.dir, 'scripts', 'build-deb.sh'), '--no-build', '--out', outDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    // clatter alone, also where Electron is downloaded (desktop-deb.test.ts builds clatter-desktop).
+    const noElectron = join(outDir, 'no-electron');
+    deb = execFileSync('sh', [join(checkout.dir, 'scripts', 'build-deb.sh'), '--no-build', '--out', outDir, '--electron', noElectron], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     entries = debEntries(deb);
     sharedPaths = new Set(entries.map((entry) => entry.path).filter((path) => existsOnMachine(path)));
   }, 60_000);
