@@ -70,7 +70,21 @@ describe('RouterSolicitations', () => {
     const { rs, sent, log } = solicitor('sending on uplink failed (errno 100)');
     rs.start(2);
     await vi.advanceTimersByTimeAsync(20_000);
-    expect(sent).toHaveLength(3);
+    // 20 quick retries (nothing went on the wire), then the three of RFC 4861, 4 s apart.
+    expect(sent).toHaveLength(20 + 3);
+    expect(sent.slice(0, 3).map(([atMs]) => atMs)).toEqual([0, 250, 500]);
     expect(log).toEqual(['Router Solicitation not sent: sending on uplink failed (errno 100)']);
+  });
+
+  it('retries an unsent solicitation soon, and counts only those sent: a link just back', async () => {
+    const results: (string | null)[] = ['no route yet (errno 99)', 'no route yet (errno 99)'];
+    const sent: number[] = [];
+    const rs = new RouterSolicitations(() => {
+      sent.push(Date.now());
+      return results.shift() ?? null;
+    }, () => {});
+    rs.start(2);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(sent).toEqual([0, 250, 500, 4_500, 8_500]);
   });
 });

@@ -24,9 +24,17 @@ export interface RouterSolicitationTiming {
 /** RFC 4861 §10. */
 export const rfc4861SolicitationTiming: RouterSolicitationTiming = { count: 3, intervalMs: 4_000 };
 
+/**
+ * A solicitation the kernel refused to send (a link just back has no route to ff02::2 yet) put
+ * nothing on the wire: it is tried again soon, and not counted among the three, for a while.
+ */
+const unsentRetryMs = 250;
+const unsentRetries = 20;
+
 export class RouterSolicitations {
   #ifindex: number | null = null;
   #sent = 0;
+  #unsent = 0;
   #failed = false;
   #timer: NodeJS.Timeout | undefined;
 
@@ -47,6 +55,7 @@ export class RouterSolicitations {
     this.stop();
     this.#ifindex = ifindex;
     this.#sent = 0;
+    this.#unsent = 0;
     this.#failed = false;
     this.#sendOne();
   }
@@ -66,12 +75,18 @@ export class RouterSolicitations {
     const ifindex = this.#ifindex;
     if (ifindex === null) return;
     const error = this.send(ifindex);
-    this.#sent++;
     if (error !== null && !this.#failed) {
       // Once per burst: a link that is down fails every time.
       this.#failed = true;
       this.log(`Router Solicitation not sent: ${error}`);
     }
+    if (error !== null && this.#unsent < unsentRetries) {
+      this.#unsent++;
+      this.#timer = setTimeout(() => this.#sendOne(), unsentRetryMs);
+      this.#timer.unref();
+      return;
+    }
+    this.#sent++;
     if (this.#sent >= this.timing.count) {
       this.stop();
       return;
