@@ -44,9 +44,11 @@ export async function refuseBlockedPath(delivery: string, names: ClatPathNames):
   if (blocked.length === 0) return { ok: true };
   const rules = uniqueRules(blocked.map((verdict) => verdict.blockedBy!)).map(describeFirewallRule);
   const what = blocked.map((verdict) => verdict.packet.what).join(' and ');
+  // Ingress delivery crosses no IPv6 hook: it passes a forward or output drop; nothing passes an input one.
+  const ipv6Only = blocked.every((verdict) => verdict.packet.family === 'ipv6');
   return {
     ok: false,
     error: `this host's firewall drops the CLAT's packets (${what}): ${rules.join('; ')}. ` +
-      `Allow them there, or choose a delivery mode that does not cross it (--delivery packet-socket)`,
+      (ipv6Only ? 'Allow them there, or use ingress delivery, which does not cross it (--delivery ingress, the default where nftables is)' : 'Allow them there'),
   };
 }

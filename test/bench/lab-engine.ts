@@ -24,10 +24,16 @@ export class BenchEngine {
     private readonly socketPath: string,
   ) {}
 
-  /** `offload`, `workers`: the engine's `--offload` (TUN offloads; default on) and `--workers` (default 0). */
-  static async start(lab: Lab, offload: 'on' | 'off' = 'on', workers = 0): Promise<BenchEngine> {
+  /**
+   * `offload`, `workers`, `delivery`: the engine's `--offload` (TUN offloads; default on),
+   * `--workers` (default 0) and `--delivery` (default auto).
+   */
+  static async start(lab: Lab, offload: 'on' | 'off' = 'on', workers = 0, delivery = 'auto'): Promise<BenchEngine> {
     const socketPath = join(lab.tempDir, 'engine.sock');
-    const argv = [process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state'), '--offload', offload, '--workers', String(workers)];
+    const argv = [
+      process.execPath, clatterBin, 'engine', '--socket', socketPath, '--state-dir', join(lab.tempDir, 'engine-state'),
+      '--offload', offload, '--workers', String(workers), '--delivery', delivery,
+    ];
     const child = lab.spawn('host', argv, { name: 'clatter-engine' });
     try {
       await child.waitForOutput(/listening on/, listenTimeoutMs);
