@@ -28,7 +28,7 @@ import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-ins
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
 import { findOtherClats } from '../host/other-clats.js';
-import { hasForceForwarding, hasNftables, HostSetup } from '../host/host-setup.js';
+import { hasForceForwarding, HostSetup, supportsIngressDelivery } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
@@ -123,12 +123,16 @@ export class ClatEngine {
   private autoReason: string | undefined;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
+  /** Whether this kernel and nft take ingress delivery's rules (asked once). */
+  private ingressSupported: boolean | undefined;
+  /** shutdown() has begun: network events start nothing any more. */
+  private closing = false;
 
   constructor(private readonly options: EngineOptions) {
     this.journal = new HostJournal(options.stateDir);
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
-    this.resumeWatch = new ResumeWatch((sleptMs) => void this.enqueue(() => this.resumed(sleptMs)));
+    this.resumeWatch = new ResumeWatch((sleptMs) => this.enqueueEvent(() => this.resumed(sleptMs)));
     this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
 
@@ -187,6 +191,8 @@ export class ClatEngine {
 
   down(reason?: string): Promise<ClatStatus> {
     return this.enqueue(async () => {
+      // Turned off by hand: auto mode's last word ("on: …") no longer describes it.
+      if (reason === undefined) this.autoReason = undefined;
       await this.takeDown(reason);
       return this.status();
     });
@@ -194,7 +200,9 @@ export class ClatEngine {
 
   /** Down, and stop listening: the engine is exiting. */
   async shutdown(): Promise<void> {
-    await this.down();
+    // First stop hearing the network: the CLAT's own teardown makes link and route events, and an
+    // auto mode that acted on them would bring the CLAT back while the engine exits.
+    this.closing = true;
     clearTimeout(this.uplinkTimer);
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
@@ -204,11 +212,20 @@ export class ClatEngine {
     this.rulesetEvents?.close();
     this.rulesetEvents = null;
     this.raWatch?.close();
+    await this.down();
     this.netlink?.close();
     this.netlink = null;
     this.observatory.stop();
     this.monitor.close();
     this.health.close();
+  }
+
+  /** Work a network event asks for, in the queue; none once the engine is shutting down. */
+  private enqueueEvent(operation: () => Promise<void>): void {
+    if (this.closing) return;
+    void this.enqueue(async () => {
+      if (!this.closing) await operation();
+    });
   }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -377,41 +394,30 @@ export class ClatEngine {
     const chosen = await this.chooseAddress(uplink.value);
     if (!chosen.ok) return chosen;
     const { address, delivery } = chosen;
+    // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
+    const refused = await refuseBlockedPath(delivery, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
+    if (!refused.ok) return refused;
     const native = await nativeIpv4DefaultRoutes(this.options.tunName);
     // The failure callback names this start's data path: a later one is not its business.
     let datapath: Datapath | null = null;
-    const start = async (mode: DeliveryMode): ReturnType<typeof Datapath.start> => {
-      // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
-      const refused = await refuseBlockedPath(mode, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
-      if (!refused.ok) return refused;
-      return Datapath.start(
-        {
-          uplink: uplink.value,
-          prefix,
-          clatIpv6: address,
-          tunName: this.options.tunName,
-          ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
-          delivery: mode,
-          offload: this.options.offload ?? true,
-          workers: this.options.workers ?? 0,
-          allowPrivateWkp: this.options.allowPrivateWkp,
-          log: this.options.log,
-          onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
-        },
-        this.options.addon,
-        this.hostSetup,
-        this.observatory,
-      );
-    };
-    let started = await start(delivery);
-    // A kernel without nftables' netdev family or its fwd statement refuses ingress delivery's
-    // rules: where the mode was the engine's choice, the older ones still work.
-    const fallback = hasForceForwarding(uplink.value.name) ? 'force-forwarding' : 'packet-socket';
-    if (!started.ok && delivery === 'ingress' && (this.options.delivery ?? 'auto') === 'auto') {
-      this.options.log(`ingress delivery failed (${started.error}); trying ${fallback}`);
-      await this.hostSetup.undo();
-      started = await start(fallback);
-    }
+    const started = await Datapath.start(
+      {
+        uplink: uplink.value,
+        prefix,
+        clatIpv6: address,
+        tunName: this.options.tunName,
+        ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
+        delivery,
+        offload: this.options.offload ?? true,
+        workers: this.options.workers ?? 0,
+        allowPrivateWkp: this.options.allowPrivateWkp,
+        log: this.options.log,
+        onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
+      },
+      this.options.addon,
+      this.hostSetup,
+      this.observatory,
+    );
     if (!started.ok) return started;
     datapath = started.datapath;
     session.datapath = datapath;
@@ -431,7 +437,8 @@ export class ClatEngine {
     if (forced !== 'nat66' && hasSlaac) {
       const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
       if (!address.ok) return address;
-      const delivery = forced === 'auto' ? ((await hasNftables()) ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
+      this.ingressSupported ??= await supportsIngressDelivery();
+      const delivery = forced === 'auto' ? (this.ingressSupported ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
       return { ok: true, address: address.value, delivery };
     }
     if (uplink.globalIpv6.length === 0) return { ok: false, error: `${uplink.name} has no global IPv6 address` };
@@ -477,9 +484,10 @@ export class ClatEngine {
    * loads are rule set changes too; they find everything in place.
    */
   private onRulesetChange(): void {
-    if (this.session?.datapath == null) return;
+    // Checked again in the queue: a data path still starting has its table too by then.
+    if (this.session === null) return;
     clearTimeout(this.rulesetTimer);
-    this.rulesetTimer = setTimeout(() => void this.enqueue(async () => {
+    this.rulesetTimer = setTimeout(() => this.enqueueEvent(async () => {
       if (this.session?.datapath == null) return;
       const restored = await this.hostSetup.restoreMissingTables();
       if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
@@ -487,6 +495,7 @@ export class ClatEngine {
   }
 
   private onNetlink(datagram: Uint8Array): void {
+    if (this.closing) return;
     // Link and address events concern the uplink; route events concern auto mode. Both are
     // debounced: our own setup produces bursts of them.
     const events = rtnetlinkEvents(datagram);
@@ -496,7 +505,7 @@ export class ClatEngine {
       mayChangeUplink(event, s.uplink, s.failure !== null) || (event.kind === 'link' && s.fingerprint === uplinkGone);
     if (session !== null && events.some((event) => uplinkConcern(event, session))) {
       clearTimeout(this.uplinkTimer);
-      this.uplinkTimer = setTimeout(() => void this.enqueue(() => this.checkUplink()), debounceMs);
+      this.uplinkTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), debounceMs);
     }
     // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
     // gives, or any route of the uplink's going away, may move it (a router refreshing its own
@@ -507,12 +516,14 @@ export class ClatEngine {
       event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0) || (event.kind === 'address' && event.family === afInet6);
     if (session?.followsDefaultRoute === true && events.some(followConcern)) {
       clearTimeout(this.followTimer);
-      this.followTimer = setTimeout(() => void this.enqueue(() => this.followDefaultRoute()), debounceMs);
+      this.followTimer = setTimeout(() => this.enqueueEvent(() => this.followDefaultRoute()), debounceMs);
     }
-    const nextHop = session?.datapath?.nextHop;
-    if (session !== null && nextHop !== undefined && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, nextHop))) {
+    // While a data path is still starting (none yet), its next hop is not known: look once it is.
+    const datapath = session?.datapath;
+    const followsRoutes = datapath === null || datapath?.nextHop !== undefined;
+    if (session !== null && followsRoutes && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, datapath?.nextHop))) {
       clearTimeout(this.nextHopTimer);
-      this.nextHopTimer = setTimeout(() => void this.enqueue(async () => {
+      this.nextHopTimer = setTimeout(() => this.enqueueEvent(async () => {
         if (this.session === session) await session.datapath?.followRoute(this.options.log);
       }), debounceMs);
     }
@@ -525,7 +536,7 @@ export class ClatEngine {
       (event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null)));
     if (this.options.mode === 'auto' && events.some(autoConcern)) {
       clearTimeout(this.routeTimer);
-      this.routeTimer = setTimeout(() => void this.enqueue(() => this.autoCheck()), debounceMs);
+      this.routeTimer = setTimeout(() => this.enqueueEvent(() => this.autoCheck()), debounceMs);
     }
   }
 
@@ -573,7 +584,7 @@ export class ClatEngine {
     // Not before the new uplink can carry a CLAT: a default route learnt from an RA comes before the
     // address the same RA gives (SLAAC, after DAD). Moving then would tear down a CLAT that works on
     // the old uplink for one that cannot start yet; the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || uplink.value.globalIpv6.length === 0) return;
+    if (!uplink.ok || !uplink.value.up || !canCarryClat(uplink.value)) return;
     this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
     await this.tearDownDatapath(session);
     session.discovery.stop();
@@ -608,7 +619,7 @@ export class ClatEngine {
         this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
         await this.takeDown(`native IPv4 appeared (${native.join('; ')})`);
       } else {
-        this.autoReason = `on: no native IPv4${aside}`;
+        this.autoReason = native.length > 0 ? `on: forced over native IPv4 (${native.join('; ')})` : `on: no native IPv4${aside}`;
         this.publish();
       }
       return;
@@ -637,11 +648,23 @@ export class ClatEngine {
   }
 }
 
-/** True when a route event may change the next hop of ingress delivery (an IPv6 route that could cover the NAT64 prefix). */
-function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: string | null): boolean {
+/**
+ * True when a route event may change the next hop of ingress delivery (an IPv6 route that could
+ * cover the NAT64 prefix); `nextHop` undefined: not known yet (the data path is starting).
+ */
+function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: string | null | undefined): boolean {
   if (event.kind !== 'route' || event.family !== afInet6 || event.destinationLength > 96) return false;
   if (!event.added) return event.oif === uplinkIfindex || event.oif === 0;
   if (event.oif !== uplinkIfindex) return false;
+  if (nextHop === undefined) return true;
   const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
   return gateway !== nextHop;
+}
+
+/**
+ * Whether a CLAT can start on `uplink`: a SLAAC /64 for its own address, or, for the NAT66 fallback,
+ * any global address and per-interface forwarding (chooseAddress's rules).
+ */
+function canCarryClat(uplink: Uplink): boolean {
+  return uplink.globalIpv6.some((a) => a.prefixLength === 64) || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
 }

@@ -17,12 +17,12 @@ export const ipv4DummyAddress = '192.0.0.8';
 
 /**
  * `uplinkMtu`: the IPv6 MTU of the uplink (the RA's MTU where a router announces one).
- * `outboundHopReserve`: 1 with ingress delivery, whose nftables `fwd` decrements the Hop Limit once
- * more on the way out, as the kernel's forwarding does in the other modes (where it also checks it).
+ * `hopDecrementedDownstream`: with ingress delivery, whose nftables `fwd` decrements the Hop Limit
+ * on the way out (without checking it): the translator expires TTL 1 and leaves the decrement to it.
  * `allowPrivateWkp`: translate RFC 1918 addresses under 64:ff9b::/96 (`clatter engine
  * --allow-private-wkp`, draft-ietf-v6ops-nat64-wkp-1918); off, as RFC 6052 §3.1 says.
  */
-export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number, outboundHopReserve = 0, allowPrivateWkp = false): Translator {
+export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number, hopDecrementedDownstream = false, allowPrivateWkp = false): Translator {
   const parsed = parseSiitConfig({
     pool6: formatIpv6Prefix(prefix),
     eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: `${clatIpv4}/32` }],
@@ -30,7 +30,7 @@ export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: 
     selfIpv4: clatTranslatorIpv4,
     selfIpv6: clatIpv6,
     mtu: { ipv4: uplinkMtu, ipv6: uplinkMtu },
-    outboundHopReserve,
+    hopDecrementedDownstream,
     allowPrivateWkp,
   });
   // The prefix was checked by discovery and the address chosen by us: a refusal here is a bug.

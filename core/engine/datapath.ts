@@ -151,7 +151,7 @@ export class Datapath {
     // given a larger MTU later.
     const slotBytes = Math.max(params.uplink.mtu, 1500) + 256;
     // Ingress delivery's fwd decrements the Hop Limit after the translator without checking it.
-    const outboundHopReserve = params.delivery === 'ingress' ? 1 : 0;
+    const hopDecrementedDownstream = params.delivery === 'ingress';
     const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
     const allowPrivateWkp = params.allowPrivateWkp ?? false;
     // The IPv6 MTU of the uplink: the RA's MTU when a router announces a smaller one than the link's.
@@ -159,14 +159,14 @@ export class Datapath {
     let translating: Translating;
     if (workers > 0) {
       const started = await QueueWorkers.start({
-        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: ipv6Mtu, outboundHopReserve, allowPrivateWkp,
+        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp,
         clat: clatAddresses, counters: observatory.counters, observer: observatory,
         log: params.log, onFailure: params.onFailure,
       });
       if (!started.ok) return started;
       translating = started.workers;
     } else {
-      const translator = clatTranslator(params.prefix, params.clatIpv6, ipv6Mtu, outboundHopReserve, allowPrivateWkp);
+      const translator = clatTranslator(params.prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp);
       warmUpTranslator(translator, offload);
       const loop = offload
         ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
@@ -174,7 +174,7 @@ export class Datapath {
       loop.addObserver(observatory);
       loop.start();
       translating = {
-        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, ipv6Mtu, outboundHopReserve, allowPrivateWkp)),
+        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp)),
         stop: () => loop.stop(),
         unobserved: 0,
       };
@@ -218,8 +218,10 @@ export class Datapath {
       return;
     }
     if (found.value === route.plan.nextHop) return;
-    route.plan = { ...route.plan, nextHop: found.value };
-    const loaded = await route.hostSetup.loadIngressRules(route.plan, true);
+    const plan = { ...route.plan, nextHop: found.value };
+    const loaded = await route.hostSetup.loadIngressRules(plan, true);
+    // Only a loaded table changes what the rules say: a failed load is tried again at the next event.
+    if (loaded.ok) route.plan = plan;
     log(loaded.ok ? `ingress delivery: next hop now ${found.value ?? 'on-link'}` : `ingress delivery: ${loaded.error}`);
   }
 

@@ -30,7 +30,7 @@ export interface QueueWorkerData {
   readonly clatIpv6: string;
   readonly uplinkMtu: number;
   /** clat-translator.ts: 1 with ingress delivery. */
-  readonly outboundHopReserve: number;
+  readonly hopDecrementedDownstream: boolean;
   /** clat-translator.ts: RFC 1918 under 64:ff9b::/96. */
   readonly allowPrivateWkp: boolean;
   readonly clat: ClatAddresses;
@@ -64,7 +64,7 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
         writer.publish();
       }),
   };
-  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu, data.outboundHopReserve, data.allowPrivateWkp);
+  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu, data.hopDecrementedDownstream, data.allowPrivateWkp);
   // Each thread has its own V8 isolate, and so its own optimized code to warm up.
   warmUpTranslator(translator, data.vnetHeaderBytes > 0);
   const loop =
@@ -75,7 +75,7 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
   loop.start();
   port.on('message', (message: QueueWorkerMessage) => {
     if (message.type === 'prefix') {
-      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu, data.outboundHopReserve, data.allowPrivateWkp));
+      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu, data.hopDecrementedDownstream, data.allowPrivateWkp));
       return;
     }
     loop.stop();

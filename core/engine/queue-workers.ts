@@ -28,7 +28,7 @@ export interface QueueWorkersParams {
   readonly prefix: Ipv6Prefix;
   readonly clatIpv6: string;
   readonly uplinkMtu: number;
-  readonly outboundHopReserve: number;
+  readonly hopDecrementedDownstream: boolean;
   /** clat-translator.ts: RFC 1918 under 64:ff9b::/96. */
   readonly allowPrivateWkp: boolean;
   readonly clat: ClatAddresses;
@@ -130,7 +130,7 @@ export class QueueWorkers {
       prefix: params.prefix,
       clatIpv6: params.clatIpv6,
       uplinkMtu: params.uplinkMtu,
-      outboundHopReserve: params.outboundHopReserve,
+      hopDecrementedDownstream: params.hopDecrementedDownstream,
       allowPrivateWkp: params.allowPrivateWkp,
       clat: params.clat,
       counters: counters.all.buffer as SharedArrayBuffer,

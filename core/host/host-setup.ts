@@ -65,9 +65,21 @@ export function hasForceForwarding(uplink: string): boolean {
   return readSysctl(sysctlKey('net', 'ipv6', 'conf', uplink, 'force_forwarding')).ok;
 }
 
-/** True when the `nft` command runs (ingress, packet-socket and nat66 delivery load rules with it). */
-export async function hasNftables(): Promise<boolean> {
-  return (await runCommand('nft', ['--version'])).ok;
+/**
+ * True when ingress delivery's rules would load: `nft` is installed and the kernel has the netdev
+ * family and its `fwd` statement (Linux 4.19+, nft_fwd_netdev). Asked with `nft --check`, which has
+ * the kernel validate a rule set without committing it: nothing is changed.
+ */
+export async function supportsIngressDelivery(): Promise<boolean> {
+  const probe = [
+    'table netdev clatter_probe {',
+    '  chain probe {',
+    '    type filter hook ingress device "lo" priority -500; policy accept;',
+    '    ip6 daddr ::1 fwd ip6 to ::1 device "lo"',
+    '  }',
+    '}',
+  ].join('\n');
+  return (await runCommand('nft', ['--check', '-f', '-'], 10_000, probe)).ok;
 }
 
 export class HostSetup {
@@ -235,8 +247,14 @@ export class HostSetup {
    * Ingress delivery's rules; loaded again, replacing the table in one transaction, when the next
    * hop changes (a new router on the uplink), with the same journal entry still standing.
    */
-  loadIngressRules(plan: Pick<TunPlan, 'uplink' | 'tun' | 'clatIpv6' | 'nextHop'>, journaled = false): Promise<Found<void>> {
-    const ruleset = ingressRuleset({ uplink: plan.uplink.name, tun: plan.tun, clatIpv6: plan.clatIpv6, nextHop: plan.nextHop });
+  async loadIngressRules(plan: Pick<TunPlan, 'uplink' | 'tun' | 'clatIpv6' | 'nextHop'>, journaled = false): Promise<Found<void>> {
+    let ruleset: string;
+    try {
+      ruleset = ingressRuleset({ uplink: plan.uplink.name, tun: plan.tun, clatIpv6: plan.clatIpv6, nextHop: plan.nextHop });
+    } catch (error) {
+      // A name nft cannot quote, or a next hop that is not IPv6 (a route `via inet`): not this mode.
+      return { ok: false, error: `ingress delivery: ${(error as Error).message}` };
+    }
     const what = `move ${plan.clatIpv6}'s packets between ${plan.uplink.name} and ${plan.tun} at ingress (next hop ${plan.nextHop ?? 'on-link'})`;
     return this.nft(ruleset, what, ingressTable.family, journaled);
   }

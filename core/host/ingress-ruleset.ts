@@ -37,8 +37,9 @@ export interface IngressPlan {
 const neighbourDiscovery = 'nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect';
 
 /**
- * Ingress hooks run before the packet taps of other programs at priority 0 and before anything a
- * firewall can hook at ingress by default; an early priority keeps the CLAT's packets ahead of them.
+ * Before any other netfilter ingress chain (a firewall's netdev table, priority 0 by default). Packet
+ * taps (tcpdump, DHCP clients) and tc see the packets before netfilter's ingress whatever the
+ * priority, so captures on the uplink still show the CLAT's traffic.
  */
 const ingressPriority = -500;
 

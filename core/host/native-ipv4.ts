@@ -107,8 +107,9 @@ async function readRouteInterface(dev: string): Promise<RouteInterface | null> {
   const remote = info?.info_data?.remote ?? null;
   const addresses = await ipJson<IpAddr[]>(['-4', 'addr', 'show', 'dev', dev]);
   let remoteDev: string | null = null;
-  if (remote !== null && /^\d+\.\d+\.\d+\.\d+$/.test(remote)) {
-    const via = await ipJson<IpRoute[]>(['-4', 'route', 'get', remote]);
+  // An IPv6 endpoint (a 4in6 tunnel, DS-Lite's B4) is routed like any IPv6 destination.
+  if (remote !== null && (/^\d+\.\d+\.\d+\.\d+$/.test(remote) || remote.includes(':'))) {
+    const via = await ipJson<IpRoute[]>([remote.includes(':') ? '-6' : '-4', 'route', 'get', remote]);
     remoteDev = via.ok ? (via.value[0]?.dev ?? null) : null;
   }
   return {

@@ -24,7 +24,7 @@ export interface SiitConfigJson {
   mtu?: { ipv4?: number; ipv6?: number };
   udpZeroChecksum?: UdpZeroChecksumPolicy;
   decrementTtl?: boolean;
-  outboundHopReserve?: number;
+  hopDecrementedDownstream?: boolean;
   allowPrivateWkp?: boolean;
 }
 
@@ -54,11 +54,12 @@ export interface SiitConfig {
   /** RFC 7915 §4.1, §5.1: the translator is a router and decrements TTL / hop limit. */
   readonly decrementTtl: boolean;
   /**
-   * Routers between the translator and the IPv6 wire that decrement the Hop Limit without checking
-   * it (0 or 1): the kernel's nftables `fwd` after a CLAT with ingress delivery. A packet that would
-   * reach the wire with Hop Limit 0 expires here instead (RFC 8200 §3: never sent with 0).
+   * The IPv4 → IPv6 decrement is done after the translator, without a check, by the next thing on
+   * the way (the kernel's nftables `fwd` of a CLAT with ingress delivery): the translator still
+   * expires TTL 1 (RFC 8200 §3: never sent with Hop Limit 0) but leaves the decrement to it, so the
+   * host counts as one hop, as a translator should.
    */
-  readonly outboundHopReserve: number;
+  readonly hopDecrementedDownstream: boolean;
   /**
    * Translate RFC 1918 private IPv4 addresses under the well-known prefix 64:ff9b::/96, as
    * draft-ietf-v6ops-nat64-wkp-1918 allows for networks whose NAT64 reaches private IPv4 services;
@@ -78,7 +79,7 @@ const ipv4MtuMin = 1260;
 
 const knownFields = new Set([
   'pool6', 'eamt', 'rfc6791v4', 'rfc6791v6', 'selfIpv4', 'selfIpv6',
-  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl', 'outboundHopReserve', 'allowPrivateWkp',
+  'lowestIpv6Mtu', 'mtu', 'udpZeroChecksum', 'decrementTtl', 'hopDecrementedDownstream', 'allowPrivateWkp',
 ]);
 
 class ConfigError extends Error {}
@@ -157,8 +158,8 @@ function parse(json: unknown): SiitConfig {
   }
   const decrementTtl = raw.decrementTtl ?? true;
   if (typeof decrementTtl !== 'boolean') fail('decrementTtl', 'must be true or false');
-  const outboundHopReserve = raw.outboundHopReserve ?? 0;
-  if (outboundHopReserve !== 0 && outboundHopReserve !== 1) fail('outboundHopReserve', 'must be 0 or 1');
+  const hopDecrementedDownstream = raw.hopDecrementedDownstream ?? false;
+  if (typeof hopDecrementedDownstream !== 'boolean') fail('hopDecrementedDownstream', 'must be true or false');
   const allowPrivateWkp = raw.allowPrivateWkp ?? false;
   if (typeof allowPrivateWkp !== 'boolean') fail('allowPrivateWkp', 'must be true or false');
   if (raw.selfIpv4 === undefined) fail('selfIpv4', 'is required (source of the ICMPv4 errors the translator sends)');
@@ -174,7 +175,7 @@ function parse(json: unknown): SiitConfig {
     mtu: { ipv4: mtuField('mtu.ipv4', mtu4, 1500, ipv4MtuMin), ipv6: mtuField('mtu.ipv6', mtu6, 1500, 1280) },
     udpZeroChecksum: udp,
     decrementTtl,
-    outboundHopReserve,
+    hopDecrementedDownstream,
     allowPrivateWkp,
   };
 }

@@ -119,15 +119,15 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const dstResult = addresses.map4to6(dst, o, p + 24, false);
   if (dstResult !== 0) return dstResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
 
-  // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded (nor 2,
-  // with a router after it that decrements without checking).
+  // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
+  // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
   let hopLimit = b[s + 8];
   if (config.decrementTtl && !hairpin) {
-    if (hopLimit <= 1 + config.outboundHopReserve) {
+    if (hopLimit <= 1) {
       sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0);
       return Verdict.ttlExpired;
     }
-    hopLimit--;
+    if (!config.hopDecrementedDownstream) hopLimit--;
   }
 
   if (ihl > 20) {

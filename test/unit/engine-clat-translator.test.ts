@@ -54,7 +54,7 @@ describe('clatTranslator', () => {
     const wkp = prefix('64:ff9b::/96');
     const packet = ipv4({ src: host, dst: '192.168.1.10' }, udp({ payload: pattern(4) }));
     expect(run(clatTranslator(wkp, clatIpv6, 1500), packet).verdict).toBe('wkpNonGlobal');
-    const out = only(run(clatTranslator(wkp, clatIpv6, 1500, 0, true), packet));
+    const out = only(run(clatTranslator(wkp, clatIpv6, 1500, false, true), packet));
     expect([readIpv6(out.bytes).src, readIpv6(out.bytes).dst]).toEqual([clatIpv6, '64:ff9b::c0a8:10a']);
   });
 });

@@ -156,18 +156,19 @@ describe('RFC 7915 §4.1 / §5.1: the translator is a router (TTL and hop limit)
     expect(result.out).toHaveLength(0);
   });
 
-  it('with a router after it (outboundHopReserve 1), expires TTL 2 as well and sends TTL 3 on with Hop Limit 2', () => {
-    // Ingress delivery's nftables fwd decrements once more without checking: Hop Limit 1 from the
-    // translator would reach the wire as 0 (RFC 8200 §3), so the translator answers for it.
-    const reserved = makeTranslator({ outboundHopReserve: 1 });
-    const expired = run(reserved, out4({ ttl: 2 }));
+  it('with the decrement done downstream (hopDecrementedDownstream), still expires TTL 1 but sends TTL 2 on as Hop Limit 2', () => {
+    // Ingress delivery's nftables fwd decrements after the translator without checking: the
+    // translator keeps the check (Hop Limit 0 never reaches the wire, RFC 8200 §3) and leaves the
+    // decrement to it, so the host is one hop.
+    const downstream = makeTranslator({ hopDecrementedDownstream: true });
+    const expired = run(downstream, out4({ ttl: 1 }));
     expect(expired.verdict).toBe('ttlExpired');
     expect(expired.out).toHaveLength(1);
     expect(expired.out[0].bytes[20]).toBe(11); // ICMPv4 Time Exceeded, back to the sender
-    expect(readIpv6(only(run(reserved, out4({ ttl: 3 }))).bytes).hopLimit).toBe(2);
-    expect(run(t, out4({ ttl: 2 })).verdict).toBe('translated');
+    expect(readIpv6(only(run(downstream, out4({ ttl: 2 }))).bytes).hopLimit).toBe(2);
+    expect(readIpv6(only(run(t, out4({ ttl: 2 }))).bytes).hopLimit).toBe(1);
     // The other direction is untouched: the kernel's fwd decrements before the translator sees it.
-    expect(readIpv4(only(run(reserved, in6({ hopLimit: 2 }))).bytes).ttl).toBe(1);
+    expect(readIpv4(only(run(downstream, in6({ hopLimit: 2 }))).bytes).ttl).toBe(1);
   });
 
   it('keeps TTL and hop limit when decrementTtl is off', () => {
