@@ -7,16 +7,17 @@ import { randomUUID } from 'node:crypto';
 export const uplinkConnection = 'uplink';
 
 /**
- * A system bus for NetworkManager and the lab's clients alone: it listens where the confinement
- * bind-mounts the lab's socket dir, lets anyone send anything (root is the only user in the lab),
- * and has no <servicedir>, so nothing is bus-activated (no nm-dispatcher scripts, no polkit).
+ * A system bus for the lab's daemons (NetworkManager, firewalld) and clients alone: it listens at
+ * `socketPath` (for NetworkManager, where the confinement bind-mounts the lab's socket dir), lets
+ * anyone send anything (root is the only user in the lab), and has no <servicedir>, so nothing is
+ * bus-activated (no nm-dispatcher scripts, no polkit).
  */
-export function systemBusConfig(): string {
+export function systemBusConfig(socketPath = '/run/dbus/system_bus_socket'): string {
   return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
-  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <listen>unix:path=${socketPath}</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow user="*"/>

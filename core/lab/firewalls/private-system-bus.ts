@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabProcess } from '../lab-process.js';
+import { systemBusConfig } from '../network-manager-config.js';
 import type { FirewallLab } from './firewall.js';
 
 export interface PrivateSystemBus {
@@ -21,23 +22,6 @@ export interface PrivateSystemBus {
 
 const startTimeoutMs = 10_000;
 
-function busConfig(socketPath: string): string {
-  return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=${socketPath}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-`;
-}
 
 /** Starts a bus whose files live in `<lab temp dir>/<name>/`. */
 export async function startPrivateSystemBus(lab: FirewallLab, name: string): Promise<PrivateSystemBus> {
@@ -45,7 +29,7 @@ export async function startPrivateSystemBus(lab: FirewallLab, name: string): Pro
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const socketPath = join(dir, 'system_bus_socket');
   const configPath = join(dir, 'bus.conf');
-  writeFileSync(configPath, busConfig(socketPath), { mode: 0o644 });
+  writeFileSync(configPath, systemBusConfig(socketPath), { mode: 0o644 });
   const daemon = lab.spawn('host', ['dbus-daemon', `--config-file=${configPath}`, '--nofork', '--nopidfile', '--nosyslog', '--print-address'], { name: `dbus-daemon (${name})` });
   try {
     await daemon.waitForOutput(/^unix:path=/m, startTimeoutMs);
