@@ -26,6 +26,8 @@ lab_only=false
 missing=""
 $lab_only || command -v tshark >/dev/null 2>&1 || missing="$missing tshark"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+# sysctl and pgrep: the lab reads and sets its namespaces' sysctls (minimal images lack procps).
+command -v sysctl >/dev/null 2>&1 || missing="$missing procps"
 command -v radvd >/dev/null 2>&1 || missing="$missing radvd"
 command -v unbound >/dev/null 2>&1 || missing="$missing unbound"
 command -v tayga >/dev/null 2>&1 || missing="$missing tayga"
@@ -70,6 +72,8 @@ if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod 755 "$policy"
   trap 'rm -f "$policy"' EXIT
+  # A signal does not run dash's EXIT trap: the block on service starts must not outlive the install.
+  trap 'rm -f "$policy"; exit 130' INT TERM HUP
 fi
 # Other test runs on the same machine may hold dpkg's lock for a while: wait for it.
 apt-get update -qq -o DPkg::Lock::Timeout=300

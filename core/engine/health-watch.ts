@@ -60,7 +60,7 @@ export async function inspectLikelyCauses(context: HealthContext, nowMs: number)
   const names = { uplink: context.uplink, tun: context.tun, clatIpv6: context.clatIpv6, ...(nat64Address === null ? {} : { nat64Address }) };
   const [firewall, route] = await Promise.all([
     inspectClatPath(context.delivery, names),
-    nat64Address === null ? Promise.resolve({ kind: 'unknown' as const, address: context.prefix.prefix, reason: 'not an IPv6 prefix' }) : inspectNat64Route(nat64Address, context.uplink),
+    nat64Address === null ? Promise.resolve({ kind: 'unknown' as const, address: context.prefix.prefix, reason: 'not an IPv6 prefix' }) : inspectNat64Route(nat64Address, context.uplink, context.delivery === 'ingress' || context.delivery === 'packet-socket'),
   ]);
   return [firewallCause(firewall), nat64Cause(context.prefix.prefix, route), prefixCause(context.prefix, nowMs)];
 }
@@ -75,7 +75,7 @@ function lookingFor(context: HealthContext, nowMs: number): LikelyCause[] {
 }
 
 export class HealthWatch {
-  readonly detector = new ReplyHealthDetector({ clockOffsetMs: performance.timeOrigin });
+  readonly detector = new ReplyHealthDetector();
   private readonly inspect: CauseInspector;
   private readonly stopSeconds: () => void;
   private contextKey = '';
@@ -119,8 +119,12 @@ export class HealthWatch {
     }
     if (context === null) return;
     this.noteUnobservedReplies(nowMs);
+    // The monotonic clock stops while the machine sleeps: the offset to the wall clock is taken anew
+    // when it moved by more than a second (a sleep, a clock step), not for the milliseconds two
+    // clocks drift apart between ticks, which would make every verdict a new one.
+    const epochMs = Date.now();
+    if (Math.abs(epochMs - nowMs - this.detector.clockOffsetMs) > 1000) this.detector.clockOffsetMs = epochMs - nowMs;
     const verdict = this.detector.evaluate(nowMs);
-    const epochMs = nowMs + performance.timeOrigin;
     if (verdict.state === 'no-replies' && this.verdict.state === 'ok') this.causes = lookingFor(context, epochMs);
     const changed = JSON.stringify(verdict) !== JSON.stringify(this.verdict);
     if (changed) this.settle(verdict);
@@ -145,6 +149,8 @@ export class HealthWatch {
     } else if (verdict.state === 'ok' && was === 'no-replies') {
       this.options.log('replies are arriving again');
       this.causes = [];
+      // The next time replies stay away, look at the host again at once.
+      this.inspectedAtMs = Number.NEGATIVE_INFINITY;
     }
     this.options.onChange();
   }
@@ -152,7 +158,7 @@ export class HealthWatch {
   private lookForCauses(context: HealthContext, key: string, nowMs: number): void {
     this.inspecting = true;
     this.inspectedAtMs = nowMs;
-    void this.inspect(context, nowMs + performance.timeOrigin)
+    void this.inspect(context, Date.now())
       .then(
         (causes) => {
           // Still the same data path, still without replies: otherwise the answer is stale.
@@ -164,7 +170,13 @@ export class HealthWatch {
             this.options.onChange();
           }
         },
-        (error: unknown) => this.options.log(`looking for the causes failed: ${String(error)}`),
+        (error: unknown) => {
+          this.options.log(`looking for the causes failed: ${String(error)}`);
+          if (key !== this.contextKey || this.verdict.state !== 'no-replies') return;
+          // Not "looking…" for ever: say that the host could not be looked at.
+          this.causes = this.causes.map((cause) => (cause.kind === 'prefix' ? cause : { kind: cause.kind, found: false, text: `${cause.text.replace(/ \(looking.*\)$/, '')} (could not be looked for: ${String(error)})` }));
+          this.options.onChange();
+        },
       )
       .finally(() => {
         this.inspecting = false;

@@ -36,11 +36,10 @@ export function nat64Cause(prefix: string, finding: Nat64RouteFinding): LikelyCa
 }
 
 /**
- * A prefix past its lifetime, or not refreshed when it should have been: by default a router gives
- * PREF64 a lifetime of three times its longest RA interval (RFC 8781 §4), so a prefix not heard of
- * for two thirds of its lifetime has missed at least one announcement (one third would be a single
- * interval, which jitter and a lost RA make too tight). A DNS64 answer is valid for its TTL (RFC
- * 7050 §3) and asked again before it ends: one past it was not refreshed.
+ * A prefix past its lifetime: a router refreshes PREF64 well before its lifetime ends (RFC 8781 §4:
+ * by default three times its longest RA interval), and a DNS64 answer is asked again before its TTL
+ * runs out (RFC 7050 §3), so one past it was not refreshed. (When it was last refreshed is not
+ * known here: the prefix keeps the time it was first learned.)
  */
 export function prefixCause(prefix: PrefixInfo, nowMs: number): LikelyCause {
   const source = prefixSourceNames[prefix.source];
@@ -50,12 +49,7 @@ export function prefixCause(prefix: PrefixInfo, nowMs: number): LikelyCause {
   if (nowMs >= prefix.expiresAtMs) {
     return { kind: 'prefix', found: true, text: `a stale NAT64 prefix: ${prefix.prefix} from ${source} expired ${duration(nowMs - prefix.expiresAtMs)} ago` };
   }
-  const lifetimeMs = prefix.expiresAtMs - prefix.learnedAtMs;
-  const ageMs = nowMs - prefix.learnedAtMs;
-  if (prefix.source === 'ra' && ageMs > (lifetimeMs * 2) / 3) {
-    return { kind: 'prefix', found: true, text: `a stale NAT64 prefix: ${prefix.prefix} was last announced ${duration(ageMs)} ago (its lifetime: ${duration(lifetimeMs)})` };
-  }
-  return { kind: 'prefix', found: false, text: `a stale NAT64 prefix (${prefix.prefix} from ${source}, refreshed ${duration(ageMs)} ago, looks current)` };
+  return { kind: 'prefix', found: false, text: `a stale NAT64 prefix (${prefix.prefix} from ${source}, valid for ${duration(prefix.expiresAtMs - nowMs)} more)` };
 }
 
 function duration(ms: number): string {

@@ -29,7 +29,13 @@ export async function readFirewall(): Promise<FirewallReading> {
 export async function inspectClatPath(delivery: string, names: ClatPathNames): Promise<{ ok: true; verdicts: PathVerdict[] } | { ok: false; error: string }> {
   const firewall = await readFirewall();
   if (!firewall.ok) return firewall;
-  return { ok: true, verdicts: walkPath(firewall.ruleset, clatPathPackets(delivery, names)) };
+  try {
+    return { ok: true, verdicts: walkPath(firewall.ruleset, clatPathPackets(delivery, names)) };
+  } catch (error) {
+    // A rule set too large to walk (thousands of rules the model cannot judge nest the walk as
+    // deep): not known, which neither refuses nor names anything.
+    return { ok: false, error: `the rule set could not be walked: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /**

@@ -272,7 +272,7 @@ class PacketWalk {
           return { match, verdict: target === null ? { kind: 'any', options: [{ kind: 'accept' }, { kind: 'return' }] } : { kind, target } };
         }
         case 'vmap':
-          return { match: 'maybe', verdict: vmapVerdict(body, rule) };
+          return { match: 'maybe', verdict: vmapVerdict(body, rule, isRecord(body) ? this.leftValue(body.key) : unknown) };
         case 'queue':
           // A program in user space decides: it may pass the packet.
           return { match: 'maybe', verdict: { kind: 'accept' } };
@@ -421,14 +421,23 @@ function isClattersOwn(chain: NftChain): boolean {
   return chain.table === 'clatter';
 }
 
-/** A verdict map: any of its verdicts. */
-function vmapVerdict(body: unknown, rule: NftRule): Verdict {
-  const options: Verdict[] = [{ kind: 'continue' }];
+/**
+ * A verdict map: the verdicts of the elements whose key may hold the packet's value (all of them
+ * where that value is not known), or none (`continue`) when no key does (`ct state vmap {
+ * established : accept, invalid : drop }` for an established reply: accept only).
+ */
+function vmapVerdict(body: unknown, rule: NftRule, key: PacketValue): Verdict {
+  if (key === absent) return { kind: 'continue' };
+  const options: Verdict[] = [];
+  let certain = false;
   const data = isRecord(body) && isRecord(body.data) ? body.data.set : null;
   if (Array.isArray(data)) {
     for (const element of data) {
       const verdict = Array.isArray(element) && isRecord(element[1]) ? element[1] : null;
       if (verdict === null) continue;
+      const held = key === unknown ? 'maybe' : contains(element[0], key);
+      if (held === 'no') continue;
+      if (held === 'yes') certain = true;
       if ('accept' in verdict) options.push({ kind: 'accept' });
       else if ('drop' in verdict || 'reject' in verdict) options.push({ kind: 'drop', word: rule.text ?? 'drop (verdict map)' });
       else if (isRecord(verdict.jump) && typeof verdict.jump.target === 'string') options.push({ kind: 'jump', target: verdict.jump.target });
@@ -436,6 +445,8 @@ function vmapVerdict(body: unknown, rule: NftRule): Verdict {
       else if ('return' in verdict) options.push({ kind: 'return' });
     }
   }
+  // No element certainly matches: the packet may also go on past the map.
+  if (!certain) options.push({ kind: 'continue' });
   return { kind: 'any', options };
 }
 

@@ -47,8 +47,13 @@ export function parseNeighbourStates(stdout: string): string[] {
 }
 
 /** How `address` (one under the NAT64 prefix) is reached from this host, expected through `uplink`. */
-export async function inspectNat64Route(address: string, uplink: string): Promise<Nat64RouteFinding> {
-  const route = await runCommand('ip', ['-j', '-6', 'route', 'get', address], 3000);
+/**
+ * `boundToUplink`: the delivery sends out of the uplink whatever the routing table says (ingress
+ * delivery's fwd, packet-socket's bound socket), so the route is looked up through the uplink: a VPN
+ * that takes the host's IPv6 default route does not take the CLAT's packets.
+ */
+export async function inspectNat64Route(address: string, uplink: string, boundToUplink = false): Promise<Nat64RouteFinding> {
+  const route = await runCommand('ip', ['-j', '-6', 'route', 'get', address, ...(boundToUplink ? ['oif', uplink] : [])], 3000);
   if (!route.ok) {
     // iproute2 reports the kernel's refusal as "RTNETLINK answers: <strerror>".
     const refusal = /RTNETLINK answers: (.+)/.exec(route.stderr);

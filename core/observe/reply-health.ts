@@ -51,7 +51,11 @@ export class ReplyHealthDetector implements PacketObserver {
   private readonly graceMs: number;
   private readonly windowMs: number;
   private readonly minDestinations: number;
-  private readonly clockOffsetMs: number;
+  /**
+   * Added to the loop's times in a verdict to make them epoch times. The loop's clock stops while the
+   * machine sleeps and the wall clock does not, so the owner sets it anew before each evaluate().
+   */
+  clockOffsetMs: number;
 
   /** Per slot: the destination (int32, see flow-table.ts on why not uint32), or unused. */
   private readonly destination: Int32Array;

@@ -28,7 +28,7 @@ const isRoot = process.getuid?.() === 0;
  * new CLAT address (1 s), setting the data path up, and the download loop's own granularity (a
  * connect that misses the moment waits out its 0.5 s timeout).
  */
-const maxOutageBeyondPrefixMs = 2_500;
+const maxOutageBeyondPrefixMs = 3_500;
 /**
  * "A few seconds at most": a move may wait for the new uplink's PREF64 (solicited, or the next
  * periodic RA, every 3 s in the lab), unless the engine already heard it there (its RA cache); plus

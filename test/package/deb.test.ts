@@ -18,7 +18,7 @@ import { createLab, type Lab } from '../../core/lab/lab.js';
 import type { LabProcess } from '../../core/lab/lab-process.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { httpGet } from '../../core/lab/probes.js';
-import { ThrowawayRoot, type UpperEntry } from './throwaway-root.js';
+import { ThrowawayRoot, type UpperEntry, aptOffline } from './throwaway-root.js';
 
 const isRoot = process.getuid?.() === 0;
 const checkout = findPackageRoot();
@@ -103,7 +103,10 @@ describe.skipIf(!isRoot)('the Debian package', () => {
     try {
       if (engine !== undefined && engine.exit === null) {
         engine.child.kill('SIGTERM');
+        // SIGKILL if it hangs on the way out: what follows (the lab, the root) must still go.
+        const killer = setTimeout(() => engine?.child.kill('SIGKILL'), 10_000);
         await engine.exited;
+        clearTimeout(killer);
       }
     } finally {
       try {
@@ -163,11 +166,11 @@ describe.skipIf(!isRoot)('the Debian package', () => {
     root.copyIn(deb, inRoot);
     // (Not --no-download: apt then refuses a local .deb. The dependencies are installed already,
     // so apt installs this package alone, which the summary line shows.)
-    const install = root.run(['apt-get', 'install', '-y', '--no-install-recommends', inRoot]);
+    const install = root.run([...aptOffline, 'install', '-y', '--no-install-recommends', inRoot]);
     expect(install.code, `${install.stdout}\n${install.stderr}`).toBe(0);
     expect(install.stdout).toMatch(/^0 upgraded, 1 newly installed, 0 to remove/m);
     // An upgrade's path through the scripts (prerm upgrade, postinst configure <old version>).
-    const again = root.run(['apt-get', 'install', '-y', '--reinstall', '--no-install-recommends', inRoot]);
+    const again = root.run([...aptOffline, 'install', '-y', '--reinstall', '--no-install-recommends', inRoot]);
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     root.check(['rm', inRoot]);
     expect(root.check(['dpkg-query', '-W', '-f', '${Status} ${Version}', 'clatter'])).toBe(`install ok installed ${checkout.version}`);
@@ -273,7 +276,7 @@ describe.skipIf(!isRoot)('the Debian package', () => {
 
   it('leaves nothing behind after apt-get purge: no file, directory, group or unit of its own', () => {
     const r = root!;
-    const purge = r.run(['apt-get', 'purge', '-y', 'clatter']);
+    const purge = r.run([...aptOffline, 'purge', '-y', 'clatter']);
     expect(purge.code, `${purge.stdout}\n${purge.stderr}`).toBe(0);
     expect(r.run(['dpkg-query', '-W', 'clatter']).code).not.toBe(0);
     expect(r.run(['getent', 'group', 'clatter']).code).not.toBe(0);

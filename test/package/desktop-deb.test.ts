@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../core/install/package-root.js';
-import { ThrowawayRoot } from './throwaway-root.js';
+import { ThrowawayRoot, aptOffline } from './throwaway-root.js';
 
 const isRoot = process.getuid?.() === 0;
 const checkout = findPackageRoot();
@@ -53,7 +53,7 @@ describe.skipIf(!isRoot)('the clatter-desktop package, with a stand-in Electron 
     // The app's bundles (dist/app): `npm test`'s build does not make them.
     execFileSync('npm', ['run', '--silent', 'build:electron'], { cwd: checkout.dir, stdio: ['ignore', 'ignore', 'pipe'] });
     [clatterDeb, desktopDeb] = buildDebs(join(tmp, 'out'), join(tmp, 'electron')).debs;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await root?.destroy();
@@ -100,7 +100,7 @@ describe.skipIf(!isRoot)('the clatter-desktop package, with a stand-in Electron 
   it('installs beside clatter in a throwaway root; clatter-desktop and the menu entry run Electron on the app directory', async () => {
     const r = (root = await ThrowawayRoot.create());
     for (const deb of [clatterDeb, desktopDeb]) r.copyIn(deb, `/tmp/${deb.split('/').pop()}`);
-    const install = r.run(['apt-get', 'install', '-y', '--no-install-recommends', ...[clatterDeb, desktopDeb].map((deb) => `/tmp/${deb.split('/').pop()}`)]);
+    const install = r.run([...aptOffline, 'install', '-y', '--no-install-recommends', ...[clatterDeb, desktopDeb].map((deb) => `/tmp/${deb.split('/').pop()}`)]);
     expect(install.code, `${install.stdout}\n${install.stderr}`).toBe(0);
     expect(install.stdout).toMatch(/^0 upgraded, 2 newly installed, 0 to remove/m);
     expect(r.check(['stat', '-c', '%U:%G %a', '/usr/lib/clatter-desktop/electron/chrome-sandbox']).trim()).toBe('root:root 4755');
@@ -116,7 +116,7 @@ describe.skipIf(!isRoot)('the clatter-desktop package, with a stand-in Electron 
       expect(r.check(['cat', argvFile]).split('\n'), program).toEqual(['/usr/lib/clatter-desktop/electron/electron', '/usr/lib/clatter-desktop/app', '--an-argument', '']);
     }
 
-    const purge = r.run(['apt-get', 'purge', '-y', 'clatter-desktop', 'clatter']);
+    const purge = r.run([...aptOffline, 'purge', '-y', 'clatter-desktop', 'clatter']);
     expect(purge.code, `${purge.stdout}\n${purge.stderr}`).toBe(0);
     for (const path of ['/usr/lib/clatter-desktop', '/usr/bin/clatter-desktop', '/usr/share/doc/clatter-desktop']) {
       expect(r.run(['test', '-e', path]).code, `${path} is still there`).not.toBe(0);

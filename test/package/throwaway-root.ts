@@ -33,6 +33,9 @@ export interface UpperEntry {
 
 const readyTimeoutMs = 10_000;
 
+/** apt-get with no package sources: in the throwaway root it installs what it is given from files, and never downloads. */
+export const aptOffline = ['apt-get', '-o', 'Dir::Etc::SourceList=/dev/null', '-o', 'Dir::Etc::SourceParts=/dev/null'] as const;
+
 export class ThrowawayRoot {
   /** The merged root, as a path in the holder's mount namespace (and only there). */
   readonly root: string;
@@ -65,8 +68,10 @@ mount -n -o remount,bind,ro root/sys
 mount -n -t tmpfs -o mode=0755 run root/run
 mount -n -t tmpfs -o mode=1777 tmp root/tmp
 echo ready
-exec sleep 86400`;
-    const holder = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'throwaway-root', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+read _ || true`;
+    // The holder keeps the mount namespace (and so the root) until its stdin closes: when destroy()
+    // ends it, and also when this process dies however it dies, nothing of it is left mounted.
+    const holder = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'throwaway-root', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     const made = new ThrowawayRoot(dir, holder);
     try {
       await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,8 @@ import { useNow } from '../../ui/use-now.js';
 import { causeItems, noRepliesOf, noRepliesTitle, unansweredText, type NoReplies } from './health-text.js';
 
 export function ReplyHealthBanner() {
-  const health = useSession((state) => noRepliesOf(state.status));
+  // Only while the engine is there to say so: a lost link keeps the last status, not a live one.
+  const health = useSession((state) => (state.link.state === 'connected' ? noRepliesOf(state.status) : null));
   const now = useNow(1000);
   return health === null ? null : <ReplyHealthNotice health={health} nowMs={now} />;
 }
