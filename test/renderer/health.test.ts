@@ -22,7 +22,7 @@ const noReplies: ClatStatus = {
     causes: [
       { kind: 'firewall', found: true, text: "a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table inet filter chain forward policy drop" },
       { kind: 'nat64', found: false, text: 'the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)' },
-      { kind: 'prefix', found: false, text: 'a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)' },
+      { kind: 'prefix', found: false, text: 'a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), valid for 29 min more)' },
     ],
   },
 };

@@ -33,7 +33,7 @@ describe('formatStatus: reply health', () => {
         causes: [
           { kind: 'firewall', found: true, text: "a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table inet filter chain forward policy drop" },
           { kind: 'nat64', found: false, text: 'the NAT64 unreachable (2001:db8:64::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)' },
-          { kind: 'prefix', found: false, text: 'a stale NAT64 prefix (2001:db8:64::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)' },
+          { kind: 'prefix', found: false, text: 'a stale NAT64 prefix (2001:db8:64::/96 from Router Advertisement (PREF64, RFC 8781), valid for 29 min more)' },
         ],
       },
     }, nowMs);
@@ -43,7 +43,7 @@ describe('formatStatus: reply health', () => {
       'replies        are not arriving: 9 requests (TCP SYN, ping) to 3 destinations unanswered since 8 s ago (203.0.113.20, 203.0.113.21, 198.51.100.7)',
       "likely causes  1. a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table inet filter chain forward policy drop",
       '               2. the NAT64 unreachable (2001:db8:64::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)',
-      '               3. a stale NAT64 prefix (2001:db8:64::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)',
+      '               3. a stale NAT64 prefix (2001:db8:64::/96 from Router Advertisement (PREF64, RFC 8781), valid for 29 min more)',
     ]);
     expect(lines[at - 1]).toMatch(/^dropped +none$/);
   });

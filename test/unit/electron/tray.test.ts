@@ -115,7 +115,7 @@ describe('trayMenu', () => {
       { kind: 'label', label: 'CLAT on, but replies are not arriving (via wlan0)' },
       { kind: 'label', label: "Likely: a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table ip6 filter chain FORWARD policy drop (iptables-nft: Docker)" },
       { kind: 'label', label: 'Or: the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here)' },
-      { kind: 'label', label: 'Or: a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)' },
+      { kind: 'label', label: 'Or: a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), valid for 29 min more)' },
     ]);
     expect(toggleItem(items)).toMatchObject({ checked: true, enabled: true });
     expect(trayTone(view({ status: runningNoReplies }).toggle)).toBe('attention');
@@ -123,7 +123,7 @@ describe('trayMenu', () => {
       'Clatter: CLAT on, but replies are not arriving (via wlan0)\n' +
         "Likely: a firewall rule drops the CLAT's new connections forwarded from clat to wlan0: table ip6 filter chain FORWARD policy drop (iptables-nft: Docker); " +
         'or the NAT64 unreachable (64:ff9b::/96 is routed via fe80::1 on wlan0; what lies beyond cannot be seen from here); ' +
-        'or a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), refreshed 60 s ago, looks current)',
+        'or a stale NAT64 prefix (64:ff9b::/96 from Router Advertisement (PREF64, RFC 8781), valid for 29 min more)',
     );
     // Replies back: the ordinary running line, no causes, the "on" tone.
     const healthy = { ...running, health: { state: 'ok' as const } };
