@@ -10,6 +10,7 @@
 import type { DependencyEntry } from '../observe/dependency-ledger.js';
 import type { FlowChanges, FlowInfo } from '../observe/flow-info.js';
 import type { CounterSnapshot, RateSample } from './counters.js';
+import type { Explanation } from './explanation.js';
 import type { ClatStatus } from './status.js';
 import type { TracePairJson } from './trace-wire.js';
 
@@ -70,6 +71,11 @@ export interface ExportResult {
   readonly pairs: readonly TracePairJson[];
 }
 
+export interface ExplainParams {
+  /** A pair number still in the trace ring (TracePair.id). */
+  readonly pairId: number;
+}
+
 export interface TraceBatchJson {
   readonly pairs: readonly TracePairJson[];
   /** Pairs that matched the filter but were left out to keep the rate bound. */
@@ -102,6 +108,11 @@ export interface Methods {
   export: { params: ExportParams; result: ExportResult };
   /** Update events for the UI, at most 30 a second: counters, the newest rate sample, flow changes, traces. */
   watch: { params: WatchParams; result: Snapshot };
+  /**
+   * A recorded pair explained field by field (core/api/explanation.ts): the translator re-run on it
+   * with the configuration of its time. `no-such-pair` when the ring no longer (or not yet) holds it.
+   */
+  explain: { params: ExplainParams; result: Explanation };
 }
 
 export type Method = keyof Methods;
@@ -120,6 +131,7 @@ export const errorCodes = [
   'bad-prefix',
   'no-prefix',
   'host-setup-failed',
+  'no-such-pair',
   'internal',
 ] as const;
 
@@ -161,6 +173,12 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
   report: noParams,
   trace: (params) => checkTraceParams(params, false),
   watch: (params) => checkTraceParams(params, true),
+  explain: (params) => {
+    for (const key of Object.keys(params)) if (key !== 'pairId') return `unexpected parameter "${key}"`;
+    const pairId = params.pairId;
+    if (typeof pairId !== 'number' || !Number.isSafeInteger(pairId) || pairId < 1) return '"pairId" must be a pair number (a whole number from 1)';
+    return undefined;
+  },
   export: (params) => {
     for (const [key, value] of Object.entries(params)) {
       if (key !== 'seconds') return `unexpected parameter "${key}"`;
