@@ -1,0 +1,54 @@
+// An explanation (core/api/explanation.ts) as terminal lines, one per step, the field and its
+// value on each side, what happened, and the rule's source:
+//   Time to Live 64 → Hop Limit 63                 decremented   RFC 7915 §4.1
+// Steps about the packet an ICMP error quotes are marked `quoted`; with several outputs
+// (fragments), each step names the output it wrote. Refusals, generated errors and a re-run that
+// disagrees with the recording are said in words first.
+
+import type { Explanation, FieldPlace, TranslationStep } from '../api/explanation.js';
+
+const fieldWidth = 58;
+const actionWidth = 12;
+
+/** A value, and where an IPv6 address holds an embedded IPv4 one (RFC 6052 §2.2). */
+function value(place: FieldPlace): string {
+  const bytes = place.embeddedIpv4Bytes;
+  return bytes === undefined ? place.value : `${place.value} (IPv4 in bytes ${bytes[0]}–${bytes[bytes.length - 1]})`;
+}
+
+function field(place: FieldPlace): string {
+  return `${place.name} ${value(place)}`;
+}
+
+/** `Time to Live 64 → Hop Limit 63`, `Source Port 40000 → 40000`, `Header Checksum 0x1c46 → ∅`. */
+function change(step: TranslationStep): string {
+  const { from, to } = step;
+  if (from !== null && to !== null) return from.name === to.name ? `${field(from)} → ${value(to)}` : `${field(from)} → ${field(to)}`;
+  if (from !== null) return `${field(from)} → ∅`;
+  if (to !== null) return `∅ → ${field(to)}`;
+  return step.rule;
+}
+
+function where(step: TranslationStep, outputs: number): string {
+  const place = step.to ?? step.from;
+  const quoted = place !== null && place.depth === 1 ? 'quoted ' : '';
+  const output = outputs > 1 && step.to !== null ? `[${step.to.outputIndex + 1}/${outputs}] ` : '';
+  return output + quoted;
+}
+
+export function stepLine(step: TranslationStep, outputs: number, indent = '  '): string {
+  const text = `${where(step, outputs)}${change(step)}`;
+  return `${indent}${text.padEnd(fieldWidth)} ${step.action.padEnd(actionWidth)} ${step.cite}`;
+}
+
+/** The lines of `explanation`, each starting with `indent`. */
+export function explanationLines(explanation: Explanation, indent = '  '): string[] {
+  const lines: string[] = [];
+  if (explanation.mismatch !== null) lines.push(`${indent}! the re-run does not match the recorded pair: ${explanation.mismatch}`);
+  if (explanation.refusal !== null) lines.push(`${indent}not translated (${explanation.verdict}): ${explanation.refusal.rule}   ${explanation.refusal.cite}`);
+  if (explanation.generated !== null) lines.push(`${indent}answered: ${explanation.generated.rule}   ${explanation.generated.cite}`);
+  const outputs = explanation.outputs.length;
+  for (const step of explanation.steps) lines.push(stepLine(step, outputs, indent));
+  if (explanation.steps.length === 0 && explanation.refusal === null && explanation.mismatch === null) lines.push(`${indent}(no steps)`);
+  return lines;
+}
