@@ -1,6 +1,6 @@
 // An explanation (core/api/explanation.ts) as terminal lines, one per step, the field and its
-// value on each side, what happened, and the rule's source:
-//   Time to Live 64 → Hop Limit 63                 decremented   RFC 7915 §4.1
+// value on each side, what happened, the rule's source and its reason:
+//   Time to Live 64 → Hop Limit 63      decremented  RFC 7915 §4.1  (the translator is a router and decrements)
 // Steps about the packet an ICMP error quotes are marked `quoted`; with several outputs
 // (fragments), each step names the output it wrote. Refusals, generated errors and a re-run that
 // disagrees with the recording are said in words first.
@@ -36,9 +36,16 @@ function where(step: TranslationStep, outputs: number): string {
   return output + quoted;
 }
 
+/** The rule's reason, after the values it restates (`…: the translator is a router and decrements`). */
+function why(step: TranslationStep): string {
+  const at = step.rule.indexOf(': ');
+  const reason = at < 0 ? '' : step.rule.slice(at + 2);
+  return reason === '' || /^copied( unchanged)?$/.test(reason) ? '' : `  (${reason})`;
+}
+
 export function stepLine(step: TranslationStep, outputs: number, indent = '  '): string {
   const text = `${where(step, outputs)}${change(step)}`;
-  return `${indent}${text.padEnd(fieldWidth)} ${step.action.padEnd(actionWidth)} ${step.cite}`;
+  return `${indent}${text.padEnd(fieldWidth)} ${step.action.padEnd(actionWidth)} ${step.cite}${why(step)}`;
 }
 
 /** The lines of `explanation`, each starting with `indent`. */

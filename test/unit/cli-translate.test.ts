@@ -342,11 +342,11 @@ describe('clatter translate --explain', () => {
     const lines = stdout.split('\n');
     // Each of the three IP packets: its trace lines (#1, #3, #5), then its steps.
     expect(lines.filter((line) => /^#\d+ /.test(line)).map((line) => line.split(' ')[0])).toEqual(['#1', '#1', '#3', '#3', '#4']);
-    expect(stdout).toMatch(/^ {2}Time to Live 64 → Hop Limit 63 +decremented +RFC 7915 §4\.1$/m);
+    expect(stdout).toMatch(/^ {2}Time to Live 64 → Hop Limit 63 +decremented +RFC 7915 §4\.1 {2}\(the translator is a router and decrements\)$/m);
     expect(stdout).toMatch(/^ {2}Protocol 17 → Next Header 17 +copied +RFC 7915 §4\.1$/m);
-    expect(stdout).toMatch(/^ {2}Checksum 0x[0-9a-f]{4} → 0x[0-9a-f]{4} +updated +RFC 7915 §4\.5, RFC 1624$/m);
-    expect(stdout).toMatch(/^ {2}Hop Limit 64 → Time to Live 63 +decremented +RFC 7915 §5\.1$/m);
-    expect(stdout).toMatch(/^ {2}Destination Address 203\.0\.113\.10 → 2001:db8:64::cb00:710a \(IPv4 in bytes 12–15\) +mapped +RFC 6052 §2\.2$/m);
+    expect(stdout).toMatch(/^ {2}Checksum 0x[0-9a-f]{4} → 0x[0-9a-f]{4} +updated +RFC 7915 §4\.5, RFC 1624 {2}\(updated for the new pseudo-header addresses, not re-summed\)$/m);
+    expect(stdout).toMatch(/^ {2}Hop Limit 64 → Time to Live 63 +decremented +RFC 7915 §5\.1 /m);
+    expect(stdout).toMatch(/^ {2}Destination Address 203\.0\.113\.10 → 2001:db8:64::cb00:710a \(IPv4 in bytes 12–15\) +mapped +RFC 6052 §2\.2 {2}\(the IPv4 address embedded under the NAT64 prefix \/96 \(bits 96–127\)\)$/m);
     expect(stdout).toMatch(/^ {2}not translated \(fragmentedIcmp\): Flags MF: a fragmented ICMP message cannot be translated/m);
   });
 
