@@ -123,6 +123,22 @@ describe.skipIf(!isRoot).each([undefined, 'force-forwarding'] as const)('clatter
     expect(lines.length).toBeGreaterThan(15);
   });
 
+  it('explains a download\'s segments, saying so where the offload coalesced them', async () => {
+    await lab.exec('host', ['curl', '--silent', '--output', '/dev/null', '--max-time', '20', `http://${server}/file`], { timeoutMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const segments = pairs().filter((pair) => pair.direction === 64 && pair.verdict === 'translated' && pair.program?.name === 'curl');
+    expect(segments.length).toBeGreaterThan(10);
+    const largest = segments.reduce((a, b) => (b.input.length > a.input.length ? b : a));
+    const explanation = await explainJson(largest.id);
+    expect(explanation.verdict).toBe('translated');
+    console.log(`largest download pair: ${largest.input.length} bytes in; mismatch: ${explanation.mismatch}`);
+    if (largest.input.length > 1500) expect(explanation.mismatch).toMatch(/^a coalesced super-packet of \d+ bytes .*the checksum shown is not the one on the wire$/);
+    else expect(explanation.mismatch).toBeNull();
+    expect(explanation.steps.find((s) => s.to?.header === 'ipv4' && s.to.name === 'Destination Address')?.to?.value).toBe('192.0.0.1');
+    const small = segments.find((pair) => pair.input.length <= 1500);
+    if (small !== undefined) expect((await explainJson(small.id)).mismatch).toBeNull();
+  });
+
   it('says plainly when a pair is not in the ring', async () => {
     const result = await engine!.cli(['explain', '999999']);
     expect(result.code).toBe(1);
