@@ -13,7 +13,9 @@ const actionWidth = 12;
 /** A value, and where an IPv6 address holds an embedded IPv4 one (RFC 6052 §2.2). */
 function value(place: FieldPlace): string {
   const bytes = place.embeddedIpv4Bytes;
-  return bytes === undefined ? place.value : `${place.value} (IPv4 in bytes ${bytes[0]}–${bytes[bytes.length - 1]})`;
+  if (bytes === undefined) return place.value;
+  const contiguous = bytes.every((byte, i) => i === 0 || byte === bytes[i - 1] + 1);
+  return `${place.value} (IPv4 in bytes ${contiguous ? `${bytes[0]}–${bytes[bytes.length - 1]}` : bytes.join(', ')})`;
 }
 
 function field(place: FieldPlace): string {
@@ -36,10 +38,21 @@ function where(step: TranslationStep, outputs: number): string {
   return output + quoted;
 }
 
-/** The rule's reason, after the values it restates (`…: the translator is a router and decrements`). */
+/** The rule's reason, after the values it restates (`… → Hop Limit 63: the translator is a router and decrements`). */
 function why(step: TranslationStep): string {
-  const at = step.rule.indexOf(': ');
-  const reason = at < 0 ? '' : step.rule.slice(at + 2);
+  // The reason follows the last value the rule quotes (an IPv6 address may end in "::").
+  let reason = '';
+  for (const value of [step.to?.value, step.from?.value]) {
+    if (value === undefined) continue;
+    const at = step.rule.indexOf(`${value}: `);
+    if (at >= 0) {
+      reason = step.rule.slice(at + value.length + 2);
+      break;
+    }
+  }
+  // A rule that quotes no value is all reason (`IPv4 options are not translated`).
+  const quotes = [step.to?.value, step.from?.value].some((value) => value !== undefined && step.rule.includes(value));
+  if (reason === '' && !quotes) reason = step.rule;
   return reason === '' || /^copied( unchanged)?$/.test(reason) ? '' : `  (${reason})`;
 }
 

@@ -211,7 +211,7 @@ export class XlatRecorder {
    */
   ipv4HeaderFrom6(
     s: number, p: number, depth: 0 | 1, hop: HopAction, fragmentAt: number, upperAt: number,
-    id: 'fragment' | 'counter' | 'zero', flags: 'fragment' | 'df' | 'clear' | 'error', error: boolean,
+    id: 'fragment' | 'counter' | 'zero' | 'quoted', flags: 'fragment' | 'df' | 'clear' | 'error', error: boolean,
   ): void {
     const b = this.input;
     const sec = depth === 0 ? 'RFC 7915 §5.1' : 'RFC 7915 §5.3';
@@ -229,6 +229,8 @@ export class XlatRecorder {
     } else if (id === 'counter') {
       this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth,
         'Identification {to}: from the translator\'s counter, so a router may still fragment it', 'RFC 7915 §5.1, RFC 6864 §4');
+    } else if (id === 'quoted') {
+      this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth, 'Identification {to}: the quoted IPv6 packet was not a fragment, so it had none', sec);
     } else {
       this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth, 'Identification {to}: an atomic datagram (DF set) needs none', 'RFC 6864 §4.1');
     }
