@@ -16,6 +16,7 @@ import { checksumIsValid, foldSum, read16, sumWords, write16 } from '../wire/che
 import { protocol } from '../wire/ipv6.js';
 import type { SiitConfig } from '../xlat/config.js';
 import { explainTranslation, type ExplainResult } from '../xlat/explain.js';
+import { formatField } from '../xlat/explain-values.js';
 import type { TracePair } from './trace-pair.js';
 
 export const notRecorded = 'not recorded';
@@ -99,11 +100,24 @@ function transportOf(b: Uint8Array): { l4: number; proto: number; pseudo: number
     return null;
   }
   if (version !== 6) return null;
-  // Only a transport header right after the IPv6 header: extension headers are rare and the snap
-  // length keeps them; such packets fall to `unbalanced` and say so.
-  const proto = b[6];
-  const l4 = 40;
-  const length = read16(b, 4);
+  // Past the extension headers a translator skips (and an atomic Fragment header: a fragment's
+  // checksum covers the others too), within the recorded bytes.
+  let proto = b[6];
+  let l4 = 40;
+  for (;;) {
+    if (proto === protocol.hopByHop || proto === protocol.routing || proto === protocol.destinationOptions) {
+      proto = b[l4];
+      l4 += (b[l4 + 1] + 1) << 3;
+    } else if (proto === protocol.fragment) {
+      if ((read16(b, l4 + 2) & 0xfff9) !== 0) return null;
+      proto = b[l4];
+      l4 += 8;
+    } else {
+      break;
+    }
+    if (l4 + 8 > b.length) return null;
+  }
+  const length = read16(b, 4) - (l4 - 40);
   const pseudo = sumWords(b, 8, 40) + proto + length;
   if (proto === protocol.tcp) return { l4, proto, pseudo, checksumAt: l4 + 16 };
   if (proto === protocol.udp) return { l4, proto, pseudo, checksumAt: l4 + 6 };
@@ -136,12 +150,23 @@ function compare(pair: TracePair, result: ExplainResult, filled: CompletedInput[
   const twin = result.outputs[0];
   if (twin.length !== recorded.length) return `the re-run's output is ${twin.length} bytes, the recorded ${recorded.length}${unrecorded}`;
   const unknown = copiedFromUnrecorded(result, inputKept, recorded.bytes.length);
+  // A checksum computed anew (an ICMP error's, over the quote) covers bytes that were not recorded.
+  if (inputKept < pair.input.length) for (const place of computedChecksums(result)) unknown.fill(1, place.bitOffset >> 3, (place.bitOffset + place.bitLength) >> 3);
   // A super-packet's checksum field is a partial sum on both sides (see superPacketNote).
   if (superPacket) for (const step of result.explanation.steps) if (step.to?.name === 'Checksum' && step.to.depth === 0) unknown.fill(1, step.to.bitOffset >> 3, (step.to.bitOffset >> 3) + 2);
   for (let i = 0; i < recorded.bytes.length; i++) {
     if (!unknown[i] && twin[i] !== recorded.bytes[i]) return `the re-run's output differs from the recorded one at byte ${i}${unrecorded}`;
   }
   return null;
+}
+
+/** The first output's checksums the translator computed over the whole message (not updated). */
+function computedChecksums(result: ExplainResult): FieldPlace[] {
+  const places: FieldPlace[] = [];
+  for (const step of result.explanation.steps) {
+    if (step.action === 'computed' && step.to !== null && step.to.outputIndex === 0 && step.to.name === 'Checksum') places.push(step.to);
+  }
+  return places;
 }
 
 /** Bytes of the first output that are copies of input bytes the ring did not keep (the re-run has zeros there). */
@@ -168,12 +193,21 @@ function finish(pair: TracePair, result: ExplainResult, mismatch: string | null,
     if (i === 0 && pair.output !== null) return Math.min(bytes.length, pair.output.bytes.length);
     return snapped ? Math.min(bytes.length, 48) : bytes.length;
   });
-  const outputs = explanation.outputs.map((packet, i) => ({ ...packet, bytes: encodeBase64(result.outputs[i].subarray(0, outputKept[i])) }));
+  // The first output as the ring recorded it: what the re-run could only compute from bytes that
+  // were not recorded (an ICMP error's checksum over its quote) is read from the recording.
+  const recordedOutput = pair.output !== null && pair.output.length === result.outputs[0]?.length ? pair.output.bytes : null;
+  const outputBytes = result.outputs.map((bytes, i) => (i === 0 && recordedOutput !== null ? recordedOutput.subarray(0, outputKept[0]) : bytes.subarray(0, outputKept[i])));
+  const outputs = explanation.outputs.map((packet, i) => ({ ...packet, bytes: encodeBase64(outputBytes[i]) }));
   const recordedPlace = (place: FieldPlace | null): FieldPlace | null => {
     if (place === null) return null;
     const known = place.packet === 'input' ? inputKept : outputKept[place.outputIndex] ?? 0;
-    if (place.bitOffset + place.bitLength <= known * 8 || /^\d+ bytes$/.test(place.value)) return place;
-    return { ...place, value: notRecorded };
+    if (/^\d+ bytes$/.test(place.value)) return place;
+    if (place.bitOffset + place.bitLength > known * 8) return { ...place, value: notRecorded };
+    if (place.packet === 'output' && place.outputIndex === 0 && recordedOutput !== null) {
+      const value = formatField(recordedOutput, place.header, place.name, place.bitOffset, place.bitLength);
+      return value === place.value ? place : { ...place, value };
+    }
+    return place;
   };
   const recordedStep = (step: TranslationStep | null): TranslationStep | null => {
     if (step === null) return null;
@@ -181,8 +215,8 @@ function finish(pair: TracePair, result: ExplainResult, mismatch: string | null,
     const to = recordedPlace(step.to);
     let rule = step.rule;
     // The rule quotes the values: a value that was not recorded is not quoted either.
-    if (from !== step.from && step.from !== null) rule = rule.split(step.from.value).join(notRecorded);
-    if (to !== step.to && step.to !== null) rule = rule.split(step.to.value).join(notRecorded);
+    if (from !== step.from && step.from !== null && from !== null) rule = rule.split(step.from.value).join(from.value);
+    if (to !== step.to && step.to !== null && to !== null) rule = rule.split(step.to.value).join(to.value);
     return { ...step, from, to, rule };
   };
   return {

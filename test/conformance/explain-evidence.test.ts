@@ -10,6 +10,8 @@ import { explainTranslation } from '../../core/xlat/explain.js';
 import { XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';
 import { Verdict } from '../../core/xlat/verdict.js';
+import { explainRecordedPair } from '../../core/observe/explain-pair.js';
+import { TraceRing } from '../../core/observe/trace-ring.js';
 import { fuzz, loadSeeds } from '../fuzz/fuzzer.js';
 import { checkExplanation } from './explanation-check.js';
 import { conformanceDir, loadJoolCases, readPacket, toSiitConfig } from './jool-corpus.js';
@@ -66,6 +68,30 @@ describe('explanations agree with the translator', () => {
     expect(failures).toEqual([]);
     expect(tally.translated).toBeGreaterThan(80);
     expect(tally.generated).toBeGreaterThan(5);
+  });
+
+  it('for every packet of the corpus as the engine records it: cut to 128 bytes, re-run, no mismatch', () => {
+    // The trace ring keeps 128 bytes of each packet; the re-run (core/observe/explain-pair.ts)
+    // must still agree with the recorded twin, or say where it does not.
+    const mismatches: string[] = [];
+    let snapped = 0;
+    for (const c of loadJoolCases()) {
+      const parsed = parseSiitConfig(toSiitConfig(c.config));
+      if (!parsed.ok) throw new Error(`case ${c.n}: ${parsed.error}`);
+      for (const file of c.send) {
+        const input = readPacket(file);
+        const ring = new TraceRing({ capacity: 1 });
+        const out = new XlatOutput();
+        const id = ring.record(input, 0, input.length, new Translator(parsed.config).translate(input, out), out, 0);
+        const pair = ring.pair(id)!;
+        if (pair.input.bytes.length < input.length) snapped++;
+        const explanation = explainRecordedPair(pair, [parsed.config]);
+        if (explanation.mismatch !== null) mismatches.push(`case ${c.n} ${file}: ${explanation.mismatch}`);
+        expect(explanation.verdict).toBe(pair.verdict);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(snapped).toBeGreaterThan(40);
   });
 
   it('for 20,000 fuzzed packets, translated or refused', () => {
