@@ -24,7 +24,7 @@ export const notRecorded = 'not recorded';
 /** Explains `pair` with the first of `candidates` whose re-run matches the recorded twin (else the first). */
 export function explainRecordedPair(pair: TracePair, candidates: readonly SiitConfig[]): Explanation {
   if (candidates.length === 0) return unexplained(pair, 'the translator configuration in force when this pair was recorded is no longer known');
-  const input = completeInput(pair.input.bytes, pair.input.length);
+  const input = completeInput(pair.input.bytes, pair.input.length, pair.verdict !== 'icmpErrorBadChecksum');
   const nextIpv4Id = recordedIpv4Id(pair);
   let first: { result: ExplainResult; mismatch: string | null } | undefined;
   for (const candidate of candidates) {
@@ -45,7 +45,11 @@ export function explainRecordedPair(pair: TracePair, candidates: readonly SiitCo
  * than any MTU, it would be refused by a plain re-run, so it is re-run with the MTUs lifted.
  */
 function isSuperPacket(pair: TracePair, config: SiitConfig): boolean {
-  return pair.verdict === 'translated' && pair.input.length > Math.max(config.mtu.ipv4, config.mtu.ipv6) + 20;
+  // The translator itself never writes a packet larger than its side's MTU (it fragments, or
+  // refuses); only the offload's header-only translation does.
+  const output = pair.output;
+  if (pair.verdict !== 'translated' || pair.outputCount !== 1 || output === null) return false;
+  return output.length > (output.family === 6 ? config.mtu.ipv6 : config.mtu.ipv4);
 }
 
 function liftMtus(config: SiitConfig): SiitConfig {
@@ -75,12 +79,19 @@ interface CompletedInput {
 }
 
 /** The recorded bytes at the packet's declared length; see the top of the file. */
-export function completeInput(recorded: Uint8Array, length: number): CompletedInput {
+export function completeInput(recorded: Uint8Array, length: number, checksumWasValid = true): CompletedInput {
   if (recorded.length >= length) return { bytes: recorded.slice(0, length), kept: length, filled: 'whole' };
   const bytes = new Uint8Array(length);
   bytes.set(recorded);
   const kept = recorded.length;
-  return { bytes, kept, filled: balanceChecksum(bytes, kept) ? 'balanced' : 'unbalanced' };
+  return { bytes, kept, filled: balanceChecksum(bytes, kept, checksumWasValid) ? 'balanced' : 'unbalanced' };
+}
+
+/** Where the IP packet ends by its header (bytes after it are link padding). */
+function declaredEnd(b: Uint8Array): number {
+  const version = b[0] >> 4;
+  const end = version === 4 ? read16(b, 2) : version === 6 ? 40 + read16(b, 4) : b.length;
+  return Math.min(end, b.length);
 }
 
 /** Where the transport header starts and what covers its checksum; null for fragments and others. */
@@ -125,23 +136,29 @@ function transportOf(b: Uint8Array): { l4: number; proto: number; pseudo: number
   return null;
 }
 
-/** Sets one word in the unrecorded tail so the transport checksum holds; false when it cannot. */
-function balanceChecksum(b: Uint8Array, kept: number): boolean {
+/**
+ * Sets one word in the unrecorded tail so the transport checksum holds (or, for a packet refused
+ * for its wrong checksum, so that it is still wrong); false when it cannot.
+ */
+function balanceChecksum(b: Uint8Array, kept: number, checksumWasValid: boolean): boolean {
   if (kept < 40) return false;
   const transport = transportOf(b);
   if (transport === null || transport.checksumAt + 2 > kept) return false;
+  const end = declaredEnd(b);
   // The last 16-bit word (counted from the transport header) that lies wholly in the tail.
-  let at = b.length - 2;
+  let at = end - 2;
   if ((at - transport.l4) % 2 !== 0) at--;
   if (at < kept) return false;
-  const sum = foldSum(sumWords(b, transport.l4, b.length, transport.pseudo));
-  write16(b, at, 0xffff - sum);
-  return checksumIsValid(sumWords(b, transport.l4, b.length, transport.pseudo));
+  const sum = foldSum(sumWords(b, transport.l4, end, transport.pseudo));
+  write16(b, at, checksumWasValid ? 0xffff - sum : 0xfffe - sum);
+  return checksumIsValid(sumWords(b, transport.l4, end, transport.pseudo)) === checksumWasValid;
 }
 
 /** Why the re-run is not the recorded twin, or null when it is. */
 function compare(pair: TracePair, result: ExplainResult, filled: CompletedInput['filled'], inputKept: number, superPacket: boolean): string | null {
-  const unrecorded = filled === 'unbalanced' ? ' (the packet was recorded only in part, and its checksum could not be kept for the rest)' : '';
+  const unrecorded = filled === 'unbalanced'
+    ? ` (only its first ${inputKept} of ${pair.input.length} bytes were recorded, and its checksum could not be kept for the rest)`
+    : filled === 'balanced' ? ` (only its first ${inputKept} of ${pair.input.length} bytes were recorded)` : '';
   const verdict = result.explanation.verdict;
   if (verdict !== pair.verdict) return `the re-run's verdict is ${verdict}, the recorded one ${pair.verdict}${unrecorded}`;
   const recorded = pair.output;
