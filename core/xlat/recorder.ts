@@ -44,8 +44,8 @@ export interface RawStep {
 export type HopAction = 'decremented' | 'copied' | 'downstream' | 'unchanged-quote' | 'not-decremented';
 export type AddressHow = 'pool6' | 'eamt' | 'rfc6791';
 
-function place(base: number, spec: FieldSpec, depth: 0 | 1, embedded?: readonly number[]): RawPlace {
-  return { header: spec.header, name: spec.name, depth, bit: (base + spec.byte) * 8 + spec.bit, bits: spec.bits, embedded };
+function place(base: number, spec: FieldSpec, depth: 0 | 1): RawPlace {
+  return { header: spec.header, name: spec.name, depth, bit: (base + spec.byte) * 8 + spec.bit, bits: spec.bits };
 }
 
 /** RFC 6052 §2.2: which bytes of the IPv6 address hold the IPv4 address, for each prefix length. */
@@ -66,10 +66,6 @@ const hopRules: Record<HopAction, readonly [StepAction, string, string]> = {
 export class XlatRecorder {
   readonly steps: RawStep[] = [];
   refusal: RawStep | null = null;
-  /** The verdict the refusal explains. */
-  refusalVerdict = -1;
-  /** Why the translator answered with an ICMP error (the generated error's own step). */
-  generatedWhy: RawStep | null = null;
   /** The translation went through RFC 7757 §4 hairpinning: two passes, not explained field by field. */
   hairpinned = false;
   private generatedNow = false;
@@ -90,12 +86,12 @@ export class XlatRecorder {
   /** One field: `from` at input byte `fromBase`, `to` at output byte `toBase`. */
   field(
     action: StepAction, fromBase: number, from: FieldSpec | null, fromDepth: 0 | 1,
-    toBase: number, to: FieldSpec | null, toDepth: 0 | 1, rule: string, cite: string, embedded?: readonly number[],
+    toBase: number, to: FieldSpec | null, toDepth: 0 | 1, rule: string, cite: string,
   ): void {
     this.push({
       action,
-      from: from === null ? null : place(fromBase, from, fromDepth, action === 'mapped' && (to?.bits ?? 0) === 32 ? embedded : undefined),
-      to: to === null ? null : place(toBase, to, toDepth, to.bits === 128 ? embedded : undefined),
+      from: from === null ? null : place(fromBase, from, fromDepth),
+      to: to === null ? null : place(toBase, to, toDepth),
       rule,
       cite,
     });
@@ -125,12 +121,11 @@ export class XlatRecorder {
    * The packet is refused with `verdict` because of the input field `spec` of the header at byte
    * `base`. Notes about an output that will not leave are let go; a generated error's stay.
    */
-  refuse(verdict: number, base: number, spec: FieldSpec | null, depth: 0 | 1, bitsOverride = 0): void {
+  refuse(verdict: number, base: number, spec: FieldSpec | null, depth: 0 | 1): void {
     const name = verdictName(verdict) ?? 'outputTooLarge';
     const [rule, cite] = refusalRules[name];
-    const from = spec === null ? null : { ...place(base, spec, depth), bits: bitsOverride > 0 ? bitsOverride : spec.bits };
+    const from = spec === null ? null : place(base, spec, depth);
     this.refusal = { action: 'checked', from, to: null, rule, cite, range: false, generated: false };
-    this.refusalVerdict = verdict;
     for (let i = this.steps.length - 1; i >= 0; i--) if (!this.steps[i].generated) this.steps.splice(i, 1);
   }
 
@@ -485,10 +480,5 @@ export class XlatRecorder {
       const shift = (start - from) * 8;
       for (const step of header) this.steps.push({ ...step, to: { ...step.to!, bit: step.to!.bit + shift } });
     }
-  }
-
-  /** Names the generated error's reason: the input field that caused it and the error's Type. */
-  why(step: RawStep): void {
-    this.generatedWhy = step;
   }
 }
