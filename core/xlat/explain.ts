@@ -52,7 +52,7 @@ export function explainTranslation(config: SiitConfig, input: Uint8Array, option
   const outputs: Uint8Array[] = [];
   for (let i = 0; i < out.count; i++) outputs.push(out.packet(i).slice());
   const resolver = new Resolver(input, out, outputs);
-  const steps = recorder.hairpinned ? [hairpinStep()] : resolver.steps(recorder.steps);
+  const steps = resolver.steps(recorder.steps);
   const refusal = recorder.refusal === null ? null : resolver.step(recorder.refusal);
   const generated = out.count > 0 && out.generated[0] !== 0 ? generatedStep(refusal, outputs[0], out.family[0], verdict, out.length[0]) : null;
   const explanation: Explanation = {
@@ -71,14 +71,6 @@ export function explainTranslation(config: SiitConfig, input: Uint8Array, option
 
 function packetOf(bytes: Uint8Array, length: number): ExplainedPacket {
   return { family: bytes.length > 0 && bytes[0] >> 4 === 6 ? 6 : 4, length, bytes: encodeBase64(bytes) };
-}
-
-function hairpinStep(): TranslationStep {
-  return {
-    action: 'checked', from: null, to: null,
-    rule: 'the destination maps into the EAMT: translated to IPv4 and back to IPv6 (hairpinning); its fields are not explained one by one',
-    cite: 'RFC 7757 §4',
-  };
 }
 
 /** Why the translator answered with an error of its own, and what the error quotes. */

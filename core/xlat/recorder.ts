@@ -14,6 +14,7 @@ import {
   type FieldSpec, type HeaderName, type LaidOutField,
 } from './explain-fields.js';
 import { refusalRules } from './explain-rules.js';
+import { joinHairpinPlace, joinHairpinSteps } from './hairpin-steps.js';
 import { verdictName } from './verdict.js';
 
 /** A field as the translator saw it: bits counted from the start of the array it lives in. */
@@ -66,12 +67,38 @@ const hopRules: Record<HopAction, readonly [StepAction, string, string]> = {
 export class XlatRecorder {
   readonly steps: RawStep[] = [];
   refusal: RawStep | null = null;
-  /** The translation went through RFC 7757 §4 hairpinning: two passes, not explained field by field. */
-  hairpinned = false;
   private generatedNow = false;
   private inputLayout: LaidOutField[] | null = null;
+  /** RFC 7757 §4: the first pass's steps while the second pass runs (hairpin-steps.ts). */
+  private firstPass: RawStep[] | null = null;
+  private readonly original: Uint8Array;
 
-  constructor(readonly input: Uint8Array) {}
+  /** `input`: the packet the notes' `from` positions count in (the intermediate one, in a hairpin's second pass). */
+  constructor(public input: Uint8Array) {
+    this.original = input;
+  }
+
+  /**
+   * RFC 7757 §4: the first pass wrote the intermediate IPv4 packet `middle` (a view of its buffer
+   * from index 0, as the translator's offsets count); the second pass reads it.
+   */
+  beginSecondPass(middle: Uint8Array): void {
+    this.firstPass = this.steps.splice(0);
+    this.input = middle;
+    this.inputLayout = null;
+  }
+
+  /** Joins the two passes into steps from the input to the output. */
+  endSecondPass(): void {
+    const first = this.firstPass;
+    if (first === null) return;
+    const middle = this.input;
+    this.steps.splice(0, this.steps.length, ...joinHairpinSteps(first, this.steps, middle));
+    if (this.refusal !== null) this.refusal = { ...this.refusal, from: joinHairpinPlace(this.refusal.from, first) };
+    this.firstPass = null;
+    this.input = this.original;
+    this.inputLayout = null;
+  }
 
   /** The input's fields (for copies), laid out once. */
   layout(): LaidOutField[] {

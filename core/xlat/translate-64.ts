@@ -222,10 +222,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     srcHow = 'rfc6791';
   }
 
-  if (mustHairpin) {
-    if (rec !== null) rec.hairpinned = true;
-    return hairpin(ctx, b, s, n, out);
-  }
+  if (mustHairpin) return hairpin(ctx, b, s, n, out);
 
   if (proto === protocol.icmpv6) {
     if (isFragmented) {
@@ -319,7 +316,13 @@ function hairpin(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: Xla
     }
     return verdict;
   }
-  return translate46(ctx, middle.buffer, middle.start[0], middle.length[0], out, true);
+  const rec = ctx.recorder;
+  if (rec === null) return translate46(ctx, middle.buffer, middle.start[0], middle.length[0], out, true);
+  // Recording: the second pass's notes read the intermediate packet; they are joined to the first's.
+  rec.beginSecondPass(middle.buffer.subarray(0, middle.start[0] + middle.length[0]));
+  const second = translate46(ctx, middle.buffer, middle.start[0], middle.length[0], out, true);
+  rec.endSecondPass();
+  return second;
 }
 
 function translateTransport64(

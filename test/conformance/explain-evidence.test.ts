@@ -33,10 +33,8 @@ function evidence(config: SiitConfig, input: Uint8Array, tally: Tally): string[]
   const { explanation, verdict } = explainTranslation(config, input);
   if (verdict !== real.verdict) return [`re-run verdict ${verdict}, packet path ${real.verdict}`];
   tally.checked++;
-  if (explanation.steps.length === 1 && explanation.steps[0].cite === 'RFC 7757 §4') {
-    tally.hairpinned++;
-    return [];
-  }
+  // RFC 7757 §4: back out by the side it came in, translated twice (its two passes joined).
+  if (verdict === Verdict.translated && explanation.outputs[0]?.family === explanation.input.family) tally.hairpinned++;
   if (verdict === Verdict.translated) tally.translated++;
   else tally.refused++;
   if (explanation.generated !== null) tally.generated++;

@@ -122,6 +122,20 @@ describe('explaining other translations', () => {
     expect(step(explanation, toField('udp', 'Checksum', 1)).action).toBe('updated');
   });
 
+  it('explains a hairpinned packet (RFC 7757 §4) from input to output, its two passes joined', () => {
+    // An IPv6 node writes to the host's 192.0.0.1 under the NAT64 prefix: it goes to IPv4 and back.
+    const toHost = ipv6({ src: '2001:db8:64::cb00:710a', dst: '2001:db8:64::c000:1', hopLimit: 20 }, udp({ payload: new Uint8Array(4) }));
+    const { explanation } = explainTranslation(clat(), toHost);
+    expect(explanation.verdict).toBe('translated');
+    expect(explanation.outputs[0].family).toBe(6);
+    expect(step(explanation, toField('ipv6', 'Hop Limit'))).toMatchObject({ action: 'decremented', from: { value: '20' }, to: { value: '19' } });
+    const destination = step(explanation, toField('ipv6', 'Destination Address'));
+    expect(destination).toMatchObject({ action: 'mapped', from: { value: '2001:db8:64::c000:1' }, to: { value: '2001:db8:1:2::c1a7' } });
+    expect(destination.rule).toContain('then 192.0.0.1 →');
+    expect(destination.cite).toContain('RFC 7757');
+    expect(step(explanation, toField('ipv6', 'Source Address'))).toMatchObject({ from: { value: '2001:db8:64::cb00:710a' }, to: { value: '2001:db8:64::cb00:710a' } });
+  });
+
   it('explains each fragment of a DF=0 packet too big for the IPv6 minimum MTU', () => {
     const big = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', id: 0xbeef }, udp({ payload: new Uint8Array(2000) }));
     const { explanation } = explainTranslation(clat(), big);
