@@ -10,6 +10,7 @@
 import type { DependencyEntry } from '../observe/dependency-ledger.js';
 import type { FlowChanges, FlowInfo } from '../observe/flow-info.js';
 import type { CounterSnapshot, RateSample } from './counters.js';
+import type { Explanation } from './explanation.js';
 import type { ClatStatus } from './status.js';
 import type { TracePairJson } from './trace-wire.js';
 
@@ -63,6 +64,11 @@ export interface ExportParams {
   readonly seconds?: number;
 }
 
+export interface ExplainParams {
+  /** A trace pair still in the engine's ring (`TracePairJson.id`). */
+  readonly pairId: number;
+}
+
 export interface ExportResult {
   /** The real interfaces, to name the capture's interfaces after. */
   readonly ipv4Interface: string;
@@ -102,6 +108,8 @@ export interface Methods {
   export: { params: ExportParams; result: ExportResult };
   /** Update events for the UI, at most 30 a second: counters, the newest rate sample, flow changes, traces. */
   watch: { params: WatchParams; result: Snapshot };
+  /** One recorded pair's translation explained, field by field (core/api/explanation.ts). */
+  explain: { params: ExplainParams; result: Explanation };
 }
 
 export type Method = keyof Methods;
@@ -167,6 +175,13 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return '"seconds" must be a positive number';
     }
     return undefined;
+  },
+  explain: (params) => {
+    for (const [key, value] of Object.entries(params)) {
+      if (key !== 'pairId') return `unexpected parameter "${key}"`;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return '"pairId" must be a whole number';
+    }
+    return 'pairId' in params ? undefined : '"pairId" is required';
   },
   snapshot: (params) => {
     for (const [key, value] of Object.entries(params)) {

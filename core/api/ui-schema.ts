@@ -18,7 +18,7 @@ import type { TracePairJson } from './trace-wire.js';
 import { isDemoAppName, type DemoAppName, type Health } from './demo-apps.js';
 
 /** The engine methods the UI may call; streams (`watch`, `subscribe`, `trace`) belong to the host. */
-export const uiEngineMethods = ['status', 'up', 'down', 'snapshot', 'flows', 'report', 'export'] as const;
+export const uiEngineMethods = ['status', 'up', 'down', 'snapshot', 'flows', 'report', 'export', 'explain'] as const;
 export type UiEngineMethod = (typeof uiEngineMethods)[number];
 
 export type EngineCall = { [M in UiEngineMethod]: { readonly method: M; readonly params: Methods[M]['params'] } }[UiEngineMethod];

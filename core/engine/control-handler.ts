@@ -45,6 +45,8 @@ export function controlHandler(engine: ClatEngine): Handler {
       if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };
       return { ok: true, result: snapshot(3600) };
     },
+    // Until the translator's recording mode lands (issue 14, core half), the method exists but says so.
+    explain: async (request) => ({ ok: false, error: { code: 'bad-request', message: `pair ${request.params.pairId}: this engine cannot explain translations yet` } }),
     export: async (request) => {
       const seconds = request.params.seconds;
       const pairs = seconds === undefined ? monitor.ring.readSince(0).pairs : monitor.ring.window(Date.now() - seconds * 1000);

@@ -62,6 +62,7 @@ function scriptedHandler(): Handler & { upCalls: unknown[]; subscribers: Set<Con
     trace: async () => ({ ok: true, result: { newestPairId: 0 } }),
     watch: async () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } }),
     export: async () => ({ ok: true, result: { ipv4Interface: 'clat', ipv6Interface: 'wlan0', pairs: [] } }),
+    explain: async () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } }),
   };
 }
 

@@ -57,6 +57,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
       return { ok: true, result: snapshot() };
     },
     export: async () => ({ ok: true, result: { ipv4Interface: 'clat', ipv6Interface: 'wlan0', pairs: [] } }),
+    explain: async (request) => ({ ok: false, error: { code: 'bad-request', message: `no pair ${request.params.pairId}` } }),
   };
   let server = new ControlServer({ socketPath, groupId: null, handler, checkPeer: () => undefined, log: () => {} });
   const listen = async () => {
