@@ -96,6 +96,9 @@ describe('framing and validation (core/api)', () => {
     expect(parseRequest({ id: 6, method: 'down', params: { now: true } })).toEqual({ ok: false, id: 6, error: 'unexpected parameter "now"' });
     expect(parseRequest({ id: 7, method: 'snapshot', params: { rateSeconds: 120 } })).toMatchObject({ ok: true });
     expect(parseRequest({ id: 8, method: 'snapshot', params: { rateSeconds: 7200 } })).toEqual({ ok: false, id: 8, error: '"rateSeconds" must be a whole number from 0 to 3600' });
+    expect(parseRequest({ id: 9, method: 'explain', params: { pairId: 42 } })).toEqual({ ok: true, request: { id: 9, method: 'explain', params: { pairId: 42 } } });
+    expect(parseRequest({ id: 10, method: 'explain', params: {} })).toEqual({ ok: false, id: 10, error: '"pairId" is required' });
+    expect(parseRequest({ id: 11, method: 'explain', params: { pairId: 1.5 } })).toEqual({ ok: false, id: 11, error: '"pairId" must be a whole number' });
   });
 });
 
