@@ -127,7 +127,7 @@ describe('the explanation table', () => {
     expect(steps.every((row) => row.arrow === '←')).toBe(true);
     expect(steps.map((row) => row.depth)).toEqual([0, 0, 1, 1]);
     const headings = rows.filter((row) => row.kind === 'heading').map((row) => (row.kind === 'heading' ? `${row.depth} ${row.text}` : ''));
-    expect(headings).toEqual(['0 IPv6 header ⇄ IPv4 header', '0 ICMPv6 ⇄ ICMP', '1 Quoted packet: IPv6 header ⇄ IPv4 header', '1 Quoted packet: ICMPv6 ⇄ ICMP']);
+    expect(headings).toEqual(['0 IPv4 header ⇄ IPv6 header', '0 ICMP ⇄ ICMPv6', '1 Quoted packet: IPv4 header ⇄ IPv6 header', '1 Quoted packet: ICMP ⇄ ICMPv6']);
   });
 
   it('a generated error stays input left, its error right; a refused packet has no output side', () => {
@@ -135,8 +135,15 @@ describe('the explanation table', () => {
     expect(sidesOf(refusedExplanation(10)).right).toEqual({ packet: 'output', family: null, title: 'No output' });
   });
 
-  it('lights first the first step that changes a field', () => {
-    expect(echoExplanation(1).steps[firstInterestingStep(echoExplanation(1))!].to?.name).toBe('Payload Length');
+  it('one heading per layer and depth, naming the headers on each side', () => {
+    const headings = tableRows(echoExplanation(1)).filter((row) => row.kind === 'heading');
+    expect(headings.map((row) => (row.kind === 'heading' ? row.text : ''))).toEqual(['IPv4 header ⇄ IPv6 header', 'ICMP ⇄ ICMPv6']);
+  });
+
+  it('lights first the address that embeds the IPv4, else the TTL, else a mapping', () => {
+    expect(echoExplanation(1).steps[firstInterestingStep(echoExplanation(1))!].to?.name).toBe('Destination Address');
+    const noAddress = { ...echoExplanation(1), steps: echoExplanation(1).steps.filter((step) => step.to?.embeddedIpv4Bytes === undefined) };
+    expect(noAddress.steps[firstInterestingStep(noAddress)!].to?.name).toBe('Hop Limit');
     expect(firstInterestingStep({ ...echoExplanation(1), steps: [] })).toBeNull();
   });
 });

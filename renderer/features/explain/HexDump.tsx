@@ -1,5 +1,6 @@
 // One packet's bytes in hex, 16 to a line, with the selected field's bytes lit (a byte only partly
-// the field's is lit half as bright), and under it the lit bytes' bits, the field's own bits lit.
+// the field's is lit half as bright; an embedded IPv4 address's in the IPv4 colour), and under it
+// the lit bytes' bits, the field's own bits lit.
 // The trace ring keeps a packet's first bytes only: what was not recorded is said, not drawn.
 
 import { memo } from 'react';
@@ -38,6 +39,8 @@ export const HexDump = memo(function HexDump(props: {
   length: number;
   bitOffset: number | null;
   bitLength: number;
+  /** Bytes of the packet (absolute indices) that hold an embedded IPv4 address, drawn in its colour. */
+  embedded: ReadonlySet<number>;
   testId: string;
 }) {
   const lit = props.bitOffset === null ? new Map<number, number>() : litByteMap(props.bitOffset, props.bitLength);
@@ -53,7 +56,8 @@ export const HexDump = memo(function HexDump(props: {
             <span className="hex-offset">{hex(start, 4)}</span>
             {Array.from(props.bytes.subarray(start, start + bytesPerLine), (value, i) => {
               const mask = lit.get(start + i);
-              const className = mask === undefined ? 'hex-byte' : mask === 0xff ? 'hex-byte hex-lit' : 'hex-byte hex-lit-part';
+              let className = mask === undefined ? 'hex-byte' : mask === 0xff ? 'hex-byte hex-lit' : 'hex-byte hex-lit-part';
+              if (mask !== undefined && props.embedded.has(start + i)) className += ' hex-embedded';
               return (
                 <span key={i} className={className} data-lit={mask !== undefined}>
                   {hex(value)}

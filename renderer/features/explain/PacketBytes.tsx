@@ -15,6 +15,15 @@ function packetOf(explanation: Explanation, side: SideInfo, field: FieldPlace | 
   return packet === undefined ? null : { packet, index };
 }
 
+const none: ReadonlySet<number> = new Set();
+
+/** The packet's bytes that hold the IPv4 address a field's IPv6 address embeds. */
+function embeddedBytes(field: FieldPlace | null): ReadonlySet<number> {
+  if (field?.embeddedIpv4Bytes === undefined) return none;
+  const first = field.bitOffset >> 3;
+  return new Set(field.embeddedIpv4Bytes.map((index) => first + index));
+}
+
 function SideBytes(props: { explanation: Explanation; side: SideInfo; field: FieldPlace | null; testId: string }) {
   const found = packetOf(props.explanation, props.side, props.field);
   const bytes = useMemo(() => (found === null ? null : (decodeBase64(found.packet.bytes) ?? new Uint8Array(0))), [found?.packet.bytes]);
@@ -28,6 +37,7 @@ function SideBytes(props: { explanation: Explanation; side: SideInfo; field: Fie
       length={found.packet.length}
       bitOffset={props.field?.bitOffset ?? null}
       bitLength={props.field?.bitLength ?? 0}
+      embedded={embeddedBytes(props.field)}
       testId={props.testId}
     />
   );

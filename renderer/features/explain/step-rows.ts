@@ -70,27 +70,31 @@ function sideOfPlace(place: FieldPlace, sides: { left: SideInfo }): Side {
   return place.packet === sides.left.packet ? 'left' : 'right';
 }
 
-function groupText(step: TranslationStep): string {
-  const from = step.from === null ? null : headerName(step.from.header);
-  const to = step.to === null ? null : headerName(step.to.header);
-  const quoted = (step.from ?? step.to)!.depth === 1 ? 'Quoted packet: ' : '';
-  if (from !== null && to !== null) return `${quoted}${from === to ? from : `${from} ⇄ ${to}`}`;
-  return `${quoted}${from ?? to}`;
+/** IP headers (with their options, Fragment and extension headers) form one layer; TCP, UDP, ICMP the other. */
+function layerOf(header: FieldPlace['header']): 'ip' | 'transport' {
+  return header === 'tcp' || header === 'udp' || header === 'icmp' || header === 'icmpv6' ? 'transport' : 'ip';
 }
 
-/** The table's rows: headings and steps, in the translator's order. Steps without a field are left out. */
+/** A group's heading: the headers on each side, left ⇄ right (`IPv4 header ⇄ IPv6 header + Fragment header`). */
+function headingText(steps: readonly StepRow[]): string {
+  const names = (side: 'left' | 'right') => [...new Set(steps.flatMap((row) => (row[side] === null ? [] : [headerName(row[side].header)])))].join(' + ');
+  const left = names('left');
+  const right = names('right');
+  const quoted = steps[0].depth === 1 ? 'Quoted packet: ' : '';
+  if (left === '' || right === '' || left === right) return `${quoted}${left || right}`;
+  return `${quoted}${left} ⇄ ${right}`;
+}
+
+/**
+ * The table's rows: steps in the translator's order, under a heading wherever the layer (IP or
+ * transport) or the depth changes. Steps without a field are left out.
+ */
 export function tableRows(explanation: Explanation): TableRow[] {
   const sides = sidesOf(explanation);
-  const rows: TableRow[] = [];
-  let lastGroup = '';
+  const groups: { key: string; steps: StepRow[] }[] = [];
   explanation.steps.forEach((step, index) => {
     const place = step.from ?? step.to;
     if (place === null) return;
-    const group = groupText(step);
-    if (group !== lastGroup) {
-      rows.push({ kind: 'heading', key: `h${index}`, depth: place.depth, text: group });
-      lastGroup = group;
-    }
     let left: FieldPlace | null = null;
     let right: FieldPlace | null = null;
     for (const field of [step.from, step.to]) {
@@ -99,14 +103,31 @@ export function tableRows(explanation: Explanation): TableRow[] {
       else right = field;
     }
     const arrow = step.from === null || step.to === null ? '' : sideOfPlace(step.from, sides) === 'left' ? '→' : '←';
-    rows.push({ kind: 'step', index, depth: place.depth, left, right, arrow, action: step.action, rule: step.rule, cite: step.cite });
+    const row: StepRow = { kind: 'step', index, depth: place.depth, left, right, arrow, action: step.action, rule: step.rule, cite: step.cite };
+    const key = `${place.depth}:${layerOf(place.header)}`;
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.key === key) last.steps.push(row);
+    else groups.push({ key, steps: [row] });
   });
-  return rows;
+  return groups.flatMap((group): TableRow[] => [{ kind: 'heading', key: `h${group.steps[0].index}`, depth: group.steps[0].depth, text: headingText(group.steps) }, ...group.steps]);
 }
 
-/** The step a panel lights first: the first that turns a field into another (an address, a TTL). */
+/**
+ * The step a panel lights first, what an audience looks for: an address that embeds an IPv4 one,
+ * else the TTL decremented, else a field mapped, else any field turned into another.
+ */
 export function firstInterestingStep(explanation: Explanation): number | null {
-  const index = explanation.steps.findIndex((step) => step.from !== null && step.to !== null && step.action !== 'copied');
-  if (index >= 0) return index;
-  return explanation.steps.length > 0 ? 0 : null;
+  const { steps } = explanation;
+  const both = (step: TranslationStep) => step.from !== null && step.to !== null;
+  const wanted: ((step: TranslationStep) => boolean)[] = [
+    (step) => both(step) && (step.to?.embeddedIpv4Bytes !== undefined || step.from?.embeddedIpv4Bytes !== undefined),
+    (step) => both(step) && step.action === 'decremented',
+    (step) => both(step) && step.action === 'mapped',
+    (step) => both(step) && step.action !== 'copied',
+  ];
+  for (const test of wanted) {
+    const index = steps.findIndex(test);
+    if (index >= 0) return index;
+  }
+  return steps.length > 0 ? 0 : null;
 }

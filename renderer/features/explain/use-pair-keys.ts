@@ -1,6 +1,7 @@
 // The explanation's keys: up and down move to the previous or next pair shown in the trace panes
-// (the explanation follows the selection), Escape closes it. Escape is marked handled
-// (preventDefault) so presentation mode, which also listens for it, stays open.
+// (the explanation follows the selection), Escape closes it. The listener captures, so it runs
+// before presentation mode's own Escape, and marks the key handled (preventDefault): one Escape
+// closes the explanation, the next leaves presentation mode.
 
 import { useEffect } from 'react';
 import { useTrace } from '../../stores/trace-store.js';
@@ -34,7 +35,7 @@ export function usePairKeys(active: boolean): void {
         trace.select(next);
       }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [active]);
 }
