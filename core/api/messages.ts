@@ -64,16 +64,16 @@ export interface ExportParams {
   readonly seconds?: number;
 }
 
-export interface ExplainParams {
-  /** A trace pair still in the engine's ring (`TracePairJson.id`). */
-  readonly pairId: number;
-}
-
 export interface ExportResult {
   /** The real interfaces, to name the capture's interfaces after. */
   readonly ipv4Interface: string;
   readonly ipv6Interface: string;
   readonly pairs: readonly TracePairJson[];
+}
+
+export interface ExplainParams {
+  /** A pair number still in the trace ring (TracePair.id). */
+  readonly pairId: number;
 }
 
 export interface TraceBatchJson {
@@ -108,7 +108,10 @@ export interface Methods {
   export: { params: ExportParams; result: ExportResult };
   /** Update events for the UI, at most 30 a second: counters, the newest rate sample, flow changes, traces. */
   watch: { params: WatchParams; result: Snapshot };
-  /** One recorded pair's translation explained, field by field (core/api/explanation.ts). */
+  /**
+   * A recorded pair explained field by field (core/api/explanation.ts): the translator re-run on it
+   * with the configuration of its time. `no-such-pair` when the ring no longer (or not yet) holds it.
+   */
   explain: { params: ExplainParams; result: Explanation };
 }
 
@@ -128,6 +131,7 @@ export const errorCodes = [
   'bad-prefix',
   'no-prefix',
   'host-setup-failed',
+  'no-such-pair',
   'internal',
 ] as const;
 
@@ -169,19 +173,18 @@ const paramChecks: { readonly [M in Method]: ParamsCheck } = {
   report: noParams,
   trace: (params) => checkTraceParams(params, false),
   watch: (params) => checkTraceParams(params, true),
+  explain: (params) => {
+    for (const key of Object.keys(params)) if (key !== 'pairId') return `unexpected parameter "${key}"`;
+    const pairId = params.pairId;
+    if (typeof pairId !== 'number' || !Number.isSafeInteger(pairId) || pairId < 1) return '"pairId" must be a pair number (a whole number from 1)';
+    return undefined;
+  },
   export: (params) => {
     for (const [key, value] of Object.entries(params)) {
       if (key !== 'seconds') return `unexpected parameter "${key}"`;
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return '"seconds" must be a positive number';
     }
     return undefined;
-  },
-  explain: (params) => {
-    for (const [key, value] of Object.entries(params)) {
-      if (key !== 'pairId') return `unexpected parameter "${key}"`;
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return '"pairId" must be a whole number';
-    }
-    return 'pairId' in params ? undefined : '"pairId" is required';
   },
   snapshot: (params) => {
     for (const [key, value] of Object.entries(params)) {

@@ -9,7 +9,7 @@
 
 import { formatIpv6Prefix, type Ipv6Prefix } from '../wire/address.js';
 import { clatIpv4, clatTranslatorIpv4 } from '../host/host-setup.js';
-import { parseSiitConfig } from '../xlat/config.js';
+import { parseSiitConfig, type SiitConfig } from '../xlat/config.js';
 import { Translator } from '../xlat/translator.js';
 
 /** RFC 7600: the IPv4 dummy address, for ICMP errors from IPv6 sources with no IPv4 mapping. */
@@ -23,6 +23,11 @@ export const ipv4DummyAddress = '192.0.0.8';
  * --allow-private-wkp`, draft-ietf-v6ops-nat64-wkp-1918); off, as RFC 6052 §3.1 says.
  */
 export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number, hopDecrementedDownstream = false, allowPrivateWkp = false): Translator {
+  return new Translator(clatTranslatorConfig(prefix, clatIpv6, uplinkMtu, hopDecrementedDownstream, allowPrivateWkp));
+}
+
+/** The configuration `clatTranslator` builds (the engine notes it for explanations of recorded pairs). */
+export function clatTranslatorConfig(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: number, hopDecrementedDownstream = false, allowPrivateWkp = false): SiitConfig {
   const parsed = parseSiitConfig({
     pool6: formatIpv6Prefix(prefix),
     eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: `${clatIpv4}/32` }],
@@ -35,5 +40,5 @@ export function clatTranslator(prefix: Ipv6Prefix, clatIpv6: string, uplinkMtu: 
   });
   // The prefix was checked by discovery and the address chosen by us: a refusal here is a bug.
   if (!parsed.ok) throw new Error(`CLAT translator configuration refused: ${parsed.error}`);
-  return new Translator(parsed.config);
+  return parsed.config;
 }

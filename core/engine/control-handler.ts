@@ -4,6 +4,7 @@
 
 import type { Snapshot } from '../api/messages.js';
 import { tracePairToJson } from '../api/trace-wire.js';
+import { explainRecordedPair } from '../observe/explain-pair.js';
 import type { ClatEngine } from './clat-engine.js';
 import type { Connection, Handler } from './control-server.js';
 import { startTraceStream, startWatchStream } from './streams.js';
@@ -45,8 +46,18 @@ export function controlHandler(engine: ClatEngine): Handler {
       if (!started.ok) return { ok: false, error: { code: 'bad-request', message: started.error } };
       return { ok: true, result: snapshot(3600) };
     },
-    // Until the translator's recording mode lands (issue 14, core half), the method exists but says so.
-    explain: async (request) => ({ ok: false, error: { code: 'bad-request', message: `pair ${request.params.pairId}: this engine cannot explain translations yet` } }),
+    explain: async (request) => {
+      const ring = monitor.ring;
+      const pairId = request.params.pairId;
+      const pair = ring.pair(pairId);
+      if (pair === undefined) {
+        const held = ring.size === 0 ? 'it holds none yet' : `it holds pairs ${ring.oldestId} to ${ring.newestId}`;
+        const when = pairId > ring.newestId ? 'has not been recorded yet' : 'has left the trace ring';
+        return { ok: false, error: { code: 'no-such-pair', message: `pair ${pairId} ${when} (${held})` } };
+      }
+      const candidates = observatory.translatorConfigs.candidatesAt(pair.atMs - ring.clockOffsetMs);
+      return { ok: true, result: explainRecordedPair(pair, candidates) };
+    },
     export: async (request) => {
       const seconds = request.params.seconds;
       const pairs = seconds === undefined ? monitor.ring.readSince(0).pairs : monitor.ring.window(Date.now() - seconds * 1000);

@@ -11,7 +11,7 @@ import { clatIpv4, type HostSetup, type TunPlan } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { AnycastMembership } from './anycast-membership.js';
-import { clatTranslator } from './clat-translator.js';
+import { clatTranslator, clatTranslatorConfig } from './clat-translator.js';
 import { warmUpTranslator } from './jit-warm-up.js';
 import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
@@ -156,6 +156,10 @@ export class Datapath {
     const allowPrivateWkp = params.allowPrivateWkp ?? false;
     // The IPv6 MTU of the uplink: the RA's MTU when a router announces a smaller one than the link's.
     const ipv6Mtu = params.uplink.ipv6Mtu;
+    // Explanations of recorded pairs re-run the translator with the configuration of their time.
+    const noteConfig = (prefix: Ipv6Prefix): void =>
+      observatory.translatorConfigs.note(clatTranslatorConfig(prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp), performance.now());
+    noteConfig(params.prefix);
     let translating: Translating;
     if (workers > 0) {
       const started = await QueueWorkers.start({
@@ -193,7 +197,7 @@ export class Datapath {
           workers,
           allowPrivateWkp,
         },
-        translating,
+        noteConfigs(translating, noteConfig),
         () => cleanup.unwind(),
         params.delivery === 'ingress' ? { plan, hostSetup, prefix: params.prefix } : null,
       ),
@@ -240,4 +244,18 @@ export class Datapath {
     await this.translating.stop();
     this.close();
   }
+}
+
+/** `translating`, noting each new configuration before the translator takes it. */
+function noteConfigs(translating: Translating, noteConfig: (prefix: Ipv6Prefix) => void): Translating {
+  return {
+    setPrefix: (prefix) => {
+      noteConfig(prefix);
+      translating.setPrefix(prefix);
+    },
+    stop: () => translating.stop(),
+    get unobserved() {
+      return translating.unobserved;
+    },
+  };
 }

@@ -6,11 +6,14 @@
 import { RateHistory } from '../observe/rate-history.js';
 import { TrafficCounters } from '../observe/traffic-counters.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
+import { TranslatorConfigs } from '../observe/translator-configs.js';
 import type { XlatOutput } from '../xlat/output.js';
 
 export class Observatory implements PacketObserver {
   readonly counters = new TrafficCounters();
   readonly rates = new RateHistory(3600);
+  /** The translator configurations the data path used, by time: a recorded pair is explained with its own. */
+  readonly translatorConfigs = new TranslatorConfigs();
   private readonly observers: PacketObserver[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly secondListeners = new Set<(nowMs: number) => void>();

@@ -16,7 +16,7 @@ export class AddressMap {
   readonly pool6: Ipv6Prefix | null;
   private readonly pool6IsWkp: boolean;
   private readonly allowPrivateWkp: boolean;
-  /** Whether the last successful map6to4 used the EAMT (false: pool6). */
+  /** Whether the last successful mapping (either way) used the EAMT (false: pool6). */
   lastMappedByEamt = false;
 
   constructor(config: SiitConfig) {
@@ -36,7 +36,11 @@ export class AddressMap {
    * `pool6Only` skips the EAMT: RFC 7757 §4 translates the source of a hairpinned packet by RFC 6052.
    */
   map4to6(v4: number, out: Uint8Array, offset: number, pool6Only: boolean): number {
-    if (!pool6Only && this.eamt.size > 0 && this.eamt.map4to6(v4, out, offset)) return 0;
+    if (!pool6Only && this.eamt.size > 0 && this.eamt.map4to6(v4, out, offset)) {
+      this.lastMappedByEamt = true;
+      return 0;
+    }
+    this.lastMappedByEamt = false;
     if (this.pool6 === null) return noMapping;
     if (this.refusedUnderWkp(v4)) return wkpNonGlobal;
     embedIpv4(this.pool6, v4, out, offset);

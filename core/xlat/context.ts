@@ -4,6 +4,7 @@
 import type { SiitConfig } from './config.js';
 import { AddressMap } from './address-map.js';
 import { XlatOutput } from './output.js';
+import type { XlatRecorder } from './recorder.js';
 
 export class XlatContext {
   readonly addresses: AddressMap;
@@ -11,9 +12,19 @@ export class XlatContext {
   private ipv4Id = 0;
   /** Intermediate IPv4 packets of hairpinned translations (RFC 7757 §4). */
   readonly hairpinOutput = new XlatOutput();
+  /**
+   * The recording mode (recorder.ts): null on the packet path, where every note is skipped by one
+   * branch; set only by explain.ts, off the packet path.
+   */
+  recorder: XlatRecorder | null = null;
 
   constructor(readonly config: SiitConfig) {
     this.addresses = new AddressMap(config);
+  }
+
+  /** The next `nextIpv4Id()` returns `id` (explain.ts: a re-run takes the counter from the recorded twin). */
+  setNextIpv4Id(id: number): void {
+    this.ipv4Id = (id - 1) & 0xffff;
   }
 
   nextIpv4Id(): number {

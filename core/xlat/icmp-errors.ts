@@ -9,6 +9,7 @@ import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
 import { protocol } from '../wire/ipv6.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
+import type { XlatRecorder } from './recorder.js';
 
 export const icmp4ErrorMaxBytes = 576;
 export const icmp6ErrorMaxBytes = 1280;
@@ -51,7 +52,7 @@ function mayAnswer4(b: Uint8Array, s: number, ihl: number, totalLen: number): bo
  */
 export function sendIcmp4Error(
   out: XlatOutput, selfIpv4: number, b: Uint8Array, s: number, totalLen: number,
-  type: number, code: number, rest: number,
+  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
 ): boolean {
   const ihl = (b[s] & 0xf) << 2;
   if (!mayAnswer4(b, s, ihl, totalLen)) return false;
@@ -75,6 +76,11 @@ export function sendIcmp4Error(
   write32(o, p + 24, rest);
   copyBytes(b, s, o, p + 28, quoted);
   write16(o, p + 22, finishChecksum(sumWords(o, p + 20, p + length)));
+  if (rec !== null) {
+    rec.beginGenerated();
+    rec.generatedIcmp4(p, s, quoted);
+    rec.endGenerated();
+  }
   recordOutput(out, p, length, 4, 1);
   return true;
 }
@@ -97,7 +103,7 @@ function mayAnswer6(b: Uint8Array, s: number, l4: number, proto: number, n: numb
  */
 export function sendIcmp6Error(
   out: XlatOutput, selfIpv6: Uint8Array, b: Uint8Array, s: number, n: number, l4: number, proto: number,
-  type: number, code: number, rest: number,
+  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
 ): boolean {
   if (!mayAnswer6(b, s, l4, proto, n)) return false;
   const o = out.buffer;
@@ -120,6 +126,11 @@ export function sendIcmp6Error(
   let sum = sumWords(o, p + 8, p + 40);
   sum += length - 40 + protocol.icmpv6;
   write16(o, p + 42, finishChecksum(sumWords(o, p + 40, p + length, sum)));
+  if (rec !== null) {
+    rec.beginGenerated();
+    rec.generatedIcmp6(p, s, quoted);
+    rec.endGenerated();
+  }
   recordOutput(out, p, length, 6, 1);
   return true;
 }

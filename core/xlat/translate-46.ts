@@ -19,6 +19,8 @@ import { icmp4to6, mapPointer4to6, plateauBelow } from './icmp-map.js';
 import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
 import { maxOutputPackets, type XlatOutput } from './output.js';
+import { icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
+import type { HopAction, XlatRecorder } from './recorder.js';
 import { Verdict } from './verdict.js';
 
 /** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
@@ -88,13 +90,32 @@ function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offse
  */
 export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: XlatOutput, hairpin: boolean): number {
   out.count = 0;
-  if (n < 20) return Verdict.truncated;
-  if (b[s] >> 4 !== 4) return Verdict.badVersion;
+  const rec = ctx.recorder;
+  if (n < 20) {
+    if (rec !== null) {
+      if (n >= 4) rec.refuse(Verdict.truncated, s, ipv4Field.totalLength, 0);
+      else rec.refuseRange(Verdict.truncated, 'ipv4', 'Packet', s, n, 0);
+    }
+    return Verdict.truncated;
+  }
+  if (b[s] >> 4 !== 4) {
+    if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv4Field.version, 0);
+    return Verdict.badVersion;
+  }
   const ihl = (b[s] & 0x0f) << 2;
   const totalLen = read16(b, s + 2);
-  if (ihl < 20 || totalLen < ihl) return Verdict.ipv4BadHeader;
-  if (totalLen > n) return Verdict.truncated;
-  if (!checksumIsValid(sumWords(b, s, s + ihl))) return Verdict.ipv4BadHeaderChecksum;
+  if (ihl < 20 || totalLen < ihl) {
+    if (rec !== null) rec.refuse(Verdict.ipv4BadHeader, s, ihl < 20 ? ipv4Field.ihl : ipv4Field.totalLength, 0);
+    return Verdict.ipv4BadHeader;
+  }
+  if (totalLen > n) {
+    if (rec !== null) rec.refuse(Verdict.truncated, s, ipv4Field.totalLength, 0);
+    return Verdict.truncated;
+  }
+  if (!checksumIsValid(sumWords(b, s, s + ihl))) {
+    if (rec !== null) rec.refuse(Verdict.ipv4BadHeaderChecksum, s, ipv4Field.headerChecksum, 0);
+    return Verdict.ipv4BadHeaderChecksum;
+  }
 
   const config = ctx.config;
   const flags = read16(b, s + 6);
@@ -110,21 +131,33 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const dst = read32(b, s + 16);
 
   // RFC 7915 §4.1: illegal sources are dropped, except in ICMP errors ("for trouble shooting").
-  if (!isIcmpError && isIllegalIpv4Source(src)) return Verdict.illegalSource;
-  if (isIpv4MulticastOrBroadcast(dst)) return Verdict.untranslatableDestination;
+  if (!isIcmpError && isIllegalIpv4Source(src)) {
+    if (rec !== null) rec.refuse(Verdict.illegalSource, s, ipv4Field.source, 0);
+    return Verdict.illegalSource;
+  }
+  if (isIpv4MulticastOrBroadcast(dst)) {
+    if (rec !== null) rec.refuse(Verdict.untranslatableDestination, s, ipv4Field.destination, 0);
+    return Verdict.untranslatableDestination;
+  }
 
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
   const addresses = ctx.addresses;
   const dstResult = addresses.map4to6(dst, o, p + 24, false);
-  if (dstResult !== 0) return dstResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+  if (dstResult !== 0) {
+    const verdict = dstResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+    if (rec !== null) rec.refuse(verdict, s, ipv4Field.destination, 0);
+    return verdict;
+  }
+  if (rec !== null) noteAddress(rec, ctx, s, ipv4Field.destination, p, ipv6Field.destination, 0);
 
   // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
   // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
   let hopLimit = b[s + 8];
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0);
+      if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
+      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0, rec);
       return Verdict.ttlExpired;
     }
     if (!config.hopDecrementedDownstream) hopLimit--;
@@ -133,38 +166,57 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (ihl > 20) {
     const options = scanOptions(b, s + 20, s + ihl);
     if (options === optionsSourceRoute) {
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 5, 0); // Source Route Failed
+      if (rec !== null) rec.refuseRange(Verdict.ipv4SourceRoute, 'ipv4-options', 'Options', s + 20, ihl - 20, 0);
+      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 5, 0, rec); // Source Route Failed
       return Verdict.ipv4SourceRoute;
     }
-    if (options === optionsMalformed) return Verdict.ipv4BadHeader;
+    if (options === optionsMalformed) {
+      if (rec !== null) rec.refuseRange(Verdict.ipv4BadHeader, 'ipv4-options', 'Options', s + 20, ihl - 20, 0);
+      return Verdict.ipv4BadHeader;
+    }
   }
 
   const srcResult = addresses.map4to6(src, o, p + 8, hairpin);
   if (srcResult !== 0) {
-    if (!isIcmpError) return srcResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+    if (!isIcmpError) {
+      const verdict = srcResult === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+      if (rec !== null) rec.refuse(verdict, s, ipv4Field.source, 0);
+      return verdict;
+    }
     // RFC 6791 §4: the source of a translated ICMP error comes from a configured pool.
     const fallback = config.rfc6791v6 ?? config.selfIpv6;
     for (let i = 0; i < 16; i++) o[p + 8 + i] = fallback[i];
+    if (rec !== null) rec.address(s, ipv4Field.source, p, ipv6Field.source, 0, 'rfc6791', 0);
+  } else if (rec !== null) {
+    noteAddress(rec, ctx, s, ipv4Field.source, p, ipv6Field.source, 0);
   }
 
   const trafficClass = b[s + 1];
   if (proto === protocol.icmp) {
-    if (isFragment) return Verdict.fragmentedIcmp;
+    if (isFragment) {
+      if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
+      return Verdict.fragmentedIcmp;
+    }
     if (isIcmpError) return translateIcmp4Error(ctx, b, s, l4, totalLen, out, p, trafficClass, hopLimit, hairpin);
   }
 
   const mtu6 = config.mtu.ipv6;
   if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
     // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
-    sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0));
+    if (rec !== null) rec.refuse(Verdict.fragmentationNeeded, s, ipv4Field.flags, 0);
+    sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0), rec);
     return Verdict.fragmentationNeeded;
   }
   const fragmentLimit = Math.min(mtu6, config.lowestIpv6Mtu);
   const mustSplit = !dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > fragmentLimit;
   const withFragmentHeader = isFragment || mustSplit;
   const h = p + 40 + (withFragmentHeader ? 8 : 0);
-  if (h + payloadLen > o.length) return Verdict.outputTooLarge;
+  if (h + payloadLen > o.length) {
+    if (rec !== null) rec.refuse(Verdict.outputTooLarge, s, ipv4Field.totalLength, 0);
+    return Verdict.outputTooLarge;
+  }
   copyBytes(b, l4, o, h, payloadLen);
+  if (rec !== null) rec.copy(l4, h, payloadLen, 0, 0, '{from}: copied unchanged', 'RFC 7915 §4.1', 6);
 
   let nextHeader = proto;
   if (fragOffsetBytes === 0) {
@@ -181,10 +233,42 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     } else {
       writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
     }
+    if (rec !== null) rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), isFragment ? p + 40 : -1, false, false);
     recordOutput(out, p, h - p + payloadLen, 6, 0);
     return Verdict.translated;
   }
-  return splitIntoFragments(o, p, out, payloadLen, fragmentLimit, trafficClass, nextHeader, hopLimit, fragOffsetBytes, moreFragments, id);
+  const verdict = splitIntoFragments(o, p, out, payloadLen, fragmentLimit, trafficClass, nextHeader, hopLimit, fragOffsetBytes, moreFragments, id);
+  if (rec !== null) {
+    if (verdict !== Verdict.translated) rec.refuse(verdict, s, ipv4Field.totalLength, 0);
+    else noteFragments(rec, s, l4, out, hopAction(ctx, hairpin));
+  }
+  return verdict;
+}
+
+/** RFC 7915 §4.1: how the TTL became the Hop Limit. */
+function hopAction(ctx: XlatContext, hairpin: boolean): HopAction {
+  if (hairpin) return 'not-decremented';
+  if (!ctx.config.decrementTtl) return 'copied';
+  return ctx.config.hopDecrementedDownstream ? 'downstream' : 'decremented';
+}
+
+/** Notes an address the AddressMap just wrote, by the rule it used. */
+function noteAddress(rec: XlatRecorder, ctx: XlatContext, base: number, from: typeof ipv4Field.source, p: number, to: typeof ipv6Field.source, depth: 0 | 1): void {
+  const addresses = ctx.addresses;
+  rec.address(base, from, p, to, depth, addresses.lastMappedByEamt ? 'eamt' : 'pool6', addresses.pool6?.length ?? 0);
+}
+
+/** The pieces of a split packet: the first piece's headers repeat in each, with its own share of the data. */
+function noteFragments(rec: XlatRecorder, s: number, l4: number, out: XlatOutput, hop: HopAction): void {
+  const p = out.start[0];
+  rec.ipv6HeaderFrom4(s, p, 0, hop, p + 40, true, false);
+  const starts: number[] = [];
+  for (let i = 1; i < out.count; i++) starts.push(out.start[i]);
+  rec.repeatForPieces(p, 48, starts);
+  const chunk = out.length[0] - 48;
+  for (let i = 1; i < out.count; i++) {
+    rec.copy(l4 + i * chunk, out.start[i] + 48, out.length[i] - 48, 0, 0, '{from}: this fragment\'s share of the data, copied', 'RFC 7915 §4.1', 6);
+  }
 }
 
 /**
@@ -223,49 +307,89 @@ function translateTransport46(
   proto: number, payloadLen: number, isFragment: boolean, out: XlatOutput,
 ): number {
   const oldAddresses = addressSum4(read32(b, s + 12)) + addressSum4(read32(b, s + 16));
+  const rec = ctx.recorder;
   switch (proto) {
     case protocol.tcp: {
-      if (payloadLen < 18) return Verdict.transportTruncated;
+      if (payloadLen < 18) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
+        return Verdict.transportTruncated;
+      }
       write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddresses, sumWords(o, p + 8, p + 40)));
+      if (rec !== null) noteChecksum(rec, b, s, h, tcpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
       return Verdict.translated;
     }
     case protocol.udp: {
-      if (payloadLen < 8) return Verdict.transportTruncated;
+      if (payloadLen < 8) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
+        return Verdict.transportTruncated;
+      }
       const checksum = read16(o, h + 6);
       if (checksum !== 0) {
         const adjusted = adjustChecksum(checksum, oldAddresses, sumWords(o, p + 8, p + 40));
         write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
         return Verdict.translated;
       }
       // RFC 7915 §4.5: IPv6 requires a UDP checksum.
       const policy = ctx.config.udpZeroChecksum;
-      if (policy === 'forward') return Verdict.translated;
+      if (policy === 'forward') {
+        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: a zero checksum forwarded as it is, by configuration', 'RFC 7915 §4.5, RFC 6935');
+        return Verdict.translated;
+      }
       if (policy === 'compute' && !isFragment) {
         const udpLength = payloadLen;
         let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
         sum = sumWords(o, h, h + udpLength, sum);
         const computed = finishChecksum(sum);
         write16(o, h + 6, computed === 0 ? 0xffff : computed);
+        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: IPv6 requires a UDP checksum, so it is computed over the whole datagram', 'RFC 7915 §4.5, RFC 8200 §8.1');
         return Verdict.translated;
       }
-      sendIcmp4Error(out, ctx.config.selfIpv4, b, s, totalLen, 3, 13, 0);
-      return isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
+      const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
+      if (rec !== null) rec.refuse(verdict, transportAt(b, s), udpField.checksum, 0);
+      sendIcmp4Error(out, ctx.config.selfIpv4, b, s, totalLen, 3, 13, 0, rec);
+      return verdict;
     }
     case protocol.icmp: {
-      if (payloadLen < 4) return Verdict.transportTruncated;
+      if (payloadLen < 4) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
+        return Verdict.transportTruncated;
+      }
       const mapped = icmp4to6(o[h], o[h + 1]);
-      if (mapped < 0) return Verdict.icmpUntranslatableType;
+      if (mapped < 0) {
+        if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, transportAt(b, s), icmpField.type, 0);
+        return Verdict.icmpUntranslatableType;
+      }
       const oldWord = (o[h] << 8) | o[h + 1];
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv6 adds the pseudo-header (RFC 4443 §2.3); ICMPv4 has none.
       const added = mapped + sumWords(o, p + 8, p + 40) + payloadLen + protocol.icmpv6;
       write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+      if (rec !== null) noteIcmpInformational46(rec, transportAt(b, s), h, 0);
       return Verdict.translated;
     }
     default:
       return Verdict.translated; // RFC 7915 §4.5: other protocols pass unchanged
   }
+}
+
+/** A transport checksum the translator rewrote: input at the transport header of the IPv4 packet at `s`. */
+function noteChecksum(rec: XlatRecorder, b: Uint8Array, s: number, h: number, field: FieldSpec, depth: 0 | 1, rule: string, cite: string): void {
+  rec.field('updated', transportAt(b, s), field, depth, h, field, depth, rule, cite);
+}
+
+/** Where the transport header of the IPv4 packet at `s` starts. */
+function transportAt(b: Uint8Array, s: number): number {
+  return s + ((b[s] & 0x0f) << 2);
+}
+
+/** RFC 7915 §4.2: Echo and Echo Reply: the type and code by the table, the checksum by RFC 1624 with the pseudo-header. */
+function noteIcmpInformational46(rec: XlatRecorder, l4: number, h: number, depth: 0 | 1): void {
+  rec.field('mapped', l4, icmpField.type, depth, h, icmpv6Field.type, depth, 'ICMP Type {from} → ICMPv6 Type {to}', 'RFC 7915 §4.2');
+  rec.field('mapped', l4, icmpField.code, depth, h, icmpv6Field.code, depth, 'Code {from} → {to}', 'RFC 7915 §4.2');
+  rec.field('updated', l4, icmpField.checksum, depth, h, icmpv6Field.checksum, depth,
+    '{from} → {to}: updated for the new type and the ICMPv6 pseudo-header (ICMPv4 has none), not re-summed', 'RFC 7915 §4.2, RFC 4443 §2.3, RFC 1624');
 }
 
 /**
@@ -278,21 +402,37 @@ function translateIcmp4Error(
   p: number, trafficClass: number, hopLimit: number, hairpin: boolean,
 ): number {
   const end = s + totalLen;
-  if (end - l4 < 8) return Verdict.transportTruncated;
+  const rec = ctx.recorder;
+  if (end - l4 < 8) {
+    if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
+    return Verdict.transportTruncated;
+  }
   // The error is rebuilt and its checksum computed anew, so a wrong checksum must stop it here.
-  if (!checksumIsValid(sumWords(b, l4, end))) return Verdict.icmpErrorBadChecksum;
+  if (!checksumIsValid(sumWords(b, l4, end))) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpField.checksum, 0);
+    return Verdict.icmpErrorBadChecksum;
+  }
   const type = b[l4];
   const mapped = icmp4to6(type, b[l4 + 1]);
-  if (mapped < 0) return Verdict.icmpUntranslatableType;
+  if (mapped < 0) {
+    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.type, 0);
+    return Verdict.icmpUntranslatableType;
+  }
   const type6 = mapped >> 8;
   const config = ctx.config;
 
   const inner = l4 + 8;
   const innerAvailable = end - inner;
-  if (innerAvailable < 20 || b[inner] >> 4 !== 4) return Verdict.icmpErrorBadInner;
+  if (innerAvailable < 20 || b[inner] >> 4 !== 4) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv4Field.version : null, 1);
+    return Verdict.icmpErrorBadInner;
+  }
   const innerIhl = (b[inner] & 0x0f) << 2;
   const innerTotal = read16(b, inner + 2);
-  if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) return Verdict.icmpErrorBadInner;
+  if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerTotal < innerIhl ? ipv4Field.totalLength : ipv4Field.ihl, 1);
+    return Verdict.icmpErrorBadInner;
+  }
   const innerProto = b[inner + 9];
   const innerFlags = read16(b, inner + 6);
   const innerFragOffset = (innerFlags & 0x1fff) << 3;
@@ -309,6 +449,7 @@ function translateIcmp4Error(
   const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
   const innerPayloadAvailable = innerBytes - innerIhl;
   if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorNested, inner + innerIhl, icmpField.type, 1);
     return Verdict.icmpErrorNested; // RFC 7915 §4.3: stop at the first embedded header
   }
 
@@ -322,7 +463,10 @@ function translateIcmp4Error(
     rest = 6; // Protocol Unreachable → the IPv6 Next Header field
   } else if (type6 === 4) {
     const pointer = mapPointer4to6(b[l4 + 4]);
-    if (pointer < 0) return Verdict.icmpUntranslatableType;
+    if (pointer < 0) {
+      if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.pointer, 0);
+      return Verdict.icmpUntranslatableType;
+    }
     rest = pointer;
   }
 
@@ -331,14 +475,23 @@ function translateIcmp4Error(
   const q = p + 48;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
-  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) return Verdict.icmpErrorBadInner;
-  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) return Verdict.icmpErrorBadInner;
+  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.source, 1);
+    return Verdict.icmpErrorBadInner;
+  }
+  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.source, q, ipv6Field.source, 1);
+  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
+    return Verdict.icmpErrorBadInner;
+  }
+  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.destination, q, ipv6Field.destination, 1);
   const innerHeader6 = innerIsFragment ? 48 : 40;
   const budget = icmp6ErrorMaxBytes - 48;
   const innerCopied = Math.max(0, Math.min(innerPayloadAvailable, budget - innerHeader6));
   copyBytes(b, inner + innerIhl, o, q + innerHeader6, innerCopied);
+  if (rec !== null) rec.copy(inner + innerIhl, q + innerHeader6, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §4.3', 6);
   const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
-  if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied);
+  if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied, rec);
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
   if (innerIsFragment) {
     writeIpv6Header(o, q, b[inner + 1], innerPayload6, protocol.fragment, b[inner + 8]);
@@ -346,10 +499,15 @@ function translateIcmp4Error(
   } else {
     writeIpv6Header(o, q, b[inner + 1], innerPayload6, innerNext, b[inner + 8]);
   }
+  if (rec !== null) rec.ipv6HeaderFrom4(inner, q, 1, 'unchanged-quote', innerIsFragment ? q + 40 : -1, false, false);
   const inner6 = innerHeader6 + innerCopied;
 
   const layout = layOutQuote(o, q, inner6, budget, icmp6HasLengthField(type6), b, extensionStart, extensionBytes, 8);
   const icmpLength = 8 + layout.payloadBytes;
+  if (rec !== null) {
+    rec.quoteLayout(q, inner6, layout.lengthUnits * 8, extensionStart, extensionBytes, true);
+    rec.notCarried(inner + innerIhl + innerCopied, end, extensionStart, layout.lengthUnits !== 0 ? extensionBytes : 0, icmp6ErrorMaxBytes);
+  }
 
   const c = p + 40;
   o[c] = type6;
@@ -360,6 +518,10 @@ function translateIcmp4Error(
   writeIpv6Header(o, p, trafficClass, icmpLength, protocol.icmpv6, hopLimit);
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
+  if (rec !== null) {
+    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === 2, layout.lengthUnits);
+    rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), -1, false, true);
+  }
   recordOutput(out, p, 40 + icmpLength, 6, 0);
   return Verdict.translated;
 }
@@ -371,16 +533,19 @@ function translateIcmp4Error(
  */
 function translateEmbeddedTransport46(
   b: Uint8Array, inner: number, innerIhl: number, innerTotal: number, o: Uint8Array, q: number, h: number,
-  proto: number, copied: number,
+  proto: number, copied: number, rec: XlatRecorder | null,
 ): void {
   const removed = addressSum4(read32(b, inner + 12)) + addressSum4(read32(b, inner + 16));
+  const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
   if (proto === protocol.tcp && copied >= 18) {
     write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, sumWords(o, q + 8, q + 40)));
+    if (rec !== null) rec.field('updated', inner + innerIhl, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
   } else if (proto === protocol.udp && copied >= 8) {
     const checksum = read16(o, h + 6);
     if (checksum !== 0) {
       const adjusted = adjustChecksum(checksum, removed, sumWords(o, q + 8, q + 40));
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+      if (rec !== null) rec.field('updated', inner + innerIhl, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
     }
   } else if (proto === protocol.icmp && copied >= 4) {
     const mapped = icmp4to6(o[h], o[h + 1]);
@@ -390,5 +555,6 @@ function translateEmbeddedTransport46(
     o[h + 1] = mapped & 0xff;
     const added = mapped + sumWords(o, q + 8, q + 40) + (innerTotal - innerIhl) + protocol.icmpv6;
     write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+    if (rec !== null) noteIcmpInformational46(rec, inner + innerIhl, h, 1);
   }
 }

@@ -21,6 +21,8 @@ import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } fro
 import { layOutQuote } from './icmp-extension.js';
 import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
 import type { XlatOutput } from './output.js';
+import { extensionField, fragmentField, icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField } from './explain-fields.js';
+import type { AddressHow, XlatRecorder } from './recorder.js';
 import { translate46 } from './translate-46.js';
 import { Verdict } from './verdict.js';
 
@@ -55,11 +57,13 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
       if (chain.fragment >= 0) break;
       if (offset + 8 > end) {
         chain.verdict = Verdict.ipv6BadExtensionHeader;
+        chain.pointer = offset - s;
         return;
       }
       const length = (b[offset + 1] + 1) << 3;
       if (offset + length > end) {
         chain.verdict = Verdict.ipv6BadExtensionHeader;
+        chain.pointer = offset - s;
         return;
       }
       if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
@@ -73,6 +77,7 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
       if (chain.fragment >= 0) break;
       if (offset + 8 > end) {
         chain.verdict = Verdict.ipv6BadExtensionHeader;
+        chain.pointer = offset - s;
         return;
       }
       chain.fragment = offset;
@@ -84,6 +89,7 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
   }
   if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
     chain.verdict = Verdict.ipv6ExtensionAfterFragment;
+    chain.pointer = chain.fragment - s; // its Next Header names the header that follows
   }
   chain.proto = nextHeader;
   chain.l4 = offset;
@@ -132,11 +138,24 @@ const innerChain = new HeaderChain();
  */
 export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: XlatOutput, hairpinPass = false): number {
   out.count = 0;
-  if (n < 40) return Verdict.truncated;
-  if (b[s] >> 4 !== 6) return Verdict.badVersion;
+  const rec = ctx.recorder;
+  if (n < 40) {
+    if (rec !== null) {
+      if (n >= 6) rec.refuse(Verdict.truncated, s, ipv6Field.payloadLength, 0);
+      else rec.refuseRange(Verdict.truncated, 'ipv6', 'Packet', s, n, 0);
+    }
+    return Verdict.truncated;
+  }
+  if (b[s] >> 4 !== 6) {
+    if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv6Field.version, 0);
+    return Verdict.badVersion;
+  }
   const payloadLen = read16(b, s + 4);
   const end = s + 40 + payloadLen;
-  if (40 + payloadLen > n) return Verdict.truncated;
+  if (40 + payloadLen > n) {
+    if (rec !== null) rec.refuse(Verdict.truncated, s, ipv6Field.payloadLength, 0);
+    return Verdict.truncated;
+  }
   const config = ctx.config;
 
   const chain = outerChain;
@@ -144,15 +163,20 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const proto = chain.proto;
   const l4 = chain.l4;
   if (chain.verdict === Verdict.ipv6RoutingHeader) {
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 4, 0, chain.pointer);
+    if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer - 3, extensionField.segmentsLeft, 0);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 4, 0, chain.pointer, rec);
     return chain.verdict;
   }
   if (chain.verdict === Verdict.ipv6ExtensionAfterFragment) {
+    if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer, fragmentField.nextHeader, 0);
     // RFC 7915 §5.1 "SHOULD be dropped and logged", with the §5.4 default error (Jool does the same).
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 1, 1, 0);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 1, 1, 0, rec);
     return chain.verdict;
   }
-  if (chain.verdict !== Verdict.translated) return chain.verdict;
+  if (chain.verdict !== Verdict.translated) {
+    if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer, extensionField.hdrExtLen, 0);
+    return chain.verdict;
+  }
 
   const fragment = chain.fragment;
   const fragOffsetBytes = fragment >= 0 ? read16(b, fragment + 2) & 0xfff8 : 0;
@@ -161,51 +185,81 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const l4Len = end - l4;
   const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(b[l4]);
 
-  if (!isIcmpError && isIllegalIpv6Source(b, s)) return Verdict.illegalSource;
+  if (!isIcmpError && isIllegalIpv6Source(b, s)) {
+    if (rec !== null) rec.refuse(Verdict.illegalSource, s, ipv6Field.source, 0);
+    return Verdict.illegalSource;
+  }
   const addresses = ctx.addresses;
   const dst = addresses.map6to4(b, s + 24);
-  if (dst < 0) return dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+  if (dst < 0) {
+    const verdict = dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
+    if (rec !== null) rec.refuse(verdict, s, ipv6Field.destination, 0);
+    return verdict;
+  }
+  const dstHow: AddressHow = addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   const mustHairpin = !hairpinPass && addresses.isHairpin(dst);
 
   // RFC 7915 §5.1 "TTL": the translator is a router.
   let ttl = b[s + 7];
   if (config.decrementTtl) {
     if (ttl <= 1) {
-      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 3, 0, 0);
+      if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
+      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 3, 0, 0, rec);
       return Verdict.ttlExpired;
     }
     ttl--;
   }
 
   let src = addresses.map6to4(b, s + 8);
+  let srcHow: AddressHow = addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (src < 0) {
-    if (!isIcmpError) return src === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+    if (!isIcmpError) {
+      const verdict = src === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableSource;
+      if (rec !== null) rec.refuse(verdict, s, ipv6Field.source, 0);
+      return verdict;
+    }
     src = config.rfc6791v4 ?? config.selfIpv4; // RFC 6791 §4
+    srcHow = 'rfc6791';
   }
 
-  if (mustHairpin) return hairpin(ctx, b, s, n, out);
+  if (mustHairpin) {
+    if (rec !== null) rec.hairpinned = true;
+    return hairpin(ctx, b, s, n, out);
+  }
 
   if (proto === protocol.icmpv6) {
-    if (isFragmented) return Verdict.fragmentedIcmp;
-    if (isIcmpError) return translateIcmp6Error(ctx, b, s, l4, end, out, src, dst, ttl, fragment);
+    if (isFragmented) {
+      if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, fragment, fragOffsetBytes !== 0 ? fragmentField.fragmentOffset : fragmentField.m, 0);
+      return Verdict.fragmentedIcmp;
+    }
+    if (isIcmpError) {
+      const verdict = translateIcmp6Error(ctx, b, s, l4, end, out, src, dst, ttl, fragment);
+      if (rec !== null && verdict === Verdict.translated) noteAddresses64(rec, ctx, s, out.start[0], srcHow, dstHow, 0);
+      return verdict;
+    }
   }
 
   const totalLen = 20 + l4Len;
   if (totalLen > config.mtu.ipv4) {
     // RFC 7915 §5.1 and §6: Packet Too Big with the IPv4 MTU plus the header growth.
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 2, 0, Math.max(1280, config.mtu.ipv4 + 20));
+    if (rec !== null) rec.refuse(Verdict.packetTooBig, s, ipv6Field.payloadLength, 0);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 2, 0, Math.max(1280, config.mtu.ipv4 + 20), rec);
     return Verdict.packetTooBig;
   }
 
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
   const h = p + 20;
-  if (h + l4Len > o.length) return Verdict.outputTooLarge;
+  if (h + l4Len > o.length) {
+    if (rec !== null) rec.refuse(Verdict.outputTooLarge, s, ipv6Field.payloadLength, 0);
+    return Verdict.outputTooLarge;
+  }
   copyBytes(b, l4, o, h, l4Len);
+  if (rec !== null) rec.copy(l4, h, l4Len, 0, 0, '{from}: copied unchanged', 'RFC 7915 §5.1', 4);
 
   let proto4 = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = translateTransport64(b, s, o, h, proto, l4Len, src, dst);
+    const verdict = translateTransport64(b, s, o, h, proto, l4Len, src, dst, rec, l4);
     if (verdict !== Verdict.translated) return verdict;
     if (proto === protocol.icmpv6) proto4 = protocol.icmp;
   }
@@ -224,8 +278,31 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     flagsOffset = 0;
   }
   writeIpv4Header(o, p, trafficClassOf(b, s), totalLen, id, flagsOffset, ttl, proto4, src, dst);
+  if (rec !== null) {
+    noteAddresses64(rec, ctx, s, p, srcHow, dstHow, 0);
+    rec.ipv4HeaderFrom6(s, p, 0, ctx.config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
+      fragment >= 0 ? 'fragment' : id === 0 ? 'zero' : 'counter', fragment >= 0 ? 'fragment' : flagsOffset !== 0 ? 'df' : 'clear', false);
+  }
   recordOutput(out, p, totalLen, 4, 0);
   return Verdict.translated;
+}
+
+/** RFC 6052, RFC 7757, RFC 6791: the addresses the IPv4 header at `p` got from the IPv6 packet at `s`. */
+function noteAddresses64(rec: XlatRecorder, ctx: XlatContext, s: number, p: number, srcHow: AddressHow, dstHow: AddressHow, depth: 0 | 1): void {
+  const length = ctx.addresses.pool6?.length ?? 0;
+  rec.address(s, ipv6Field.source, p, ipv4Field.source, depth, srcHow, length);
+  rec.address(s, ipv6Field.destination, p, ipv4Field.destination, depth, dstHow, length);
+}
+
+/** Where the Next Header that names the upper layer lies: the IPv6 header's, or the last extension header's. */
+function upperLayerAt(b: Uint8Array, s: number, fragment: number, l4: number): number {
+  let nextHeaderAt = s + 6;
+  let at = s + 40;
+  while (at < l4) {
+    nextHeaderAt = at;
+    at += at === fragment ? 8 : (b[at + 1] + 1) << 3;
+  }
+  return nextHeaderAt;
 }
 
 /** RFC 7757 §4: translate to IPv4, then back to IPv6 with the source mapped by pool6. */
@@ -247,36 +324,64 @@ function hairpin(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: Xla
 
 function translateTransport64(
   b: Uint8Array, s: number, o: Uint8Array, h: number, proto: number, l4Len: number, src: number, dst: number,
+  rec: XlatRecorder | null, l4: number,
 ): number {
+  const updated = '{from} → {to}: updated for the new pseudo-header addresses, not re-summed';
   switch (proto) {
     case protocol.tcp: {
-      if (l4Len < 18) return Verdict.transportTruncated;
+      if (l4Len < 18) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
+        return Verdict.transportTruncated;
+      }
       write16(o, h + 16, adjustChecksum(read16(o, h + 16), addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst)));
+      if (rec !== null) rec.field('updated', l4, tcpField.checksum, 0, h, tcpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
       return Verdict.translated;
     }
     case protocol.udp: {
-      if (l4Len < 8) return Verdict.transportTruncated;
+      if (l4Len < 8) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
+        return Verdict.transportTruncated;
+      }
       const checksum = read16(o, h + 6);
-      if (checksum === 0) return Verdict.translated; // IPv6 forbids it; IPv4 reads it as "no checksum"
+      if (checksum === 0) {
+        if (rec !== null) rec.field('copied', l4, udpField.checksum, 0, h, udpField.checksum, 0, '{from} → {to}: IPv6 forbids it; IPv4 reads it as "no checksum"', 'RFC 7915 §5.5, RFC 768');
+        return Verdict.translated; // IPv6 forbids it; IPv4 reads it as "no checksum"
+      }
       const adjusted = adjustChecksum(checksum, addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst));
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+      if (rec !== null) rec.field('updated', l4, udpField.checksum, 0, h, udpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
       return Verdict.translated;
     }
     case protocol.icmpv6: {
-      if (l4Len < 4) return Verdict.transportTruncated;
+      if (l4Len < 4) {
+        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
+        return Verdict.transportTruncated;
+      }
       const mapped = icmp6to4(o[h], o[h + 1]);
-      if (mapped < 0) return Verdict.icmpUntranslatableType;
+      if (mapped < 0) {
+        if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
+        return Verdict.icmpUntranslatableType;
+      }
       const oldWord = (o[h] << 8) | o[h + 1];
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
       const removed = oldWord + addressSum6(b, s + 8) + l4Len + protocol.icmpv6;
       write16(o, h + 2, adjustChecksum(read16(o, h + 2), removed, mapped));
+      if (rec !== null) noteIcmpInformational64(rec, l4, h, 0);
       return Verdict.translated;
     }
     default:
       return Verdict.translated;
   }
+}
+
+/** RFC 7915 §5.2: Echo Request and Reply: the type by the table, the checksum less the pseudo-header. */
+function noteIcmpInformational64(rec: XlatRecorder, l4: number, h: number, depth: 0 | 1): void {
+  rec.field('mapped', l4, icmpv6Field.type, depth, h, icmpField.type, depth, 'ICMPv6 Type {from} → ICMP Type {to}', 'RFC 7915 §5.2');
+  rec.field('mapped', l4, icmpv6Field.code, depth, h, icmpField.code, depth, 'Code {from} → {to}', 'RFC 7915 §5.2');
+  rec.field('updated', l4, icmpv6Field.checksum, depth, h, icmpField.checksum, depth,
+    '{from} → {to}: updated for the new type and without the ICMPv6 pseudo-header (ICMP has none), not re-summed', 'RFC 7915 §5.2, RFC 1624');
 }
 
 /**
@@ -287,18 +392,31 @@ function translateIcmp6Error(
   ctx: XlatContext, b: Uint8Array, s: number, l4: number, end: number, out: XlatOutput,
   src: number, dst: number, ttl: number, fragment: number,
 ): number {
-  if (end - l4 < 8) return Verdict.transportTruncated;
+  const rec = ctx.recorder;
+  if (end - l4 < 8) {
+    if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
+    return Verdict.transportTruncated;
+  }
   const pseudo = addressSum6(b, s + 8) + (end - l4) + protocol.icmpv6;
-  if (!checksumIsValid(sumWords(b, l4, end, pseudo))) return Verdict.icmpErrorBadChecksum;
+  if (!checksumIsValid(sumWords(b, l4, end, pseudo))) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpv6Field.checksum, 0);
+    return Verdict.icmpErrorBadChecksum;
+  }
   const type = b[l4];
   const mapped = icmp6to4(type, b[l4 + 1]);
-  if (mapped < 0) return Verdict.icmpUntranslatableType;
+  if (mapped < 0) {
+    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
+    return Verdict.icmpUntranslatableType;
+  }
   const type4 = mapped >> 8;
   const config = ctx.config;
 
   const inner = l4 + 8;
   const innerAvailable = end - inner;
-  if (innerAvailable < 40 || b[inner] >> 4 !== 6) return Verdict.icmpErrorBadInner;
+  if (innerAvailable < 40 || b[inner] >> 4 !== 6) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv6Field.version : null, 1);
+    return Verdict.icmpErrorBadInner;
+  }
   let originalBytes = innerAvailable;
   let extensionStart = end;
   if (icmp6HasLengthField(type) && b[l4 + 4] !== 0 && b[l4 + 4] * 8 < innerAvailable) {
@@ -310,12 +428,16 @@ function translateIcmp6Error(
   const innerBytes = Math.min(originalBytes, 40 + innerPayloadLen);
   const chain = innerChain;
   walkHeaders(b, inner, inner + innerBytes, chain);
-  if (chain.verdict !== Verdict.translated) return Verdict.icmpErrorBadInner;
+  if (chain.verdict !== Verdict.translated) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner + chain.pointer, extensionField.nextHeader, 1);
+    return Verdict.icmpErrorBadInner;
+  }
   const innerProto = chain.proto;
   const innerFragment = chain.fragment;
   const innerFragOffset = innerFragment >= 0 ? read16(b, innerFragment + 2) & 0xfff8 : 0;
   const innerL4Available = inner + innerBytes - chain.l4;
   if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(b[chain.l4])) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorNested, chain.l4, icmpv6Field.type, 1);
     return Verdict.icmpErrorNested;
   }
 
@@ -327,13 +449,21 @@ function translateIcmp6Error(
   } else if (mapped === ((12 << 8) | 0)) {
     const pointer = read32(b, l4 + 4);
     const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
-    if (pointer4 < 0) return Verdict.icmpUntranslatableType;
+    if (pointer4 < 0) {
+      if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.pointer, 0);
+      return Verdict.icmpUntranslatableType;
+    }
     rest = pointer4 << 24;
   }
 
   const innerSrc = ctx.addresses.map6to4(b, inner + 8);
+  const innerSrcHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   const innerDst = ctx.addresses.map6to4(b, inner + 24);
-  if (innerSrc < 0 || innerDst < 0) return Verdict.icmpErrorBadInner;
+  const innerDstHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
+  if (innerSrc < 0 || innerDst < 0) {
+    if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerSrc < 0 ? ipv6Field.source : ipv6Field.destination, 1);
+    return Verdict.icmpErrorBadInner;
+  }
 
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
@@ -342,7 +472,8 @@ function translateIcmp6Error(
   const innerUpperLen = innerPayloadLen - (chain.l4 - inner - 40); // as the embedded header declares
   const innerCopied = Math.max(0, Math.min(innerL4Available, budget - 20));
   copyBytes(b, chain.l4, o, q + 20, innerCopied);
-  if (innerFragOffset === 0) translateEmbeddedTransport64(b, inner, o, q + 20, innerProto, innerCopied, innerUpperLen, innerSrc, innerDst);
+  if (rec !== null) rec.copy(chain.l4, q + 20, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §5.3', 4);
+  if (innerFragOffset === 0) translateEmbeddedTransport64(b, inner, o, q + 20, innerProto, innerCopied, innerUpperLen, innerSrc, innerDst, rec, chain.l4);
   let innerId = 0;
   let innerFlags = 0;
   if (innerFragment >= 0) {
@@ -353,10 +484,19 @@ function translateIcmp6Error(
   }
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
   writeIpv4Header(o, q, trafficClassOf(b, inner), 20 + innerUpperLen, innerId, innerFlags, b[inner + 7], innerProto4, innerSrc, innerDst);
+  if (rec !== null) {
+    noteAddresses64(rec, ctx, inner, q, innerSrcHow, innerDstHow, 1);
+    rec.ipv4HeaderFrom6(inner, q, 1, 'unchanged-quote', innerFragment, upperLayerAt(b, inner, innerFragment, chain.l4),
+      innerFragment >= 0 ? 'fragment' : 'zero', innerFragment >= 0 ? 'fragment' : innerFlags !== 0 ? 'df' : 'clear', false);
+  }
   const inner4 = 20 + innerCopied;
 
   const layout = layOutQuote(o, q, inner4, budget, icmp4HasLengthField(type4), b, extensionStart, extensionBytes, 4);
   const icmpLength = 8 + layout.payloadBytes;
+  if (rec !== null) {
+    rec.quoteLayout(q, inner4, layout.lengthUnits * 4, extensionStart, extensionBytes, false);
+    rec.notCarried(chain.l4 + innerCopied, end, extensionStart, layout.lengthUnits !== 0 ? extensionBytes : 0, icmp4ErrorMaxBytes);
+  }
 
   const c = p + 20;
   o[c] = type4;
@@ -369,23 +509,31 @@ function translateIcmp6Error(
   // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.
   const id = fragment >= 0 ? read16(b, fragment + 6) : ctx.nextIpv4Id();
   writeIpv4Header(o, p, trafficClassOf(b, s), 20 + icmpLength, id, 0, ttl, protocol.icmp, src, dst);
+  if (rec !== null) {
+    rec.icmpErrorHeader64(l4, c, mapped, layout.lengthUnits);
+    rec.ipv4HeaderFrom6(s, p, 0, config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
+      fragment >= 0 ? 'fragment' : 'counter', 'error', true);
+  }
   recordOutput(out, p, 20 + icmpLength, 4, 0);
   return Verdict.translated;
 }
 
 function translateEmbeddedTransport64(
   b: Uint8Array, inner: number, o: Uint8Array, h: number, proto: number, copied: number,
-  upperLen: number, src: number, dst: number,
+  upperLen: number, src: number, dst: number, rec: XlatRecorder | null, l4: number,
 ): void {
   const removed = addressSum6(b, inner + 8);
   const added = addressSum4(src) + addressSum4(dst);
+  const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
   if (proto === protocol.tcp && copied >= 18) {
     write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, added));
+    if (rec !== null) rec.field('updated', l4, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
   } else if (proto === protocol.udp && copied >= 8) {
     const checksum = read16(o, h + 6);
     if (checksum !== 0) {
       const adjusted = adjustChecksum(checksum, removed, added);
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
+      if (rec !== null) rec.field('updated', l4, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
     }
   } else if (proto === protocol.icmpv6 && copied >= 4) {
     const mapped = icmp6to4(o[h], o[h + 1]);
@@ -394,5 +542,6 @@ function translateEmbeddedTransport64(
     o[h] = mapped >> 8;
     o[h + 1] = mapped & 0xff;
     write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord + removed + upperLen + protocol.icmpv6, mapped));
+    if (rec !== null) noteIcmpInformational64(rec, l4, h, 1);
   }
 }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { finishChecksum, read16, sumWords, write16 } from '../../core/wire/checksum.js';
-import { parseSiitConfig, type SiitConfigJson } from '../../core/xlat/config.js';
+import { parseSiitConfig, type SiitConfig, type SiitConfigJson } from '../../core/xlat/config.js';
 import { XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';
 import { verdictCount } from '../../core/xlat/verdict.js';
@@ -143,7 +143,10 @@ function repairChecksums(p: Uint8Array, length: number): void {
   }
 }
 
-export function fuzz(seeds: Uint8Array[], packets: number, seedValue: number, onProgress?: (done: number) => void): FuzzStats {
+/** Sees each fuzzed packet after its translation (the explanation evidence re-runs it). */
+export type FuzzVisitor = (input: Uint8Array, config: SiitConfig, verdict: number, out: XlatOutput) => void;
+
+export function fuzz(seeds: Uint8Array[], packets: number, seedValue: number, onProgress?: (done: number) => void, visit?: FuzzVisitor): FuzzStats {
   const random = new Random(seedValue);
   const translators = configs.map((json) => {
     const parsed = parseSiitConfig(json);
@@ -172,6 +175,7 @@ export function fuzz(seeds: Uint8Array[], packets: number, seedValue: number, on
       stats.failures.push(`packet ${i}: ${problem}; input ${Buffer.from(input).toString('hex')}`);
       if (stats.failures.length >= 10) break;
     }
+    visit?.(input, translator.config, verdict, out);
     stats.packets++;
     stats.byVerdict[verdict]++;
     if (verdict === 0) stats.translated++;

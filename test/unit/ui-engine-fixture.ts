@@ -75,7 +75,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
     watchers,
     calls,
     upAnswer: () => ({ ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } }),
-    explainAnswer: (pairId) => ({ ok: false, error: { code: 'bad-request', message: `no pair ${pairId}` } }),
+    explainAnswer: (pairId) => ({ ok: false, error: { code: 'no-such-pair', message: `pair ${pairId} has not been recorded yet (it holds none yet)` } }),
     push: (event) => {
       for (const connection of watchers) connection.send(event);
     },

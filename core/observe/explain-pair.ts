@@ -1,0 +1,187 @@
+// A recorded trace pair explained (issue 14): the translator re-run, off the packet path, on the
+// pair's input with the configuration that was in force (translator-configs.ts), in its recording
+// mode (core/xlat/explain.ts), and the result held against the recorded twin.
+//
+// The ring keeps only the first bytes of each packet (its snap length). The headers are there; the
+// payload past them is not. The re-run gets the packet at its declared length: the missing bytes
+// are zeros but for one 16-bit word, chosen so the packet's own transport checksum (TCP, UDP,
+// ICMP, ICMPv6) still holds, as it held on the wire. Every checksum the translator updates or
+// computes from the payload then comes out as it did (one's complement sums care only about the
+// sum). Values read from bytes that were never recorded are shown as such, and wherever the re-run
+// differs from the recorded twin, `mismatch` says so instead of passing it off as the translation.
+
+import type { Explanation, FieldPlace, TranslationStep } from '../api/explanation.js';
+import { encodeBase64 } from '../api/base64.js';
+import { checksumIsValid, foldSum, read16, sumWords, write16 } from '../wire/checksum.js';
+import { protocol } from '../wire/ipv6.js';
+import type { SiitConfig } from '../xlat/config.js';
+import { explainTranslation, type ExplainResult } from '../xlat/explain.js';
+import type { TracePair } from './trace-pair.js';
+
+export const notRecorded = 'not recorded';
+
+/** Explains `pair` with the first of `candidates` whose re-run matches the recorded twin (else the first). */
+export function explainRecordedPair(pair: TracePair, candidates: readonly SiitConfig[]): Explanation {
+  if (candidates.length === 0) return unexplained(pair, 'the translator configuration in force when this pair was recorded is no longer known');
+  const input = completeInput(pair.input.bytes, pair.input.length);
+  const nextIpv4Id = recordedIpv4Id(pair);
+  let first: { result: ExplainResult; mismatch: string | null } | undefined;
+  for (const config of candidates) {
+    const result = explainTranslation(config, input.bytes, { pairId: pair.id, nextIpv4Id });
+    const mismatch = compare(pair, result, input.filled, input.kept);
+    if (mismatch === null) return finish(pair, result, null, input.kept);
+    first ??= { result, mismatch };
+  }
+  return finish(pair, first!.result, first!.mismatch, input.kept);
+}
+
+/** What the IPv4 counter handed out for the recorded twin (RFC 7915 §5.1), if it is an IPv4 translation. */
+function recordedIpv4Id(pair: TracePair): number | undefined {
+  const output = pair.output;
+  if (output === null || pair.generated || output.family !== 4 || output.bytes.length < 6) return undefined;
+  return read16(output.bytes, 4);
+}
+
+interface CompletedInput {
+  readonly bytes: Uint8Array;
+  /** Bytes that were recorded (the rest was filled in). */
+  readonly kept: number;
+  /** Whether the fill could keep the transport checksum true (or nothing was missing). */
+  readonly filled: 'whole' | 'balanced' | 'unbalanced';
+}
+
+/** The recorded bytes at the packet's declared length; see the top of the file. */
+export function completeInput(recorded: Uint8Array, length: number): CompletedInput {
+  if (recorded.length >= length) return { bytes: recorded.slice(0, length), kept: length, filled: 'whole' };
+  const bytes = new Uint8Array(length);
+  bytes.set(recorded);
+  const kept = recorded.length;
+  return { bytes, kept, filled: balanceChecksum(bytes, kept) ? 'balanced' : 'unbalanced' };
+}
+
+/** Where the transport header starts and what covers its checksum; null for fragments and others. */
+function transportOf(b: Uint8Array): { l4: number; proto: number; pseudo: number; checksumAt: number } | null {
+  const version = b[0] >> 4;
+  if (version === 4) {
+    const ihl = (b[0] & 0x0f) << 2;
+    if ((read16(b, 6) & 0x3fff) !== 0) return null; // a fragment's checksum covers the others too
+    const total = read16(b, 2);
+    const proto = b[9];
+    const l4 = ihl;
+    const length = total - ihl;
+    const addresses = sumWords(b, 12, 20);
+    if (proto === protocol.tcp) return { l4, proto, pseudo: addresses + proto + length, checksumAt: l4 + 16 };
+    if (proto === protocol.udp && read16(b, l4 + 6) !== 0) return { l4, proto, pseudo: addresses + proto + length, checksumAt: l4 + 6 };
+    if (proto === protocol.icmp) return { l4, proto, pseudo: 0, checksumAt: l4 + 2 };
+    return null;
+  }
+  if (version !== 6) return null;
+  // Only a transport header right after the IPv6 header: extension headers are rare and the snap
+  // length keeps them; such packets fall to `unbalanced` and say so.
+  const proto = b[6];
+  const l4 = 40;
+  const length = read16(b, 4);
+  const pseudo = sumWords(b, 8, 40) + proto + length;
+  if (proto === protocol.tcp) return { l4, proto, pseudo, checksumAt: l4 + 16 };
+  if (proto === protocol.udp) return { l4, proto, pseudo, checksumAt: l4 + 6 };
+  if (proto === protocol.icmpv6) return { l4, proto, pseudo, checksumAt: l4 + 2 };
+  return null;
+}
+
+/** Sets one word in the unrecorded tail so the transport checksum holds; false when it cannot. */
+function balanceChecksum(b: Uint8Array, kept: number): boolean {
+  if (kept < 40) return false;
+  const transport = transportOf(b);
+  if (transport === null || transport.checksumAt + 2 > kept) return false;
+  // The last 16-bit word (counted from the transport header) that lies wholly in the tail.
+  let at = b.length - 2;
+  if ((at - transport.l4) % 2 !== 0) at--;
+  if (at < kept) return false;
+  const sum = foldSum(sumWords(b, transport.l4, b.length, transport.pseudo));
+  write16(b, at, 0xffff - sum);
+  return checksumIsValid(sumWords(b, transport.l4, b.length, transport.pseudo));
+}
+
+/** Why the re-run is not the recorded twin, or null when it is. */
+function compare(pair: TracePair, result: ExplainResult, filled: CompletedInput['filled'], inputKept: number): string | null {
+  const unrecorded = filled === 'unbalanced' ? ' (the packet was recorded only in part, and its checksum could not be kept for the rest)' : '';
+  const verdict = result.explanation.verdict;
+  if (verdict !== pair.verdict) return `the re-run's verdict is ${verdict}, the recorded one ${pair.verdict}${unrecorded}`;
+  const recorded = pair.output;
+  if (recorded === null) return result.outputs.length === 0 ? null : `the re-run wrote ${result.outputs.length} packets, the recorded pair none`;
+  if (result.outputs.length !== pair.outputCount) return `the re-run wrote ${result.outputs.length} packets, the recorded pair ${pair.outputCount}${unrecorded}`;
+  const twin = result.outputs[0];
+  if (twin.length !== recorded.length) return `the re-run's output is ${twin.length} bytes, the recorded ${recorded.length}${unrecorded}`;
+  const unknown = copiedFromUnrecorded(result, inputKept, recorded.bytes.length);
+  for (let i = 0; i < recorded.bytes.length; i++) {
+    if (!unknown[i] && twin[i] !== recorded.bytes[i]) return `the re-run's output differs from the recorded one at byte ${i}${unrecorded}`;
+  }
+  return null;
+}
+
+/** Bytes of the first output that are copies of input bytes the ring did not keep (the re-run has zeros there). */
+function copiedFromUnrecorded(result: ExplainResult, inputKept: number, length: number): Uint8Array {
+  const unknown = new Uint8Array(length);
+  for (const step of result.explanation.steps) {
+    const { from, to } = step;
+    if (step.action !== 'copied' || from === null || to === null || from.packet !== 'input' || to.outputIndex !== 0) continue;
+    for (let bit = Math.max(from.bitOffset, inputKept * 8); bit < from.bitOffset + from.bitLength; bit += 8) {
+      const at = (to.bitOffset + bit - from.bitOffset) >> 3;
+      if (at < length) unknown[at] = 1;
+    }
+  }
+  return unknown;
+}
+
+/** The explanation with the packets as recorded, and no value read from bytes that were not. */
+function finish(pair: TracePair, result: ExplainResult, mismatch: string | null, inputKept: number): Explanation {
+  const explanation = result.explanation;
+  const snapped = inputKept < pair.input.length;
+  // Outputs: what was recorded of the first; of later ones (fragments, never recorded) what the
+  // re-run knows from recorded input bytes, which is their headers when the input was cut.
+  const outputKept = result.outputs.map((bytes, i) => {
+    if (i === 0 && pair.output !== null) return Math.min(bytes.length, pair.output.bytes.length);
+    return snapped ? Math.min(bytes.length, 48) : bytes.length;
+  });
+  const outputs = explanation.outputs.map((packet, i) => ({ ...packet, bytes: encodeBase64(result.outputs[i].subarray(0, outputKept[i])) }));
+  const recordedPlace = (place: FieldPlace | null): FieldPlace | null => {
+    if (place === null) return null;
+    const known = place.packet === 'input' ? inputKept : outputKept[place.outputIndex] ?? 0;
+    if (place.bitOffset + place.bitLength <= known * 8 || /^\d+ bytes$/.test(place.value)) return place;
+    return { ...place, value: notRecorded };
+  };
+  const recordedStep = (step: TranslationStep | null): TranslationStep | null => {
+    if (step === null) return null;
+    const from = recordedPlace(step.from);
+    const to = recordedPlace(step.to);
+    let rule = step.rule;
+    // The rule quotes the values: a value that was not recorded is not quoted either.
+    if (from !== step.from && step.from !== null) rule = rule.split(step.from.value).join(notRecorded);
+    if (to !== step.to && step.to !== null) rule = rule.split(step.to.value).join(notRecorded);
+    return { ...step, from, to, rule };
+  };
+  return {
+    ...explanation,
+    input: { family: pair.input.family, length: pair.input.length, bytes: encodeBase64(pair.input.bytes) },
+    outputs,
+    steps: explanation.steps.map((step) => recordedStep(step)!),
+    refusal: recordedStep(explanation.refusal),
+    generated: recordedStep(explanation.generated),
+    mismatch,
+  };
+}
+
+/** A pair that cannot be re-run: its packets as recorded, and why. */
+function unexplained(pair: TracePair, why: string): Explanation {
+  return {
+    pairId: pair.id,
+    direction: pair.direction,
+    verdict: pair.verdict,
+    refusal: null,
+    generated: null,
+    input: { family: pair.input.family, length: pair.input.length, bytes: encodeBase64(pair.input.bytes) },
+    outputs: pair.output === null ? [] : [{ family: pair.output.family, length: pair.output.length, bytes: encodeBase64(pair.output.bytes) }],
+    steps: [],
+    mismatch: why,
+  };
+}
