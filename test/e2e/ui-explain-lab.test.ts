@@ -133,6 +133,8 @@ describe.skipIf(!isRoot)('explanations in Chromium, from the engine in the lab',
 
   it('presentation mode: whole embedded addresses in the rows, a large explanation; screenshots in docs/', async () => {
     const { page, lab } = harness;
+    await page.getByTestId('trace-filter').fill('');
+    if ((await panel().count()) > 0) await page.getByTestId('explain-close').click();
     await page.getByTestId('presentation-button').click();
     await page.getByTestId('presentation').waitFor();
     await lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.3', '-w', '10', server], { timeoutMs: 20_000 });

@@ -2,6 +2,7 @@
 // both packets' bytes. It opens when a trace row is selected and follows the selection; up and down
 // move between pairs, Escape closes (use-pair-keys.ts).
 
+import { memo } from 'react';
 import { useExplain } from '../../stores/explain-store.js';
 import { useTrace } from '../../stores/trace-store.js';
 import { ExplanationNotes } from './ExplanationNotes.js';
@@ -39,7 +40,8 @@ function Body() {
   );
 }
 
-export function ExplanationPanel(props: { large?: boolean }) {
+// Memo: the trace panes above it redraw on every batch of rows; the explanation only on its own state.
+export const ExplanationPanel = memo(function ExplanationPanel(props: { large?: boolean }) {
   useExplanation();
   const view = useExplain((state) => state.view);
   usePairKeys(view.state !== 'closed');
@@ -62,4 +64,4 @@ export function ExplanationPanel(props: { large?: boolean }) {
       <Body />
     </section>
   );
-}
+});
