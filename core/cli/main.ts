@@ -5,6 +5,7 @@ import { ExitCode, type Command, type CommandIo } from './command.js';
 import { demoCommand } from './demo-command.js';
 import { downCommand } from './down-command.js';
 import { engineCommand } from './engine-command.js';
+import { explainCommand } from './explain-command.js';
 import { exportCommand } from './export-command.js';
 import { flowsCommand } from './flows-command.js';
 import { reportCommand } from './report-command.js';
@@ -16,7 +17,7 @@ import { upCommand } from './up-command.js';
 import { versionCommand, versionLine } from './version-command.js';
 
 export const commands: readonly Command[] = [
-  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, exportCommand, reportCommand, translateCommand, uiCommand, demoCommand, versionCommand,
+  engineCommand, upCommand, downCommand, statusCommand, flowsCommand, traceCommand, explainCommand, exportCommand, reportCommand, translateCommand, uiCommand, demoCommand, versionCommand,
 ];
 
 const processIo: CommandIo = {

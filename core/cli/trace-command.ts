@@ -3,10 +3,13 @@
 // pair's number. The stream is bounded by --rate; what the bound leaves out is said, not hidden.
 
 import type { TraceFilterSpec } from '../api/messages.js';
-import { tracePairFromJson } from '../api/trace-wire.js';
+import type { Explanation } from '../api/explanation.js';
+import { tracePairFromJson, type TracePairJson } from '../api/trace-wire.js';
+import type { EngineClient } from '../client/engine-client.js';
 import { formatTracePair } from '../wire/describe-packet.js';
 import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
 import { connectEngine } from './engine-session.js';
+import { explanationLines } from './explanation-text.js';
 
 const options = {
   socket: { type: 'string' },
@@ -14,10 +17,11 @@ const options = {
   filter: { type: 'string' },
   rate: { type: 'string' },
   count: { type: 'string' },
+  explain: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const help = `Usage: clatter trace [--json] [--filter SPEC] [--rate N] [--count N] [--socket PATH]
+const help = `Usage: clatter trace [--explain] [--json] [--filter SPEC] [--rate N] [--count N] [--socket PATH]
 
 Prints the CLAT's packets as they pass, until interrupted: each translated packet and its twin,
 e.g.
@@ -28,7 +32,10 @@ e.g.
                    program=NAME (comma-separated, e.g. proto=tcp,port=80)
   --rate N         at most N pairs a second (default 200); the rest are counted as skipped
   --count N        stop after N pairs
-  --json           one JSON object per pair (bytes in base64)
+  --explain        under each pair, what the translator did to each header field and by which
+                   rule, one line per field (as \`clatter explain PAIR\` prints it)
+  --json           one JSON object per pair (bytes in base64); with --explain, the pair's
+                   explanation in its "explanation" field
   --socket PATH    the engine's control socket (default: $CLATTER_SOCKET or /run/clatter/engine.sock)
   -h, --help       show this help
 `;
@@ -99,25 +106,42 @@ export const traceCommand: Command = {
     let printed = 0;
     let finish: (code: number) => void = () => {};
     const done = new Promise<number>((resolve) => (finish = resolve));
-    const client = await connectEngine('trace', values.socket, io, (event) => {
+    // With --explain each pair waits for its explanation (a call to the engine): the output keeps
+    // the stream's order by chaining the writes.
+    let writing: Promise<void> = Promise.resolve();
+    const explain = async (json: TracePairJson): Promise<{ explanation?: Explanation; failure?: string }> => {
+      if (!values.explain || client === null) return {};
+      const answer = await client.call('explain', { pairId: json.id });
+      return answer.ok ? { explanation: answer.result } : { failure: answer.error.message };
+    };
+    const show = (json: TracePairJson, explained: { explanation?: Explanation; failure?: string }): void => {
+      if (values.json) {
+        const extra = explained.explanation !== undefined ? { explanation: explained.explanation } : explained.failure !== undefined ? { explanationError: explained.failure } : {};
+        io.stdout(`${JSON.stringify({ ...json, ...extra })}\n`);
+        return;
+      }
+      const program = json.program === null ? '' : `  [${json.program.name}${json.program.pid === undefined ? '' : ` ${json.program.pid}`}]`;
+      const lines = formatTracePair(tracePairFromJson(json)).map((line, i) => (i === 0 ? line + program : line));
+      if (explained.explanation !== undefined) lines.push(...explanationLines(explained.explanation, '    '));
+      if (explained.failure !== undefined) lines.push(`    (not explained: ${explained.failure})`);
+      io.stdout(`${lines.join('\n')}\n`);
+    };
+    const client: EngineClient | null = await connectEngine('trace', values.socket, io, (event) => {
       if (event.event !== 'trace') return;
       for (const json of event.pairs) {
         if (count !== undefined && printed >= count) break;
         printed++;
-        if (values.json) {
-          io.stdout(`${JSON.stringify(json)}\n`);
-        } else {
-          const program = json.program === null ? '' : `  [${json.program.name}${json.program.pid === undefined ? '' : ` ${json.program.pid}`}]`;
-          const lines = formatTracePair(tracePairFromJson(json));
-          io.stdout(`${lines.map((line, i) => (i === 0 ? line + program : line)).join('\n')}\n`);
-        }
+        const explained = explain(json);
+        writing = writing.then(async () => show(json, await explained));
       }
       if (event.skipped > 0 || event.lost > 0) {
         const note = [event.skipped > 0 ? `${event.skipped} pairs skipped (rate bound)` : '', event.lost > 0 ? `${event.lost} pairs lost (ring overwritten)` : ''].filter(Boolean).join(', ');
-        if (values.json) io.stdout(`${JSON.stringify({ skipped: event.skipped, lost: event.lost })}\n`);
-        else io.stdout(`-- ${note}\n`);
+        writing = writing.then(() => {
+          if (values.json) io.stdout(`${JSON.stringify({ skipped: event.skipped, lost: event.lost })}\n`);
+          else io.stdout(`-- ${note}\n`);
+        });
       }
-      if (count !== undefined && printed >= count) finish(ExitCode.ok);
+      if (count !== undefined && printed >= count) void writing.then(() => finish(ExitCode.ok));
     });
     if (client === null) return ExitCode.failure;
     const stop = () => finish(ExitCode.ok);

@@ -11,7 +11,13 @@ import { parseSiitConfig, type SiitConfig } from '../xlat/config.js';
 import { Translator } from '../xlat/translator.js';
 import { verdictDescription } from '../xlat/verdict.js';
 import { describeSystemError, ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
-import { ipv4SideName, ipv6SideName, translateCapture, type TranslationReport } from './translate-capture.js';
+import { ipv4SideName, ipv6SideName, translateCapture, type PacketTranslator, type TranslationReport } from './translate-capture.js';
+import type { Explanation } from '../api/explanation.js';
+import { read16 } from '../wire/checksum.js';
+import { explainTranslation } from '../xlat/explain.js';
+import type { XlatOutput } from '../xlat/output.js';
+import { explainedPairLines } from './explain-command.js';
+import { explanationLines } from './explanation-text.js';
 import { writeFileAtomically } from './write-file-atomically.js';
 
 const options = {
@@ -19,10 +25,11 @@ const options = {
   in: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  explain: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const help = `Usage: clatter translate --config <siit.json> --in <capture> --out <file.pcapng> [--json]
+const help = `Usage: clatter translate --config <siit.json> --in <capture> --out <file.pcapng> [--json] [--explain]
 
 Runs every IP packet of a capture through the SIIT translator (RFC 7915), as the CLAT would:
 IPv4 packets enter on the IPv4 side, IPv6 packets on the IPv6 side.
@@ -35,6 +42,9 @@ IPv4 packets enter on the IPv4 side, IPv6 packets on the IPv6 side.
                    the input packet
   --json           also print a report on stdout: each input packet's verdict and outputs,
                    and the totals
+  --explain        explain every packet on stdout: what the translator did to each header
+                   field and by which rule, one line per field (as \`clatter explain\` does);
+                   with --json, each packet's report gets an "explanation" field instead
   -h, --help       show this help
 
 A summary goes to stderr. Exit status: 0 done (even if packets were dropped), 1 the config,
@@ -75,13 +85,38 @@ async function runTranslate(args: readonly string[], io: CommandIo): Promise<num
   if (!capture.ok) return fail(capture.error);
 
   const writer = new PcapngWriter();
-  const report = translateCapture(capture.capture, new Translator(config.config), writer);
+  const translator = new IdentificationsSeen(new Translator(config.config));
+  const report = translateCapture(capture.capture, translator, writer);
   const written = await writeFileAtomically(outPath, writer.take());
   if (!written.ok) return fail(`cannot write ${outPath}: ${written.error}`);
 
   io.stderr(summary(inPath, outPath, capture.capture, report));
-  if (values.json) io.stdout(`${JSON.stringify(jsonReport(inPath, outPath, capture.capture, report), null, 2)}\n`);
+  const explanations = values.explain
+    ? capture.capture.packets.map((packet, i) => explainTranslation(config.config, packet.data, { pairId: packet.index, nextIpv4Id: translator.ids[i] }).explanation)
+    : undefined;
+  if (values.json) {
+    io.stdout(`${JSON.stringify(jsonReport(inPath, outPath, capture.capture, report, explanations), null, 2)}\n`);
+  } else if (explanations !== undefined) {
+    for (const explanation of explanations) io.stdout(`${[...explainedPairLines(explanation), ...explanationLines(explanation)].join('\n')}\n`);
+  }
   return ExitCode.ok;
+}
+
+/**
+ * The translator, remembering the Identification its IPv4 counter gave each packet's first
+ * output (RFC 7915 §5.1): an explanation re-runs the translator afresh and takes the counter's
+ * value from here, so it explains the very packet written to the file.
+ */
+class IdentificationsSeen implements PacketTranslator {
+  readonly ids: (number | undefined)[] = [];
+  constructor(private readonly translator: Translator) {}
+
+  translate(packet: Uint8Array, out: XlatOutput): number {
+    const verdict = this.translator.translate(packet, out);
+    const ipv4 = out.count > 0 && out.family[0] === 4 && out.generated[0] === 0;
+    this.ids.push(ipv4 ? read16(out.buffer, out.start[0] + 4) : undefined);
+    return verdict;
+  }
 }
 
 type Loaded<T> = ({ ok: true } & T) | { ok: false; error: string };
@@ -143,12 +178,12 @@ function summary(inPath: string, outPath: string, capture: Capture, report: Tran
   return `${lines.join('\n')}\n`;
 }
 
-function jsonReport(inPath: string, outPath: string, capture: Capture, report: TranslationReport) {
+function jsonReport(inPath: string, outPath: string, capture: Capture, report: TranslationReport, explanations?: readonly Explanation[]) {
   const { ipv4, ipv6, generated } = report.outputs;
   return {
     input: { path: inPath, format: capture.format, records: capture.records },
     output: { path: outPath, interfaces: [ipv4SideName, ipv6SideName] },
-    packets: report.packets,
+    packets: explanations === undefined ? report.packets : report.packets.map((packet, i) => ({ ...packet, explanation: explanations[i] })),
     damaged: capture.damaged,
     totals: {
       read: capture.packets.length,

@@ -48,8 +48,12 @@ export class Monitor implements PacketObserver {
   }
 
   observe(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): void {
-    // A silent drop is counted, but has no pair to show.
-    if (verdict !== Verdict.translated && out.count === 0) return;
+    // A silent drop has no flow, but a pair to show: the input and why it went no further (its
+    // explanation names the rule and the field, `clatter explain`).
+    if (verdict !== Verdict.translated && out.count === 0) {
+      this.ring.record(input, start, length, verdict, out, nowMs, -1);
+      return;
+    }
     this.flowObserver.observe(input, start, length, verdict, out, nowMs);
     this.ring.record(input, start, length, verdict, out, nowMs, this.flowObserver.lastFlowId);
   }

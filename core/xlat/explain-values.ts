@@ -24,6 +24,9 @@ function bitNames(value: number, names: readonly string[]): string {
   return set.length === 0 ? '0' : set.join('+');
 }
 
+/** Spans of bytes rather than numbers: shown as bytes whatever their length. */
+const spanNames = new Set(['Data', 'Options', 'Padding', 'Extension Structure', 'Trailing bytes', 'Type-specific Data', 'Packet']);
+
 const hexNames = new Set(['Checksum', 'Header Checksum', 'Traffic Class', 'Type of Service', 'Flow Label']);
 
 function hex(value: number, bitLength: number): string {
@@ -33,7 +36,7 @@ function hex(value: number, bitLength: number): string {
 export function formatField(bytes: Uint8Array, header: string, name: string, bitOffset: number, bitLength: number): string {
   if (bitLength === 128 && bitOffset % 8 === 0 && name.endsWith('Address')) return formatIpv6(bytes, bitOffset / 8);
   if (bitLength === 32 && name.endsWith('Address')) return formatIpv4(readBits(bytes, bitOffset, 32));
-  if (bitLength <= 32) {
+  if (bitLength <= 32 && !(spanNames.has(name) && bitOffset % 8 === 0 && bitLength % 8 === 0)) {
     const value = readBits(bytes, bitOffset, bitLength);
     if (header === 'ipv4' && name === 'Flags' && bitLength === 3) return bitNames(value, ipv4FlagNames);
     if (header === 'tcp' && name === 'Control Bits' && bitLength === 8) return bitNames(value, tcpControlNames);

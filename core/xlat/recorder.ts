@@ -211,7 +211,7 @@ export class XlatRecorder {
    */
   ipv4HeaderFrom6(
     s: number, p: number, depth: 0 | 1, hop: HopAction, fragmentAt: number, upperAt: number,
-    id: 'fragment' | 'counter' | 'zero', flags: 'fragment' | 'df' | 'clear' | 'error', error: boolean,
+    id: 'fragment' | 'counter' | 'zero' | 'quoted', flags: 'fragment' | 'df' | 'clear' | 'error', error: boolean,
   ): void {
     const b = this.input;
     const sec = depth === 0 ? 'RFC 7915 §5.1' : 'RFC 7915 §5.3';
@@ -229,6 +229,8 @@ export class XlatRecorder {
     } else if (id === 'counter') {
       this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth,
         'Identification {to}: from the translator\'s counter, so a router may still fragment it', 'RFC 7915 §5.1, RFC 6864 §4');
+    } else if (id === 'quoted') {
+      this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth, 'Identification {to}: the quoted IPv6 packet was not a fragment, so it had none', sec);
     } else {
       this.field('synthesised', s, null, depth, p, ipv4Field.identification, depth, 'Identification {to}: an atomic datagram (DF set) needs none', 'RFC 6864 §4.1');
     }
@@ -266,7 +268,7 @@ export class XlatRecorder {
       if (end <= start) return;
       this.push({
         action: 'dropped', from: { header: 'ipv4', name: 'Data', depth: 1, bit: start * 8, bits: (end - start) * 8 }, to: null,
-        rule: `{from} of the quote not carried: the translated error is cut to ${limit} bytes, and padding is redone`,
+        rule: `{from}: not carried; the translated error is cut to ${limit} bytes, and padding is redone`,
         cite: limit === 1280 ? 'RFC 7915 §4.3, RFC 4443 §2.4 (c), RFC 4884 §5.1' : 'RFC 7915 §5.3, RFC 1812 §4.3.2.3, RFC 4884 §5.1',
       });
     };
@@ -316,7 +318,7 @@ export class XlatRecorder {
     const [rule, cite] = how === 'pool6'
       ? [`{from} → {to}: the IPv4 address embedded under the NAT64 prefix /${prefixLength} (${bitsFrom})`, 'RFC 6052 §2.2']
       : how === 'eamt'
-        ? ['{from} → {to}: by the explicit address mapping (EAMT), the CLAT\'s own address', 'RFC 7757 §3.2, RFC 6877 §6.3']
+        ? ['{from} → {to}: by an explicit address mapping (EAMT; in a CLAT, the host\'s 192.0.0.1 ↔ the CLAT\'s own IPv6 address)', 'RFC 7757 §3.2, RFC 6877 §6.3']
         : toSpec.bits === 32
           ? ['{from} → {to}: an error from an IPv6 node with no IPv4 form comes from the IPv4 dummy address', 'RFC 7915 §5.1, RFC 6791 §4, RFC 7600']
           : ['{from} → {to}: an error from an IPv4 node with no IPv6 form comes from the translator\'s pool address', 'RFC 7915 §4.1, RFC 6791 §4'];

@@ -487,7 +487,7 @@ function translateIcmp6Error(
   if (rec !== null) {
     noteAddresses64(rec, ctx, inner, q, innerSrcHow, innerDstHow, 1);
     rec.ipv4HeaderFrom6(inner, q, 1, 'unchanged-quote', innerFragment, upperLayerAt(b, inner, innerFragment, chain.l4),
-      innerFragment >= 0 ? 'fragment' : 'zero', innerFragment >= 0 ? 'fragment' : innerFlags !== 0 ? 'df' : 'clear', false);
+      innerFragment >= 0 ? 'fragment' : 'quoted', innerFragment >= 0 ? 'fragment' : innerFlags !== 0 ? 'df' : 'clear', false);
   }
   const inner4 = 20 + innerCopied;
 

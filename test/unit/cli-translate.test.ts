@@ -12,6 +12,7 @@ import { Translator } from '../../core/xlat/translator.js';
 import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
 import { loadJoolCases, readPacket, toSiitConfig } from '../conformance/jool-corpus.js';
 import { concat, epb, ethernet, idb, ipv4Udp, ipv6Udp, pcapFile, shb } from './capture-fixtures.js';
+import { icmp4, ipv4, ipv6, udp } from './packet-builder.js';
 import { tshark } from './tshark.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clatter-cli-'));
@@ -317,6 +318,50 @@ describe('clatter translate on the Jool corpus', () => {
         const o = flat[i];
         expect(comment).toMatch(o.generated ? `ICMP error generated for input packet #${o.index} (${o.verdict})` : `from input packet #${o.index} (${o.verdict}`);
       });
+    }
+  });
+});
+
+describe('clatter translate --explain', () => {
+  const nat64 = { pool6: '2001:db8:64::/96', selfIpv4: '192.0.0.2', selfIpv6: '2001:db8::1' };
+  const translatable = () =>
+    pcapFile({
+      linkType: 1,
+      records: [
+        { seconds: 10, fraction: 1, data: ethernet(0x0800, ipv4({ src: '192.0.2.1', dst: '203.0.113.10' }, udp({ payload: new Uint8Array(8) }))) },
+        { seconds: 10, fraction: 2, data: ethernet(0x0806, new Uint8Array(28)) },
+        { seconds: 10, fraction: 3, data: ethernet(0x86dd, ipv6({ src: '2001:db8:64::cb00:710a', dst: '2001:db8:64::c000:201' }, udp({ payload: new Uint8Array(8) }))) },
+        { seconds: 10, fraction: 4, data: ethernet(0x0800, ipv4({ src: '192.0.2.1', dst: '203.0.113.10', mf: true }, icmp4({ type: 8, payload: new Uint8Array(8) }))) },
+      ],
+    });
+
+  it('explains every packet, one line per field, under its pair', async () => {
+    const out = join(directory, 'out.pcapng');
+    const { code, stdout } = await run('--config', file('siit.json', JSON.stringify(nat64)), '--in', file('in.pcap', translatable()), '--out', out, '--explain');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    // Each of the three IP packets: its trace lines (#1, #3, #5), then its steps.
+    expect(lines.filter((line) => /^#\d+ /.test(line)).map((line) => line.split(' ')[0])).toEqual(['#1', '#1', '#3', '#3', '#4']);
+    expect(stdout).toMatch(/^ {2}Time to Live 64 → Hop Limit 63 +decremented +RFC 7915 §4\.1 {2}\(the translator is a router and decrements\)$/m);
+    expect(stdout).toMatch(/^ {2}Protocol 17 → Next Header 17 +copied +RFC 7915 §4\.1$/m);
+    expect(stdout).toMatch(/^ {2}Checksum 0x[0-9a-f]{4} → 0x[0-9a-f]{4} +updated +RFC 7915 §4\.5, RFC 1624 {2}\(updated for the new pseudo-header addresses, not re-summed\)$/m);
+    expect(stdout).toMatch(/^ {2}Hop Limit 64 → Time to Live 63 +decremented +RFC 7915 §5\.1 /m);
+    expect(stdout).toMatch(/^ {2}Destination Address 203\.0\.113\.10 → 2001:db8:64::cb00:710a \(IPv4 in bytes 12–15\) +mapped +RFC 6052 §2\.2 {2}\(the IPv4 address embedded under the NAT64 prefix \/96 \(bits 96–127\)\)$/m);
+    expect(stdout).toMatch(/^ {2}not translated \(fragmentedIcmp\): Flags MF: a fragmented ICMP message cannot be translated/m);
+  });
+
+  it('puts each packet\'s explanation in the --json report', async () => {
+    const out = join(directory, 'out.pcapng');
+    const { code, stdout } = await run('--config', file('siit.json', JSON.stringify(nat64)), '--in', file('in.pcap', translatable()), '--out', out, '--explain', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.packets.map((p: { explanation: { pairId: number } }) => p.explanation.pairId)).toEqual([1, 3, 4]);
+    expect(report.packets.map((p: { verdict: string }) => p.verdict)).toEqual(['translated', 'translated', 'fragmentedIcmp']);
+    for (const packet of report.packets) {
+      expect(packet.explanation.verdict).toBe(packet.verdict);
+      expect(packet.explanation.outputs.length).toBe(packet.outputs.length);
+      expect(packet.explanation.mismatch).toBeNull();
+      if (packet.verdict === 'translated') expect(packet.explanation.steps.length).toBeGreaterThan(15);
     }
   });
 });

@@ -96,6 +96,9 @@ describe('framing and validation (core/api)', () => {
     expect(parseRequest({ id: 6, method: 'down', params: { now: true } })).toEqual({ ok: false, id: 6, error: 'unexpected parameter "now"' });
     expect(parseRequest({ id: 7, method: 'snapshot', params: { rateSeconds: 120 } })).toMatchObject({ ok: true });
     expect(parseRequest({ id: 8, method: 'snapshot', params: { rateSeconds: 7200 } })).toEqual({ ok: false, id: 8, error: '"rateSeconds" must be a whole number from 0 to 3600' });
+    expect(parseRequest({ id: 9, method: 'explain', params: { pairId: 12 } })).toMatchObject({ ok: true });
+    expect(parseRequest({ id: 10, method: 'explain', params: { pairId: 0 } })).toEqual({ ok: false, id: 10, error: '"pairId" must be a pair number (a whole number from 1)' });
+    expect(parseRequest({ id: 11, method: 'explain', params: {} })).toMatchObject({ ok: false });
   });
 });
 
@@ -177,5 +180,15 @@ describe('control server and clients', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/^clatter status: the engine is not running \(no socket at .*\); start it with: sudo clatter engine\n$/);
     expect((await cli('up', '--bogus')).code).toBe(2);
+  });
+
+  it('clatter explain asks for one pair and says plainly when the ring no longer holds it', async () => {
+    const { path, server } = await startServer(scriptedHandler());
+    const gone = await cli('explain', '--socket', path, '#41');
+    expect(gone).toMatchObject({ code: 1, stdout: '', stderr: 'clatter explain: pair 41 has not been recorded yet (it holds none yet)\n' });
+    expect((await cli('explain', '--socket', path, 'x41')).code).toBe(2);
+    expect((await cli('explain', '--socket', path)).code).toBe(2);
+    expect((await cli('explain', '--socket', path, '1', '2')).code).toBe(2);
+    await server.close();
   });
 });

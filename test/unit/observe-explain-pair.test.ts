@@ -70,6 +70,16 @@ describe('explaining a recorded pair', () => {
     expect(explanation.steps.find((s) => s.to?.name === 'Identification')?.to?.value).toBe('3');
   });
 
+  it('re-runs an offload\'s super-packet as one packet, and says what that means for its checksum', () => {
+    const upload = ipv4({ src: '192.0.0.1', dst: '203.0.113.10', df: true }, tcp({ payload: new Uint8Array(20_000) }));
+    // The engine translated it by its headers (vnet-translate.ts); a translator without MTU limits writes the same headers.
+    const ring = record({ ...old, mtu: { ipv4: 65_535, ipv6: 65_535 } }, [upload]);
+    const explanation = explainRecordedPair(ring.pair(1)!, [old]);
+    expect(explanation.verdict).toBe('translated');
+    expect(explanation.mismatch).toMatch(/^a coalesced super-packet of 20040 bytes \(TUN segmentation offload\).*the checksum shown is not the one on the wire$/);
+    expect(explanation.steps.find((s) => s.to?.name === 'Payload Length')?.to?.value).toBe('20020');
+  });
+
   it('uses the configuration of its time after a prefix change, and says so when none fits', () => {
     const ping = ipv4({ src: '192.0.0.1', dst: '203.0.113.10' }, icmp4({ type: 8, rest: echoRest(1, 1), payload: new Uint8Array(8) }));
     const ring = new TraceRing({ capacity: 8 });
