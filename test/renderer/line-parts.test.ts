@@ -2,7 +2,7 @@
 // marked apart from the prefix; the CLAT's own address is the one shortened, in the middle.
 
 import { describe, expect, it } from 'vitest';
-import { lineParts, shortenMiddle, type LinePart } from '../../renderer/features/traces/line-parts.js';
+import { lineParts, shortenMiddle, splitQuote, type LinePart } from '../../renderer/features/traces/line-parts.js';
 
 const context = { clatIpv6: '2001:db8:1:2:c1:a7ff:fe00:2', nat64Prefix: '2001:db8:64::/96', shortenClat: false };
 const text = (parts: readonly LinePart[]) => parts.map((part) => (part.kind === 'nat64' ? part.parts.map((p) => p.text).join('') : part.text)).join('');
@@ -27,8 +27,8 @@ describe('trace line parts', () => {
 
   it('shortens only the CLAT address, in the middle, never the embedded IPv4', () => {
     const parts = lineParts(echo, { ...context, shortenClat: true });
-    expect(parts[0]).toEqual({ kind: 'clat', text: '2001:db8…fe00:2', full: '2001:db8:1:2:c1:a7ff:fe00:2' });
-    expect(text(parts)).toBe('2001:db8…fe00:2 > 2001:db8:64::cb00:710a: ICMP6, echo request, id 7, seq 1, length 64');
+    expect(parts[0]).toEqual({ kind: 'clat', text: '2001:db8…2', full: '2001:db8:1:2:c1:a7ff:fe00:2' });
+    expect(text(parts)).toBe('2001:db8…2 > 2001:db8:64::cb00:710a: ICMP6, echo request, id 7, seq 1, length 64');
   });
 
   it('addresses with ports (TCP, UDP) and an ICMP error quoting a packet', () => {
@@ -45,8 +45,17 @@ describe('trace line parts', () => {
     expect(lineParts('2001:db8:6464::cb00:710a > x', context)[0].kind).toBe('text');
   });
 
+  it("an ICMP error's quoted packet is split off, to be shown whole or not at all", () => {
+    const error = '2001:db8:1:2::1 > 2001:db8:1:2::c1a7: ICMP6, time exceeded in-transit, length 96 [2001:db8:1:2::c1a7 > 2001:db8:64::cb00:710a: ICMP6, echo request]';
+    expect(splitQuote(error)).toEqual({
+      main: '2001:db8:1:2::1 > 2001:db8:1:2::c1a7: ICMP6, time exceeded in-transit, length 96',
+      quote: ' [2001:db8:1:2::c1a7 > 2001:db8:64::cb00:710a: ICMP6, echo request]',
+    });
+    expect(splitQuote('192.0.0.1.80 > 203.0.113.10.80: Flags [S], seq 7')).toEqual({ main: '192.0.0.1.80 > 203.0.113.10.80: Flags [S], seq 7', quote: null });
+  });
+
   it('short addresses are not shortened', () => {
     expect(shortenMiddle('2001:db8:1:2::c1a7')).toBe('2001:db8:1:2::c1a7');
-    expect(shortenMiddle('2001:db8:1:2:c1:a7ff:fe00:2')).toBe('2001:db8…fe00:2');
+    expect(shortenMiddle('2001:db8:1:2:c1:a7ff:fe00:2')).toBe('2001:db8…2');
   });
 });

@@ -2,7 +2,7 @@
 // between them the way the packet went with what happened (decremented, mapped…), and the rule
 // with its RFC beside. Clicking a row lights its fields in both packets' bytes.
 
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { Explanation } from '../../../core/api/explanation.js';
 import { useExplain } from '../../stores/explain-store.js';
 import { FieldCell } from './FieldCell.js';
@@ -11,8 +11,14 @@ import { tableRows, type StepRow } from './step-rows.js';
 function StepLine(props: { row: StepRow; selected: boolean; multipleOutputs: boolean }) {
   const { row } = props;
   const select = () => useExplain.getState().selectStep(row.index);
+  const element = useRef<HTMLDivElement>(null);
+  // The step lit first may lie below the fold (presentation mode's large type): bring it into view.
+  useEffect(() => {
+    if (props.selected) element.current?.scrollIntoView({ block: 'nearest' });
+  }, [props.selected]);
   return (
     <div
+      ref={element}
       className={`step step-depth-${row.depth} step-${row.action}${props.selected ? ' step-selected' : ''}`}
       role="row"
       tabIndex={0}

@@ -2,7 +2,8 @@
 // NAT64 prefix shows its prefix and its embedded IPv4 address in two colours (RFC 6052 §2.2), and
 // the CLAT's own address (the same on every outgoing row, and long: a SLAAC /64 plus interface
 // identifier) may be shortened in the middle. The embedded IPv4 is never cut: the addresses are
-// kept whole, and only the CLAT's own address gives up characters.
+// kept whole, only the CLAT's own address gives up characters, and the packet an ICMP error quotes
+// is shown whole or not at all (splitQuote).
 
 import { formatIpv6, parseIpv6, parseIpv6Prefix, type Ipv6Prefix } from '../../../core/wire/address.js';
 import { embeddedIpv4Indices, embeddedIpv4Text, ipv6Parts } from '../../ui/ipv6-parts.js';
@@ -24,14 +25,14 @@ export interface LineContext {
 }
 
 /**
- * `2001:db8:1:2:c1:a7ff:fe00:2` → `2001:db8…fe00:2`: the first two and the last two groups, which
- * tell the network and the host apart, with an ellipsis for the rest. Short addresses stay whole.
+ * `2001:db8:1:2:c1:a7ff:fe00:2` → `2001:db8…2`: the first two groups and the last, which tell the
+ * network and the host apart, with an ellipsis for the rest. Short addresses stay whole.
  */
 export function shortenMiddle(address: string): string {
   const groups = address.split(':');
   if (address.length <= 20 || groups.length < 5) return address;
   const head = groups.slice(0, 2).join(':');
-  const tail = groups.slice(-2).join(':');
+  const tail = groups[groups.length - 1];
   return `${head}…${tail}`;
 }
 
@@ -47,6 +48,17 @@ function under(bytes: Uint8Array, prefix: Ipv6Prefix): boolean {
 // Candidates: a run of hex digits and colons with at least one colon, ending on a hex digit (so
 // tcpdump's `addr.port` and `addr: ICMP6` leave the port and the colon out). Parsed to be sure.
 const candidate = /[0-9a-f]*:[0-9a-f:]*[0-9a-f]|[0-9a-f]+::/gi;
+
+/**
+ * An ICMP error's line ends in the packet it quotes, in brackets (core/wire/describe-packet.ts):
+ * `… time exceeded in-transit, length 96 [a > b: …]`. Split there, so the screen can show the quote
+ * whole or not at all rather than cut an address in it.
+ */
+export function splitQuote(line: string): { readonly main: string; readonly quote: string | null } {
+  const at = line.indexOf(' [');
+  if (at < 0 || !line.endsWith(']')) return { main: line, quote: null };
+  return { main: line.slice(0, at), quote: line.slice(at) };
+}
 
 export function lineParts(line: string, context: LineContext): LinePart[] {
   const prefix = context.nat64Prefix === null ? undefined : parseIpv6Prefix(context.nat64Prefix);
