@@ -4,7 +4,7 @@
 // run of characters whose bytes are all marked or all not.
 
 import { embedIpv4 } from '../../core/xlat/rfc6052.js';
-import { formatIpv4 } from '../../core/wire/address.js';
+import { formatIpv4, ipv6ZeroRun } from '../../core/wire/address.js';
 
 export interface AddressPart {
   readonly text: string;
@@ -12,27 +12,11 @@ export interface AddressPart {
   readonly marked: boolean;
 }
 
-/** The longest run (at least two) of zero groups, which RFC 5952 §4.2.2 writes as `::`. */
-function zeroRun(words: readonly number[]): { start: number; length: number } {
-  let best = { start: -1, length: 1 };
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > best.length) best = { start: i, length: j - i };
-    i = j;
-  }
-  return best;
-}
-
 /** `bytes` (16) as RFC 5952 text, in parts by whether their bytes are in `marked` (indices 0–15). */
 export function ipv6Parts(bytes: Uint8Array, marked: ReadonlySet<number>): AddressPart[] {
   const words: number[] = [];
   for (let i = 0; i < 8; i++) words.push((bytes[2 * i] << 8) | bytes[2 * i + 1]);
-  const run = zeroRun(words);
+  const run = ipv6ZeroRun(words);
   // Characters with their mark, then merged into runs.
   const chars: { char: string; marked: boolean }[] = [];
   const separator = (char: string) => chars.push({ char, marked: false });
