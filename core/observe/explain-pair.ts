@@ -16,6 +16,7 @@ import { checksumIsValid, foldSum, read16, sumWords, write16 } from '../wire/che
 import { protocol } from '../wire/ipv6.js';
 import type { SiitConfig } from '../xlat/config.js';
 import { explainTranslation, type ExplainResult } from '../xlat/explain.js';
+import { formatField } from '../xlat/explain-values.js';
 import type { TracePair } from './trace-pair.js';
 
 export const notRecorded = 'not recorded';
@@ -23,7 +24,7 @@ export const notRecorded = 'not recorded';
 /** Explains `pair` with the first of `candidates` whose re-run matches the recorded twin (else the first). */
 export function explainRecordedPair(pair: TracePair, candidates: readonly SiitConfig[]): Explanation {
   if (candidates.length === 0) return unexplained(pair, 'the translator configuration in force when this pair was recorded is no longer known');
-  const input = completeInput(pair.input.bytes, pair.input.length);
+  const input = completeInput(pair.input.bytes, pair.input.length, pair.verdict !== 'icmpErrorBadChecksum');
   const nextIpv4Id = recordedIpv4Id(pair);
   let first: { result: ExplainResult; mismatch: string | null } | undefined;
   for (const candidate of candidates) {
@@ -44,7 +45,11 @@ export function explainRecordedPair(pair: TracePair, candidates: readonly SiitCo
  * than any MTU, it would be refused by a plain re-run, so it is re-run with the MTUs lifted.
  */
 function isSuperPacket(pair: TracePair, config: SiitConfig): boolean {
-  return pair.verdict === 'translated' && pair.input.length > Math.max(config.mtu.ipv4, config.mtu.ipv6) + 20;
+  // The translator itself never writes a packet larger than its side's MTU (it fragments, or
+  // refuses); only the offload's header-only translation does.
+  const output = pair.output;
+  if (pair.verdict !== 'translated' || pair.outputCount !== 1 || output === null) return false;
+  return output.length > (output.family === 6 ? config.mtu.ipv6 : config.mtu.ipv4);
 }
 
 function liftMtus(config: SiitConfig): SiitConfig {
@@ -74,12 +79,19 @@ interface CompletedInput {
 }
 
 /** The recorded bytes at the packet's declared length; see the top of the file. */
-export function completeInput(recorded: Uint8Array, length: number): CompletedInput {
+export function completeInput(recorded: Uint8Array, length: number, checksumWasValid = true): CompletedInput {
   if (recorded.length >= length) return { bytes: recorded.slice(0, length), kept: length, filled: 'whole' };
   const bytes = new Uint8Array(length);
   bytes.set(recorded);
   const kept = recorded.length;
-  return { bytes, kept, filled: balanceChecksum(bytes, kept) ? 'balanced' : 'unbalanced' };
+  return { bytes, kept, filled: balanceChecksum(bytes, kept, checksumWasValid) ? 'balanced' : 'unbalanced' };
+}
+
+/** Where the IP packet ends by its header (bytes after it are link padding). */
+function declaredEnd(b: Uint8Array): number {
+  const version = b[0] >> 4;
+  const end = version === 4 ? read16(b, 2) : version === 6 ? 40 + read16(b, 4) : b.length;
+  return Math.min(end, b.length);
 }
 
 /** Where the transport header starts and what covers its checksum; null for fragments and others. */
@@ -99,11 +111,24 @@ function transportOf(b: Uint8Array): { l4: number; proto: number; pseudo: number
     return null;
   }
   if (version !== 6) return null;
-  // Only a transport header right after the IPv6 header: extension headers are rare and the snap
-  // length keeps them; such packets fall to `unbalanced` and say so.
-  const proto = b[6];
-  const l4 = 40;
-  const length = read16(b, 4);
+  // Past the extension headers a translator skips (and an atomic Fragment header: a fragment's
+  // checksum covers the others too), within the recorded bytes.
+  let proto = b[6];
+  let l4 = 40;
+  for (;;) {
+    if (proto === protocol.hopByHop || proto === protocol.routing || proto === protocol.destinationOptions) {
+      proto = b[l4];
+      l4 += (b[l4 + 1] + 1) << 3;
+    } else if (proto === protocol.fragment) {
+      if ((read16(b, l4 + 2) & 0xfff9) !== 0) return null;
+      proto = b[l4];
+      l4 += 8;
+    } else {
+      break;
+    }
+    if (l4 + 8 > b.length) return null;
+  }
+  const length = read16(b, 4) - (l4 - 40);
   const pseudo = sumWords(b, 8, 40) + proto + length;
   if (proto === protocol.tcp) return { l4, proto, pseudo, checksumAt: l4 + 16 };
   if (proto === protocol.udp) return { l4, proto, pseudo, checksumAt: l4 + 6 };
@@ -111,23 +136,29 @@ function transportOf(b: Uint8Array): { l4: number; proto: number; pseudo: number
   return null;
 }
 
-/** Sets one word in the unrecorded tail so the transport checksum holds; false when it cannot. */
-function balanceChecksum(b: Uint8Array, kept: number): boolean {
+/**
+ * Sets one word in the unrecorded tail so the transport checksum holds (or, for a packet refused
+ * for its wrong checksum, so that it is still wrong); false when it cannot.
+ */
+function balanceChecksum(b: Uint8Array, kept: number, checksumWasValid: boolean): boolean {
   if (kept < 40) return false;
   const transport = transportOf(b);
   if (transport === null || transport.checksumAt + 2 > kept) return false;
+  const end = declaredEnd(b);
   // The last 16-bit word (counted from the transport header) that lies wholly in the tail.
-  let at = b.length - 2;
+  let at = end - 2;
   if ((at - transport.l4) % 2 !== 0) at--;
   if (at < kept) return false;
-  const sum = foldSum(sumWords(b, transport.l4, b.length, transport.pseudo));
-  write16(b, at, 0xffff - sum);
-  return checksumIsValid(sumWords(b, transport.l4, b.length, transport.pseudo));
+  const sum = foldSum(sumWords(b, transport.l4, end, transport.pseudo));
+  write16(b, at, checksumWasValid ? 0xffff - sum : 0xfffe - sum);
+  return checksumIsValid(sumWords(b, transport.l4, end, transport.pseudo)) === checksumWasValid;
 }
 
 /** Why the re-run is not the recorded twin, or null when it is. */
 function compare(pair: TracePair, result: ExplainResult, filled: CompletedInput['filled'], inputKept: number, superPacket: boolean): string | null {
-  const unrecorded = filled === 'unbalanced' ? ' (the packet was recorded only in part, and its checksum could not be kept for the rest)' : '';
+  const unrecorded = filled === 'unbalanced'
+    ? ` (only its first ${inputKept} of ${pair.input.length} bytes were recorded, and its checksum could not be kept for the rest)`
+    : filled === 'balanced' ? ` (only its first ${inputKept} of ${pair.input.length} bytes were recorded)` : '';
   const verdict = result.explanation.verdict;
   if (verdict !== pair.verdict) return `the re-run's verdict is ${verdict}, the recorded one ${pair.verdict}${unrecorded}`;
   const recorded = pair.output;
@@ -136,12 +167,23 @@ function compare(pair: TracePair, result: ExplainResult, filled: CompletedInput[
   const twin = result.outputs[0];
   if (twin.length !== recorded.length) return `the re-run's output is ${twin.length} bytes, the recorded ${recorded.length}${unrecorded}`;
   const unknown = copiedFromUnrecorded(result, inputKept, recorded.bytes.length);
+  // A checksum computed anew (an ICMP error's, over the quote) covers bytes that were not recorded.
+  if (inputKept < pair.input.length) for (const place of computedChecksums(result)) unknown.fill(1, place.bitOffset >> 3, (place.bitOffset + place.bitLength) >> 3);
   // A super-packet's checksum field is a partial sum on both sides (see superPacketNote).
   if (superPacket) for (const step of result.explanation.steps) if (step.to?.name === 'Checksum' && step.to.depth === 0) unknown.fill(1, step.to.bitOffset >> 3, (step.to.bitOffset >> 3) + 2);
   for (let i = 0; i < recorded.bytes.length; i++) {
     if (!unknown[i] && twin[i] !== recorded.bytes[i]) return `the re-run's output differs from the recorded one at byte ${i}${unrecorded}`;
   }
   return null;
+}
+
+/** The first output's checksums the translator computed over the whole message (not updated). */
+function computedChecksums(result: ExplainResult): FieldPlace[] {
+  const places: FieldPlace[] = [];
+  for (const step of result.explanation.steps) {
+    if (step.action === 'computed' && step.to !== null && step.to.outputIndex === 0 && step.to.name === 'Checksum') places.push(step.to);
+  }
+  return places;
 }
 
 /** Bytes of the first output that are copies of input bytes the ring did not keep (the re-run has zeros there). */
@@ -168,12 +210,21 @@ function finish(pair: TracePair, result: ExplainResult, mismatch: string | null,
     if (i === 0 && pair.output !== null) return Math.min(bytes.length, pair.output.bytes.length);
     return snapped ? Math.min(bytes.length, 48) : bytes.length;
   });
-  const outputs = explanation.outputs.map((packet, i) => ({ ...packet, bytes: encodeBase64(result.outputs[i].subarray(0, outputKept[i])) }));
+  // The first output as the ring recorded it: what the re-run could only compute from bytes that
+  // were not recorded (an ICMP error's checksum over its quote) is read from the recording.
+  const recordedOutput = pair.output !== null && pair.output.length === result.outputs[0]?.length ? pair.output.bytes : null;
+  const outputBytes = result.outputs.map((bytes, i) => (i === 0 && recordedOutput !== null ? recordedOutput.subarray(0, outputKept[0]) : bytes.subarray(0, outputKept[i])));
+  const outputs = explanation.outputs.map((packet, i) => ({ ...packet, bytes: encodeBase64(outputBytes[i]) }));
   const recordedPlace = (place: FieldPlace | null): FieldPlace | null => {
     if (place === null) return null;
     const known = place.packet === 'input' ? inputKept : outputKept[place.outputIndex] ?? 0;
-    if (place.bitOffset + place.bitLength <= known * 8 || /^\d+ bytes$/.test(place.value)) return place;
-    return { ...place, value: notRecorded };
+    if (/^\d+ bytes$/.test(place.value)) return place;
+    if (place.bitOffset + place.bitLength > known * 8) return { ...place, value: notRecorded };
+    if (place.packet === 'output' && place.outputIndex === 0 && recordedOutput !== null) {
+      const value = formatField(recordedOutput, place.header, place.name, place.bitOffset, place.bitLength);
+      return value === place.value ? place : { ...place, value };
+    }
+    return place;
   };
   const recordedStep = (step: TranslationStep | null): TranslationStep | null => {
     if (step === null) return null;
@@ -181,8 +232,8 @@ function finish(pair: TracePair, result: ExplainResult, mismatch: string | null,
     const to = recordedPlace(step.to);
     let rule = step.rule;
     // The rule quotes the values: a value that was not recorded is not quoted either.
-    if (from !== step.from && step.from !== null) rule = rule.split(step.from.value).join(notRecorded);
-    if (to !== step.to && step.to !== null) rule = rule.split(step.to.value).join(notRecorded);
+    if (from !== step.from && step.from !== null && from !== null) rule = rule.split(step.from.value).join(from.value);
+    if (to !== step.to && step.to !== null && to !== null) rule = rule.split(step.to.value).join(to.value);
     return { ...step, from, to, rule };
   };
   return {

@@ -267,7 +267,7 @@ export class XlatRecorder {
     const drop = (start: number, end: number): void => {
       if (end <= start) return;
       this.push({
-        action: 'dropped', from: { header: 'ipv4', name: 'Data', depth: 1, bit: start * 8, bits: (end - start) * 8 }, to: null,
+        action: 'dropped', from: { header: limit === 1280 ? 'ipv4' : 'ipv6', name: 'Data', depth: 1, bit: start * 8, bits: (end - start) * 8 }, to: null,
         rule: `{from}: not carried; the translated error is cut to ${limit} bytes, and padding is redone`,
         cite: limit === 1280 ? 'RFC 7915 §4.3, RFC 4443 §2.4 (c), RFC 4884 §5.1' : 'RFC 7915 §5.3, RFC 1812 §4.3.2.3, RFC 4884 §5.1',
       });
@@ -285,7 +285,7 @@ export class XlatRecorder {
     const extra = this.input.length - end;
     if (extra <= 0) return;
     this.push({
-      action: 'dropped', from: { header: 'ipv4', name: 'Trailing bytes', depth: 0, bit: end * 8, bits: extra * 8 }, to: null,
+      action: 'dropped', from: { header: this.input[0] >> 4 === 6 ? 'ipv6' : 'ipv4', name: 'Trailing bytes', depth: 0, bit: end * 8, bits: extra * 8 }, to: null,
       rule: '{from} after the length the header declares: not part of the packet', cite: 'RFC 791 §3.1, RFC 8200 §3',
     });
   }

@@ -3,7 +3,8 @@
 // the server's address embedded in bytes 12–15 under the /96; a traceroute hop's ICMPv6 error
 // comes with its quoted packet explained; a fragmented ping, which RFC 7915 does not translate, is
 // a pair with its refusal; and a pair that has left the ring is said to have left. With the default
-// delivery (ingress) and with force-forwarding, whose translator decrements the TTL itself.
+// delivery (ingress), with force-forwarding (whose translator decrements the TTL itself), and
+// with worker threads translating.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../core/api/explanation.js';
@@ -16,7 +17,13 @@ import { asRunning, clatterBin, EngineProcess, engineDir, runningWith, tearDown 
 const isRoot = process.getuid?.() === 0;
 const server = '203.0.113.10';
 
-describe.skipIf(!isRoot).each([undefined, 'force-forwarding'] as const)('clatter explain against the engine (delivery %s)', (deliveryOption) => {
+const setups: { readonly delivery?: 'force-forwarding'; readonly workers?: number; readonly label: string }[] = [
+  { label: 'default delivery (ingress)' },
+  { delivery: 'force-forwarding', label: 'force-forwarding delivery' },
+  { workers: 2, label: 'two worker threads (pairs reach the ring through the observation rings)' },
+];
+
+describe.skipIf(!isRoot).each(setups)('clatter explain against the engine, $label', (setup) => {
   let lab: Lab;
   let dir: string | undefined;
   let engine: EngineProcess | undefined;
@@ -29,7 +36,7 @@ describe.skipIf(!isRoot).each([undefined, 'force-forwarding'] as const)('clatter
   beforeAll(async () => {
     lab = await createLab();
     dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, ...(deliveryOption === undefined ? {} : { delivery: deliveryOption }) });
+    engine = await EngineProcess.start(lab, { dir, ...(setup.delivery === undefined ? {} : { delivery: setup.delivery }), ...(setup.workers === undefined ? {} : { workers: setup.workers }) });
     await engine.up();
     const running = asRunning(await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000));
     clatIpv6 = running.clatIpv6;
@@ -111,10 +118,15 @@ describe.skipIf(!isRoot).each([undefined, 'force-forwarding'] as const)('clatter
 
   it('`clatter trace --explain` prints each pair\'s steps under it', async () => {
     const trace = lab.spawn('host', [process.execPath, clatterBin, 'trace', '--explain', '--socket', engine!.socket, '--filter', 'program=ping,proto=icmp', '--count', '1'], { name: 'clatter trace --explain' });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '10', server], { timeoutMs: 15_000 });
-    const exit = await trace.exited;
-    expect(exit.code).toBe(0);
+    // It subscribes once node has started, which takes a while on a busy machine: ping until it has
+    // printed its pair (or 15 tries).
+    let exit: Awaited<typeof trace.exited> | null = null;
+    for (let tries = 0; tries < 15 && exit === null; tries++) {
+      await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '5', server], { timeoutMs: 10_000 });
+      exit = await Promise.race([trace.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
+    }
+    if (exit === null) await trace.stop();
+    expect(exit?.code, `clatter trace --explain did not finish; it printed:\n${trace.output}`).toBe(0);
     const lines = trace.output.trim().split('\n');
     expect(lines[0]).toMatch(/^#\d+ v4 192\.0\.0\.1 > 203\.0\.113\.10: ICMP echo request/);
     expect(lines[1]).toMatch(/^#\d+ v6 /);
