@@ -5,6 +5,7 @@
 
 import type { ClatStatus } from '../core/api/status.js';
 import { encodeBase64 } from '../core/api/base64.js';
+import type { Explanation } from '../core/api/explanation.js';
 import type { ExportResult, UpParams } from '../core/api/messages.js';
 import { exportResultToPcapng } from '../core/api/trace-wire.js';
 import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
@@ -31,6 +32,8 @@ export interface BridgeEnvironment {
 
 export type ActionResult = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
 
+export type ExplainResult = { readonly ok: true; readonly explanation: Explanation } | { readonly ok: false; readonly message: string };
+
 export interface Bridge {
   start(): Promise<void>;
   stop(): void;
@@ -38,6 +41,8 @@ export interface Bridge {
   setClat(on: boolean, options?: UpParams): Promise<void>;
   startEngine(): Promise<StartEngineResult>;
   exportPcapng(seconds?: number): Promise<ActionResult>;
+  /** One trace pair's translation, field by field, as the engine's translator explains it. */
+  explain(pairId: number): Promise<ExplainResult>;
   loadReport(): Promise<{ ok: true; sinceMs: number; entries: readonly DependencyEntry[] } | { ok: false; message: string }>;
   setFullScreen(on: boolean): Promise<void>;
   /** Starts or stops one of the demo's apps (`clatter demo`). */
@@ -176,6 +181,11 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       }
       environment.download(name, bytes);
       return { ok: true, message: `Downloaded ${name} (${pairs})` };
+    },
+    async explain(pairId) {
+      const answer = await call({ method: 'explain', params: { pairId } });
+      if (!answer.ok) return { ok: false, message: answer.error.message };
+      return { ok: true, explanation: answer.result as Explanation };
     },
     async loadReport() {
       const answer = await call({ method: 'report', params: {} });

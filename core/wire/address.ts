@@ -76,10 +76,11 @@ export function parseIpv6(text: string): Uint8Array | undefined {
   return bytes;
 }
 
-/** RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups as `::`. */
-export function formatIpv6(bytes: Uint8Array, offset = 0): string {
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1]);
+/**
+ * The run of zero groups RFC 5952 §4.2 writes as `::`: the longest of at least two, the first of
+ * equals; `start` -1 when there is none. (The UI marks parts of the same text: renderer/ui/ipv6-parts.ts.)
+ */
+export function ipv6ZeroRun(words: readonly number[]): { readonly start: number; readonly length: number } {
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
@@ -95,9 +96,17 @@ export function formatIpv6(bytes: Uint8Array, offset = 0): string {
     }
     i = j;
   }
+  return { start: bestStart, length: bestLength };
+}
+
+/** RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups as `::`. */
+export function formatIpv6(bytes: Uint8Array, offset = 0): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1]);
+  const run = ipv6ZeroRun(words);
   const hex = (list: number[]) => list.map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLength))}`;
+  if (run.start < 0) return hex(words);
+  return `${hex(words.slice(0, run.start))}::${hex(words.slice(run.start + run.length))}`;
 }
 
 function splitPrefix(text: string, maxLength: number): [string, number] | undefined {

@@ -1,7 +1,8 @@
 // `npm run bench:ui`: how smooth the UI stays while the engine translates at full speed. In the
 // namespace lab (core/lab), with the CLAT on, Debian's Chromium (Playwright) shows the UI served
 // by `clatter ui`'s server; for each phase — idle, then iperf3 TCP through the CLAT (as fast as it
-// goes), then iperf3 UDP with small packets (the highest packet rate) — the page measures its own
+// goes), then iperf3 UDP with small packets (the highest packet rate), then that again with a
+// pair's explanation open (issue 14's panel) — the page measures its own
 // frames (requestAnimationFrame intervals) and long tasks (PerformanceObserver 'longtask': main
 // thread busy over 50 ms), and the JS heap. Prints a table; asserts no speed (a benchmark).
 //
@@ -115,6 +116,12 @@ async function main(): Promise<void> {
     let udpRate = 0;
     phases.push(await measure(page, 'UDP 64 B', '', seconds, async () => (udpRate = (await iperf3Udp(lab, target, 64, seconds)).receivedPerSecond)));
     phases[2] = { ...phases[2], load: `iperf3 UDP ${(udpRate / 1000).toFixed(1)} kpkt/s` };
+    progress(`the same with a pair's explanation open, ${seconds} s`);
+    await page.getByTestId('trace-v4').getByTestId('trace-row').last().click();
+    // Ready, or failed: at full speed the ring may have let the pair go before the engine was asked.
+    await page.locator('[data-testid=explain][data-state=ready], [data-testid=explain][data-state=failed]').waitFor({ timeout: 10_000 });
+    phases.push(await measure(page, 'UDP 64 B, explained', '', seconds, async () => (udpRate = (await iperf3Udp(lab, target, 64, seconds)).receivedPerSecond)));
+    phases[3] = { ...phases[3], load: `iperf3 UDP ${(udpRate / 1000).toFixed(1)} kpkt/s, explanation open` };
     await page.screenshot({ path: join(artifactsDir, 'ui-under-load.png') });
     writeFileSync(join(artifactsDir, 'ui-bench.json'), `${JSON.stringify(phases, null, 2)}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify(phases, null, 2)}\n`);

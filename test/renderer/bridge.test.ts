@@ -11,6 +11,7 @@ import { initialSession, toggleShowsOn, useSession } from '../../renderer/stores
 import { maxRowsPerPane, useTrace } from '../../renderer/stores/trace-store.js';
 import { sidePackets, useTraffic } from '../../renderer/stores/traffic-store.js';
 import { httpTransport, type EventSourceLike } from '../../renderer/transport/http-transport.js';
+import { echoExplanation } from './explanation-fixture.js';
 import { counters, echoPair, flow, offStatus, rate, runningStatus, snapshot } from './fixtures.js';
 
 /** A host in memory: answers invokes from `answers`, records them, and pushes notifications on demand. */
@@ -203,6 +204,17 @@ describe('bridge', () => {
     host.engine = () => ({ ok: false, error: { code: 'internal', message: 'the engine is not running' } });
     expect(await bridge.exportPcapng()).toEqual({ ok: false, message: 'the engine is not running' });
     expect(await bridge.loadReport()).toEqual({ ok: false, message: 'the engine is not running' });
+    expect(await bridge.explain(3)).toEqual({ ok: false, message: 'the engine is not running' });
+  });
+
+  it('asks the engine to explain a pair, through the same engine call as the rest', async () => {
+    const { bridge, host } = setup();
+    await bridge.start();
+    const explanation = echoExplanation(12);
+    host.engine = (call) => (call.method === 'explain' && call.params.pairId === 12 ? { ok: true, result: explanation } : { ok: false, error: { code: 'bad-request', message: 'no such pair' } });
+    expect(await bridge.explain(12)).toEqual({ ok: true, explanation });
+    expect(host.invoked.at(-1)).toEqual({ channel: 'engine.call', arg: { method: 'explain', params: { pairId: 12 } } });
+    expect(await bridge.explain(13)).toEqual({ ok: false, message: 'no such pair' });
   });
 });
 

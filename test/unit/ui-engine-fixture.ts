@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Explanation } from '../../core/api/explanation.js';
 import type { ApiError, EngineEvent, Snapshot, UpParams } from '../../core/api/messages.js';
 import type { ClatStatus } from '../../core/api/status.js';
 import { ControlServer, type Connection, type Handler } from '../../core/engine/control-server.js';
@@ -23,6 +24,8 @@ export interface ScriptedEngine {
   readonly calls: string[];
   /** What `up` answers (default: discovering on wlan0). */
   upAnswer: (params: UpParams) => HandlerAnswer<ClatStatus>;
+  /** What `explain` answers (default: no such pair). */
+  explainAnswer: (pairId: number) => HandlerAnswer<Explanation>;
   push(event: EngineEvent): void;
   stop(): Promise<void>;
   /** Listens again on the same path (the engine restarted). */
@@ -57,7 +60,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
       return { ok: true, result: snapshot() };
     },
     export: async () => ({ ok: true, result: { ipv4Interface: 'clat', ipv6Interface: 'wlan0', pairs: [] } }),
-    explain: async (request) => ({ ok: false, error: { code: 'no-such-pair', message: `pair ${request.params.pairId} has not been recorded yet (it holds none yet)` } }),
+    explain: async (request) => (calls.push('explain'), engine.explainAnswer(request.params.pairId)),
   };
   let server = new ControlServer({ socketPath, groupId: null, handler, checkPeer: () => undefined, log: () => {} });
   const listen = async () => {
@@ -72,6 +75,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
     watchers,
     calls,
     upAnswer: () => ({ ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } }),
+    explainAnswer: (pairId) => ({ ok: false, error: { code: 'no-such-pair', message: `pair ${pairId} has not been recorded yet (it holds none yet)` } }),
     push: (event) => {
       for (const connection of watchers) connection.send(event);
     },

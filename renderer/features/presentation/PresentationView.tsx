@@ -21,7 +21,8 @@ export function PresentationView() {
   }, [bridge, setPresentation]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') exit();
+      // An open explanation takes the Escape for itself (features/explain/use-pair-keys.ts).
+      if (event.key === 'Escape' && !event.defaultPrevented) exit();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

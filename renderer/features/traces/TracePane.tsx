@@ -6,7 +6,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { useTrace } from '../../stores/trace-store.js';
 import { formatClock } from '../../ui/format.js';
+import type { LineContext } from './line-parts.js';
 import type { TraceRow } from './trace-rows.js';
+import { TraceLine } from './TraceLine.js';
 
 function rowClass(row: TraceRow, highlighted: boolean, selected: boolean): string {
   const classes = ['trace-row'];
@@ -22,7 +24,14 @@ function arrow(row: TraceRow): string {
   return row.direction === 46 ? '→' : '←';
 }
 
-export const TracePane = memo(function TracePane(props: { family: 4 | 6; rows: readonly TraceRow[]; rowHeight: number; title: string; subtitle: string }) {
+export const TracePane = memo(function TracePane(props: {
+  family: 4 | 6;
+  rows: readonly TraceRow[];
+  rowHeight: number;
+  title: string;
+  subtitle: string;
+  lineContext: LineContext;
+}) {
   const { rows, rowHeight } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const follow = useTrace((state) => state.follow);
@@ -83,7 +92,7 @@ export const TracePane = memo(function TracePane(props: { family: 4 | 6; rows: r
                 <span className="trace-time">{formatClock(row.atMs)}</span>
                 <span className="trace-pair">#{row.pairId}</span>
                 <span className="trace-arrow">{arrow(row)}</span>
-                <span className="trace-line">{row.line}</span>
+                <TraceLine line={row.line} context={props.lineContext} />
                 {row.program !== null && <span className="trace-program">{row.program}</span>}
               </div>
             );

@@ -7,6 +7,8 @@ import { useBridge } from '../../bridge-context.js';
 import { useSession } from '../../stores/session-store.js';
 import { useTrace } from '../../stores/trace-store.js';
 import { formatCount } from '../../ui/format.js';
+import { ExplanationPanel } from '../explain/ExplanationPanel.js';
+import type { LineContext } from './line-parts.js';
 import { matchingPairs } from './trace-rows.js';
 import { TracePane } from './TracePane.js';
 
@@ -20,13 +22,17 @@ export function TracePanes(props: { large?: boolean; toolbar?: boolean }) {
   const shownV6 = useMemo(() => (matches === null ? v6Rows : v6Rows.filter((row) => matches.has(row.pairId))), [matches, v6Rows]);
   const running = status?.state === 'running' ? status : null;
   const rowHeight = props.large ? 34 : 22;
+  const clatIpv6 = running?.clatIpv6 ?? null;
+  const nat64Prefix = running?.prefix.prefix ?? null;
+  const lineContext = useMemo<LineContext>(() => ({ clatIpv6, nat64Prefix, shortenClat: props.large === true }), [clatIpv6, nat64Prefix, props.large]);
   return (
     <div className={`traces ${props.large ? 'traces-large' : ''}`} data-testid="traces">
       {props.toolbar !== false && <TraceToolbar />}
       <div className="trace-panes">
-        <TracePane family={4} rows={shownV4} rowHeight={rowHeight} title="IPv4" subtitle={running !== null ? `on ${running.tun} (${running.clatIpv4})` : 'on the CLAT interface'} />
-        <TracePane family={6} rows={shownV6} rowHeight={rowHeight} title="IPv6" subtitle={running !== null ? `on ${running.uplink} (${running.clatIpv6})` : 'on the uplink'} />
+        <TracePane family={4} rows={shownV4} rowHeight={rowHeight} title="IPv4" subtitle={running !== null ? `on ${running.tun} (${running.clatIpv4})` : 'on the CLAT interface'} lineContext={lineContext} />
+        <TracePane family={6} rows={shownV6} rowHeight={rowHeight} title="IPv6" subtitle={running !== null ? `on ${running.uplink} (${running.clatIpv6})` : 'on the uplink'} lineContext={lineContext} />
       </div>
+      <ExplanationPanel large={props.large} />
     </div>
   );
 }
