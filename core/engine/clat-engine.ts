@@ -22,8 +22,9 @@ import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
-import { RaCache } from '../discovery/ra-cache.js';
+import { RaCache, type HeardRa } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
+import { chooseClatSubnet, uplinkSubnets } from '../host/clat-subnet.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
@@ -80,6 +81,15 @@ interface Session {
   uplink: Uplink;
   /** What identifies the network the uplink is on: a change means a new CLAT address. */
   fingerprint: string;
+  /** The /64 the CLAT's address is in (core/host/clat-subnet.ts); null: none chosen yet. */
+  subnet: string | null;
+  /**
+   * The uplink's /64s of before its last link loss: perhaps the old network's, so not used until an
+   * RA names them again, or until `untilMs` (set when the link is back: a network without RAs).
+   */
+  stale: { readonly subnets: ReadonlySet<string>; untilMs: number } | null;
+  /** What the data path's start waits for (said once), or null. */
+  waitingFor: string | null;
   datapath: Datapath | null;
   prefix: PrefixInfo | null;
   failure: string | null;
@@ -91,6 +101,8 @@ const debounceMs = 300;
 /** The fingerprint of an uplink that no longer exists. */
 const uplinkGone = 'gone';
 const retryMs = 2000;
+/** How long after a link comes back a /64 of before its loss waits for an RA to name it (clat-subnet.ts). */
+const staleGraceMs = 5000;
 
 export class ClatEngine {
   /** Counters and rates: everything the UI shows of the traffic in numbers. */
@@ -118,6 +130,7 @@ export class ClatEngine {
   private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
   private followTimer: NodeJS.Timeout | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
   private readonly resumeWatch: ResumeWatch;
   /** Why auto mode has the CLAT on or off (shown in status). */
   private autoReason: string | undefined;
@@ -154,7 +167,7 @@ export class ClatEngine {
     } else {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
-    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log);
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => this.onRaHeard(ra));
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     this.resumeWatch.start();
@@ -207,6 +220,7 @@ export class ClatEngine {
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
     clearTimeout(this.followTimer);
+    clearTimeout(this.staleTimer);
     clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
     this.rulesetEvents?.close();
@@ -290,6 +304,7 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
+    const subnet = this.subnetFor(null, uplink.value);
     const session: Session = {
       uplinkName,
       followsDefaultRoute: params.uplink === undefined,
@@ -298,7 +313,10 @@ export class ClatEngine {
       discovery: this.openDiscovery(uplink.value, manualPrefix),
       sinceMs: Date.now(),
       uplink: uplink.value,
-      fingerprint: fingerprintOf(uplink.value),
+      fingerprint: fingerprintOf(uplink.value, subnet),
+      subnet,
+      stale: null,
+      waitingFor: null,
       datapath: null,
       prefix: null,
       failure: null,
@@ -309,7 +327,7 @@ export class ClatEngine {
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     this.publish();
     // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
-    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value);
+    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value, subnet);
     // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
     await this.reconcile(session);
     return { ok: true };
@@ -371,28 +389,50 @@ export class ClatEngine {
     }
     this.lastAttemptMs = Date.now();
     const started = await this.startDatapath(session, current.prefix);
-    if (!started.ok) {
+    if (!started.ok && started.waiting === true) {
+      // Said once while it stays so: every address event of the link comes back here.
+      if (session.waitingFor !== started.error) this.options.log(`${session.uplinkName}: ${started.error}`);
+      session.waitingFor = started.error;
+    } else if (!started.ok) {
       session.failure = started.error;
       this.options.log(`CLAT failed: ${started.error}`);
       await this.hostSetup.undo();
     } else {
       session.prefix = toPrefixInfo(current);
       session.failure = null;
+      session.waitingFor = null;
       // (startDatapath set it; TypeScript still narrows it to null from the test above.)
       const info = (session.datapath as Datapath | null)?.info;
-      this.options.log(`CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source})`);
+      this.options.log(
+        `CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source}); ` +
+          `address proved in ${started.addressMs} ms (DAD), data path up in ${started.datapathMs} ms`,
+      );
     }
     this.publish();
   }
 
-  private async startDatapath(session: Session, prefix: Ipv6Prefix): Promise<{ ok: true } | { ok: false; error: string }> {
+  /** Starts the data path; `waiting`: not a failure, the uplink offers no /64 yet (stale ones wait for an RA). */
+  private async startDatapath(
+    session: Session,
+    prefix: Ipv6Prefix,
+  ): Promise<{ ok: true; addressMs: number; datapathMs: number } | { ok: false; error: string; waiting?: true }> {
     const uplink = await readUplink(session.uplinkName);
     if (!uplink.ok) return uplink;
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
     session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
-    const chosen = await this.chooseAddress(uplink.value);
+    session.subnet = this.subnetFor(session, uplink.value);
+    session.fingerprint = fingerprintOf(uplink.value, session.subnet);
+    // No /64 yet on a link that just came back: its RA (solicited) is on its way; not a failure.
+    if (session.subnet === null && this.staleSubnets(session).size > 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: the /64s of before the link loss may be another network's" };
+    }
+    if (session.subnet === null && uplink.value.globalIpv6.length === 0 && uplink.value.tentativeIpv6.length === 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: no IPv6 address on the link yet" };
+    }
+    const choosingMs = Date.now();
+    const chosen = await this.chooseAddress(uplink.value, session.subnet);
     if (!chosen.ok) return chosen;
+    const startingMs = Date.now();
     const { address, delivery } = chosen;
     // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
     const refused = await refuseBlockedPath(delivery, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
@@ -422,7 +462,7 @@ export class ClatEngine {
     datapath = started.datapath;
     session.datapath = datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
-    return { ok: true };
+    return { ok: true, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
   }
 
   /**
@@ -430,12 +470,11 @@ export class ClatEngine {
    * /64 when there is one, or, on a network that hands out only DHCPv6 /128s, a private address
    * behind NAT66 (which needs per-interface forwarding, Linux 6.17+).
    */
-  private async chooseAddress(uplink: Uplink): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
+  private async chooseAddress(uplink: Uplink, subnet: string | null): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
     const forced = this.options.delivery ?? 'auto';
     const forwarding = hasForceForwarding(uplink.name);
-    const hasSlaac = uplink.globalIpv6.some((a) => a.prefixLength === 64);
-    if (forced !== 'nat66' && hasSlaac) {
-      const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
+    if (forced !== 'nat66' && subnet !== null) {
+      const address = await this.hostSetup.chooseClatAddress(uplink, subnet, loadSecret(this.options.stateDir));
       if (!address.ok) return address;
       this.ingressSupported ??= await supportsIngressDelivery();
       const delivery = forced === 'auto' ? (this.ingressSupported ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
@@ -545,7 +584,9 @@ export class ClatEngine {
     const session = this.session;
     if (session === null) return;
     const uplink = await readUplink(session.uplinkName);
-    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : uplinkGone;
+    this.noteLinkLoss(session, uplink.ok && uplink.value.up);
+    const subnet = uplink.ok ? this.subnetFor(session, uplink.value) : null;
+    const fingerprint = uplink.ok ? fingerprintOf(uplink.value, subnet) : uplinkGone;
     if (fingerprint === session.fingerprint) {
       // Same network, but the last attempt failed (say, the address was still tentative): try again,
       // at most every retryMs, since each attempt's own DAD probe makes address events too.
@@ -556,8 +597,11 @@ export class ClatEngine {
       }
       return;
     }
-    this.options.log(`uplink ${session.uplinkName} changed (${uplink.ok ? (uplink.value.up ? 'new network' : 'down') : 'gone'}): reconfiguring`);
+    const what = !uplink.ok ? 'gone' : !uplink.value.up ? 'down' : subnet === null ? 'up, no /64 yet' : `new network: ${subnet}/64`;
+    this.options.log(`uplink ${session.uplinkName} changed (${what}): reconfiguring`);
     session.fingerprint = fingerprint;
+    session.subnet = subnet;
+    session.waitingFor = null;
     await this.tearDownDatapath(session);
     session.failure = null;
     if (uplink.ok) {
@@ -581,21 +625,79 @@ export class ClatEngine {
     // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
     if (!found.ok || found.value === session.uplinkName) return;
     const uplink = await readUplink(found.value);
-    // Not before the new uplink can carry a CLAT: a default route learnt from an RA comes before the
-    // address the same RA gives (SLAAC, after DAD). Moving then would tear down a CLAT that works on
-    // the old uplink for one that cannot start yet; the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || !canCarryClat(uplink.value)) return;
+    // Not before the new uplink can carry a CLAT: a default route learnt from an RA may come before the
+    // /64 the same RA gives (the kernel's address there, or the RA itself, heard by the raw socket).
+    // Moving then would tear down a CLAT that works on the old uplink for one that cannot start yet;
+    // the address's event brings the engine back here.
+    if (!uplink.ok || !uplink.value.up || !this.canCarryClat(uplink.value)) return;
     this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
     await this.tearDownDatapath(session);
     session.discovery.stop();
     session.uplinkName = uplink.value.name;
     session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
+    session.stale = null;
+    session.subnet = this.subnetFor(null, uplink.value);
+    session.fingerprint = fingerprintOf(uplink.value, session.subnet);
     session.failure = null;
     session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
     this.startDiscovery(session);
     await this.reconcile(session);
     this.publish();
+  }
+
+  /**
+   * An RA offering a /64 on the uplink the CLAT is not in (a new network; or the old one named again
+   * after a link loss): look at once rather than after the address events' debounce, so that the
+   * CLAT proves its address while the kernel proves its own (clat-subnet.ts).
+   */
+  private onRaHeard(ra: HeardRa): void {
+    const session = this.session;
+    const offered = ra.slaacPrefixes ?? [];
+    if (this.closing || session === null || ra.ifindex !== session.uplink.ifindex || offered.length === 0) return;
+    if (session.datapath !== null && offered.some((option) => option.prefix === session.subnet)) return;
+    clearTimeout(this.uplinkTimer);
+    this.enqueueEvent(() => this.checkUplink());
+  }
+
+  /** The /64 for the CLAT on `uplink` now (core/host/clat-subnet.ts), from what the uplink and its RAs offer. */
+  private subnetFor(session: Session | null, uplink: Uplink): string | null {
+    const nowMs = Date.now();
+    return chooseClatSubnet({
+      current: session?.subnet ?? null,
+      announced: this.raCache.slaacPrefixes(uplink.ifindex, nowMs),
+      ...uplinkSubnets(uplink),
+      stale: session === null ? new Set() : this.staleSubnets(session),
+    });
+  }
+
+  /** The /64s of before the uplink's last link loss that still wait for an RA to name them. */
+  private staleSubnets(session: Session): ReadonlySet<string> {
+    return session.stale !== null && Date.now() < session.stale.untilMs ? session.stale.subnets : new Set();
+  }
+
+  /**
+   * Keeps the stale /64s: on a link loss, those the uplink had (the kernel keeps them through a
+   * carrier loss, and the network may be another when the link is back); when the link is back,
+   * they wait for an RA for staleGraceMs at most, and the uplink is looked at again then.
+   */
+  private noteLinkLoss(session: Session, linked: boolean): void {
+    if (!linked) {
+      const own = [...uplinkSubnets(session.uplink).usable, ...uplinkSubnets(session.uplink).tentative, ...(session.subnet === null ? [] : [session.subnet])];
+      session.stale = { subnets: new Set([...this.staleSubnets(session), ...own]), untilMs: Number.POSITIVE_INFINITY };
+      return;
+    }
+    if (session.stale?.untilMs !== Number.POSITIVE_INFINITY) return;
+    session.stale.untilMs = Date.now() + staleGraceMs;
+    clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), staleGraceMs);
+  }
+
+  /**
+   * Whether a CLAT can start on `uplink`: a /64 for its own address, or, for the NAT66 fallback,
+   * any global address and per-interface forwarding (chooseAddress's rules).
+   */
+  private canCarryClat(uplink: Uplink): boolean {
+    return this.subnetFor(null, uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
   }
 
   /** The machine slept (or its clock jumped): the network may be another one now. */
@@ -659,12 +761,4 @@ function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: s
   if (nextHop === undefined) return true;
   const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
   return gateway !== nextHop;
-}
-
-/**
- * Whether a CLAT can start on `uplink`: a SLAAC /64 for its own address, or, for the NAT66 fallback,
- * any global address and per-interface forwarding (chooseAddress's rules).
- */
-function canCarryClat(uplink: Uplink): boolean {
-  return uplink.globalIpv6.some((a) => a.prefixLength === 64) || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
 }
