@@ -19,6 +19,7 @@
 import type { UpParams, ApiError } from '../api/messages.js';
 import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
 import { DiscoveryService } from '../discovery/node/discovery-service.js';
+import { linkResolverLookup } from '../discovery/node/link-resolver-lookup.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
@@ -326,9 +327,8 @@ export class ClatEngine {
     this.startDiscovery(session);
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     this.publish();
-    // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
-    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value, subnet);
-    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
+    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change; else
+    // reconcile proves the CLAT's address while the routers answer the solicitation.
     await this.reconcile(session);
     return { ok: true };
   }
@@ -348,6 +348,7 @@ export class ClatEngine {
       manualPrefix,
       raCache: this.raCache,
       sendRouterSolicitation: routerSolicitationSender(this.options.addon),
+      linkResolvers: linkResolverLookup(),
       log: this.options.log,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });
@@ -376,6 +377,11 @@ export class ClatEngine {
       if (session.datapath !== null) {
         this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
         await this.tearDownDatapath(session);
+      } else if (session.subnet !== null && session.uplink.up) {
+        // DAD of the CLAT's address (1 s) while the prefix is awaited (a new network's PREF64 may come
+        // in an RA of its own, or by DNS64): the data path takes the proved address when it comes.
+        this.publish();
+        await this.chooseAddress(session.uplink, session.subnet);
       }
       this.publish();
       return;
