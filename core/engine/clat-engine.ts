@@ -25,7 +25,6 @@ import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { RaCache, type HeardRa } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
-import { chooseClatSubnet, uplinkSubnets } from '../host/clat-subnet.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
@@ -46,6 +45,7 @@ import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
+import { UplinkSubnet } from './uplink-subnet.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -82,13 +82,8 @@ interface Session {
   uplink: Uplink;
   /** What identifies the network the uplink is on: a change means a new CLAT address. */
   fingerprint: string;
-  /** The /64 the CLAT's address is in (core/host/clat-subnet.ts); null: none chosen yet. */
-  subnet: string | null;
-  /**
-   * The uplink's /64s of before its last link loss: perhaps the old network's, so not used until an
-   * RA names them again, or until `untilMs` (set when the link is back: a network without RAs).
-   */
-  stale: { readonly subnets: ReadonlySet<string>; untilMs: number } | null;
+  /** The /64 the CLAT's address is in, and the stale ones of before a link loss (uplink-subnet.ts). */
+  subnet: UplinkSubnet;
   /** What the data path's start waits for (said once), or null. */
   waitingFor: string | null;
   datapath: Datapath | null;
@@ -102,8 +97,6 @@ const debounceMs = 300;
 /** The fingerprint of an uplink that no longer exists. */
 const uplinkGone = 'gone';
 const retryMs = 2000;
-/** How long after a link comes back a /64 of before its loss waits for an RA to name it (clat-subnet.ts). */
-const staleGraceMs = 5000;
 
 export class ClatEngine {
   /** Counters and rates: everything the UI shows of the traffic in numbers. */
@@ -305,7 +298,8 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
-    const subnet = this.subnetFor(null, uplink.value);
+    const subnet = new UplinkSubnet(this.raCache);
+    subnet.current = subnet.choose(uplink.value);
     const session: Session = {
       uplinkName,
       followsDefaultRoute: params.uplink === undefined,
@@ -314,9 +308,8 @@ export class ClatEngine {
       discovery: this.openDiscovery(uplink.value, manualPrefix),
       sinceMs: Date.now(),
       uplink: uplink.value,
-      fingerprint: fingerprintOf(uplink.value, subnet),
+      fingerprint: fingerprintOf(uplink.value, subnet.current),
       subnet,
-      stale: null,
       waitingFor: null,
       datapath: null,
       prefix: null,
@@ -377,11 +370,11 @@ export class ClatEngine {
       if (session.datapath !== null) {
         this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
         await this.tearDownDatapath(session);
-      } else if (session.subnet !== null && session.uplink.up) {
+      } else if (session.subnet.current !== null && session.uplink.up) {
         // DAD of the CLAT's address (1 s) while the prefix is awaited (a new network's PREF64 may come
         // in an RA of its own, or by DNS64): the data path takes the proved address when it comes.
         this.publish();
-        await this.chooseAddress(session.uplink, session.subnet);
+        await this.chooseAddress(session.uplink, session.subnet.current);
       }
       this.publish();
       return;
@@ -426,17 +419,17 @@ export class ClatEngine {
     if (!uplink.ok) return uplink;
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
     session.uplink = uplink.value;
-    session.subnet = this.subnetFor(session, uplink.value);
-    session.fingerprint = fingerprintOf(uplink.value, session.subnet);
+    const subnet = (session.subnet.current = session.subnet.choose(uplink.value));
+    session.fingerprint = fingerprintOf(uplink.value, subnet);
     // No /64 yet on a link that just came back: its RA (solicited) is on its way; not a failure.
-    if (session.subnet === null && this.staleSubnets(session).size > 0) {
+    if (subnet === null && session.subnet.stale().size > 0) {
       return { ok: false, waiting: true, error: "waiting for the network's RA: the /64s of before the link loss may be another network's" };
     }
-    if (session.subnet === null && uplink.value.globalIpv6.length === 0 && uplink.value.tentativeIpv6.length === 0) {
+    if (subnet === null && uplink.value.globalIpv6.length === 0 && uplink.value.tentativeIpv6.length === 0) {
       return { ok: false, waiting: true, error: "waiting for the network's RA: no IPv6 address on the link yet" };
     }
     const choosingMs = Date.now();
-    const chosen = await this.chooseAddress(uplink.value, session.subnet);
+    const chosen = await this.chooseAddress(uplink.value, subnet);
     if (!chosen.ok) return chosen;
     const startingMs = Date.now();
     const { address, delivery } = chosen;
@@ -590,8 +583,12 @@ export class ClatEngine {
     const session = this.session;
     if (session === null) return;
     const uplink = await readUplink(session.uplinkName);
-    this.noteLinkLoss(session, uplink.ok && uplink.value.up);
-    const subnet = uplink.ok ? this.subnetFor(session, uplink.value) : null;
+    const lookAgainMs = session.subnet.noteLink(uplink.ok && uplink.value.up, session.uplink);
+    if (lookAgainMs !== null) {
+      clearTimeout(this.staleTimer);
+      this.staleTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), lookAgainMs);
+    }
+    const subnet = uplink.ok ? session.subnet.choose(uplink.value) : null;
     const fingerprint = uplink.ok ? fingerprintOf(uplink.value, subnet) : uplinkGone;
     if (fingerprint === session.fingerprint) {
       // Same network, but the last attempt failed (say, the address was still tentative): try again,
@@ -606,7 +603,7 @@ export class ClatEngine {
     const what = !uplink.ok ? 'gone' : !uplink.value.up ? 'down' : subnet === null ? 'up, no /64 yet' : `new network: ${subnet}/64`;
     this.options.log(`uplink ${session.uplinkName} changed (${what}): reconfiguring`);
     session.fingerprint = fingerprint;
-    session.subnet = subnet;
+    session.subnet.current = subnet;
     session.waitingFor = null;
     await this.tearDownDatapath(session);
     session.failure = null;
@@ -641,9 +638,9 @@ export class ClatEngine {
     session.discovery.stop();
     session.uplinkName = uplink.value.name;
     session.uplink = uplink.value;
-    session.stale = null;
-    session.subnet = this.subnetFor(null, uplink.value);
-    session.fingerprint = fingerprintOf(uplink.value, session.subnet);
+    session.subnet = new UplinkSubnet(this.raCache);
+    session.subnet.current = session.subnet.choose(uplink.value);
+    session.fingerprint = fingerprintOf(uplink.value, session.subnet.current);
     session.failure = null;
     session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
     this.startDiscovery(session);
@@ -660,42 +657,9 @@ export class ClatEngine {
     const session = this.session;
     const offered = ra.slaacPrefixes ?? [];
     if (this.closing || session === null || ra.ifindex !== session.uplink.ifindex || offered.length === 0) return;
-    if (session.datapath !== null && offered.some((option) => option.prefix === session.subnet)) return;
+    if (session.datapath !== null && offered.some((option) => option.prefix === session.subnet.current)) return;
     clearTimeout(this.uplinkTimer);
     this.enqueueEvent(() => this.checkUplink());
-  }
-
-  /** The /64 for the CLAT on `uplink` now (core/host/clat-subnet.ts), from what the uplink and its RAs offer. */
-  private subnetFor(session: Session | null, uplink: Uplink): string | null {
-    const nowMs = Date.now();
-    return chooseClatSubnet({
-      current: session?.subnet ?? null,
-      announced: this.raCache.slaacPrefixes(uplink.ifindex, nowMs),
-      ...uplinkSubnets(uplink),
-      stale: session === null ? new Set() : this.staleSubnets(session),
-    });
-  }
-
-  /** The /64s of before the uplink's last link loss that still wait for an RA to name them. */
-  private staleSubnets(session: Session): ReadonlySet<string> {
-    return session.stale !== null && Date.now() < session.stale.untilMs ? session.stale.subnets : new Set();
-  }
-
-  /**
-   * Keeps the stale /64s: on a link loss, those the uplink had (the kernel keeps them through a
-   * carrier loss, and the network may be another when the link is back); when the link is back,
-   * they wait for an RA for staleGraceMs at most, and the uplink is looked at again then.
-   */
-  private noteLinkLoss(session: Session, linked: boolean): void {
-    if (!linked) {
-      const own = [...uplinkSubnets(session.uplink).usable, ...uplinkSubnets(session.uplink).tentative, ...(session.subnet === null ? [] : [session.subnet])];
-      session.stale = { subnets: new Set([...this.staleSubnets(session), ...own]), untilMs: Number.POSITIVE_INFINITY };
-      return;
-    }
-    if (session.stale?.untilMs !== Number.POSITIVE_INFINITY) return;
-    session.stale.untilMs = Date.now() + staleGraceMs;
-    clearTimeout(this.staleTimer);
-    this.staleTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), staleGraceMs);
   }
 
   /**
@@ -703,7 +667,7 @@ export class ClatEngine {
    * any global address and per-interface forwarding (chooseAddress's rules).
    */
   private canCarryClat(uplink: Uplink): boolean {
-    return this.subnetFor(null, uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
+    return new UplinkSubnet(this.raCache).choose(uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
   }
 
   /** The machine slept (or its clock jumped): the network may be another one now. */
