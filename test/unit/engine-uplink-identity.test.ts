@@ -11,19 +11,12 @@ import { fingerprintOf, mayChangeUplink } from '../../core/engine/uplink-identit
 import { uplinkSubnets } from '../../core/host/clat-subnet.js';
 import type { Uplink } from '../../core/host/host-inspect.js';
 import { addr6 } from './packet-builder.js';
+import { uplinkWith } from './uplink-fixture.js';
 
 const slaacAddress = '2001:db8:1:2:5054:ff:fe12:3456';
 
 /** wlan0 on a network that gave it one SLAAC address in 2001:db8:1:2::/64. */
-const uplink: Uplink = {
-  name: 'wlan0',
-  ifindex: 3,
-  mtu: 1500,
-  ipv6Mtu: 1500,
-  up: true,
-  globalIpv6: [{ address: slaacAddress, prefixLength: 64, dynamic: true }],
-  tentativeIpv6: [],
-};
+const uplink: Uplink = uplinkWith([{ address: slaacAddress, prefixLength: 64, dynamic: true }]);
 
 function withAddresses(...addresses: { address: string; prefixLength: number }[]): Uplink {
   return { ...uplink, globalIpv6: addresses.map((a) => ({ ...a, dynamic: true })) };

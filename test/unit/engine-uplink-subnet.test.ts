@@ -5,16 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { RaCache } from '../../core/discovery/ra-cache.js';
 import type { Uplink } from '../../core/host/host-inspect.js';
 import { staleGraceMs, UplinkSubnet } from '../../core/engine/uplink-subnet.js';
+import { uplinkWith } from './uplink-fixture.js';
 
-const onA: Uplink = {
-  name: 'wlan0',
-  ifindex: 3,
-  mtu: 1500,
-  ipv6Mtu: 1500,
-  up: true,
-  globalIpv6: [{ address: '2001:db8:1:2::5', prefixLength: 64, dynamic: true }],
-  tentativeIpv6: [],
-};
+const onA: Uplink = uplinkWith([{ address: '2001:db8:1:2::5', prefixLength: 64, dynamic: true }]);
 /** The same link after it came back on network B: the kernel kept A's address (proving it again) and took B's RA. */
 const backOnB: Uplink = { ...onA, globalIpv6: [], tentativeIpv6: [{ address: '2001:db8:1:2::5', prefixLength: 64 }, { address: '2001:db8:1:4::5', prefixLength: 64 }] };
 const backNoRa: Uplink = { ...onA };

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { chooseClatSubnet, subnet64Of, uplinkSubnets, type ClatSubnetOffers } from '../../core/host/clat-subnet.js';
-import type { Uplink } from '../../core/host/host-inspect.js';
+import { uplinkWith } from './uplink-fixture.js';
 
 const networkA = '2001:db8:1:2::';
 const networkB = '2001:db8:1:4::';
@@ -53,20 +53,15 @@ describe('subnet64Of', () => {
 
 describe('uplinkSubnets', () => {
   it("lists each /64 once, the SLAAC (dynamic) ones first, leaving out what is not a /64", () => {
-    const uplink: Uplink = {
-      name: 'wlan0',
-      ifindex: 3,
-      mtu: 1500,
-      ipv6Mtu: 1500,
-      up: true,
-      globalIpv6: [
+    const uplink = uplinkWith(
+      [
         { address: '2001:db8:7::1', prefixLength: 64, dynamic: false },
         { address: '2001:db8:1:2::99', prefixLength: 128, dynamic: false },
         { address: '2001:db8:1:2:5054:ff:fe12:3456', prefixLength: 64, dynamic: true },
         { address: '2001:db8:1:2:d1e5:3a0f:2b44:91c7', prefixLength: 64, dynamic: true },
       ],
-      tentativeIpv6: [{ address: '2001:db8:1:4::5', prefixLength: 64 }],
-    };
+      [{ address: '2001:db8:1:4::5', prefixLength: 64 }],
+    );
     expect(uplinkSubnets(uplink)).toEqual({ usable: [networkA, '2001:db8:7::'], tentative: [networkB] });
   });
 });
