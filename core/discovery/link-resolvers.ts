@@ -1,7 +1,7 @@
-// Whom RFC 7050 discovery asks (RFC 8880 §7.1: "the DNS servers provided by the network", not
-// whatever the host is configured with, which may be a VPN's resolver or a local stub): in order,
-// the RDNSS of the uplink's RAs (RFC 8106), heard directly; then the link's resolvers as the host's
-// network software knows them, which adds what came by DHCPv6 (RFC 8415 §21.1 OPTION_DNS_SERVERS):
+// Whom RFC 7050 discovery asks (RFC 8880 §7.1: the resolvers the network provides, not whatever the
+// host is configured with, which may be a VPN's resolver or a local stub): in order, the RDNSS of
+// the uplink's RAs (RFC 8106), heard directly; then the link's resolvers as the host's network
+// software knows them, which adds what came by DHCPv6 (OPTION_DNS_SERVERS, RFC 3646):
 // NetworkManager's (`nmcli -g IP6.DNS device show DEV`) and systemd-resolved's for the link
 // (`resolvectl dns DEV`); only then /etc/resolv.conf. Pure: the parsing of both tools' output and
 // the choice; node/link-resolver-lookup.ts runs the tools.
