@@ -380,9 +380,13 @@ export class ClatEngine {
       return;
     }
     if (session.datapath !== null) {
+      const before = session.prefix;
       session.datapath.setPrefix(current.prefix);
       session.prefix = toPrefixInfo(current);
-      this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      // Said when it changes: the same prefix confirmed (a cached and a heard PREF64 in a row) is no news.
+      if (before?.prefix !== session.prefix?.prefix || before?.source !== session.prefix?.source) {
+        this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      }
       this.publish();
       return;
     }
