@@ -1,7 +1,8 @@
 // The Prefix Information option (RFC 4861 §4.6.2): the on-link prefixes of a Router Advertisement
 // and, with the A flag, the prefixes hosts form addresses in (SLAAC, RFC 4862 §5.5.3). The CLAT
-// takes its own address in such a /64 (RFC 6877 §6.3); reading it from the RA itself, rather than
-// waiting for the kernel's address there to pass DAD, lets the CLAT start on a new network at once.
+// takes its own address in such a /64 (RFC 6877 §6.3); the RA that names it tells the engine at
+// once which network the link is on (a new one, or the old one again after a link loss), without
+// waiting for the kernel's address there to pass DAD (core/host/clat-subnet.ts).
 //
 //    0                   1                   2                   3
 //    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

@@ -1,14 +1,15 @@
 // Which /64 of the uplink the CLAT takes its own address in (RFC 6877 §6.3: a dedicated address,
 // here formed by SLAAC in the uplink's /64, clat-address.ts). Pure: the engine gathers the offers.
 //
-// Joining a network fast: the /64 an RA offers counts from the moment the RA arrives, while the
-// kernel's own address there is still in DAD (1 s, RFC 4862 §5.4): the CLAT proves its own address
-// at the same time instead of after it. Roaming: an address of before a link loss (the kernel keeps
-// SLAAC addresses through a carrier loss, RFC 4862 §5.7 leaves their fate open) may belong to the
-// network the host has left; its /64 is stale until an RA on the link announces it again, and the
-// CLAT does not take an address there that the new network's routers would drop (ingress
-// filtering, BCP 38). The engine lets a stale /64 back after a grace time without any RA, for a
-// network whose routers stay silent (addresses set by hand).
+// A /64 counts only while the host holds an address in it (the kernel, or NetworkManager, took the
+// RA for this link): an RA alone does not say the host uses the network (a connection taken down
+// keeps hearing RAs). It counts from the moment that address appears, while it is still in DAD
+// (1 s, RFC 4862 §5.4): the CLAT proves its own address at the same time instead of after it.
+// Roaming: an address of before a link loss (the kernel keeps SLAAC addresses through a carrier
+// loss, and proves them again when it is back) may belong to the network the host has left; its
+// /64 is stale until an RA on the link announces it again, and the CLAT does not take an address
+// there that the new network's routers would drop (ingress filtering, BCP 38). The engine lets a
+// stale /64 back after a grace time without any RA, for a network whose routers stay silent.
 
 import { formatIpv6, parseIpv6 } from '../wire/address.js';
 import type { Uplink } from './host-inspect.js';
@@ -28,8 +29,10 @@ export interface ClatSubnetOffers {
 
 /** The /64 for the CLAT's address ("2001:db8:1:4::"), or null when the uplink offers none yet. */
 export function chooseClatSubnet(offers: ClatSubnetOffers): string | null {
+  const held = new Set([...offers.usable, ...offers.tentative]);
   const fresh = (subnet: string) => !offers.stale.has(subnet) || offers.announced.includes(subnet);
-  const offered = [...offers.announced, ...offers.usable, ...offers.tentative].filter(fresh);
+  // The most recently announced first: after a move, the new network's /64 before any other.
+  const offered = [...offers.announced.filter((subnet) => held.has(subnet)), ...offers.usable, ...offers.tentative].filter(fresh);
   if (offers.current !== null && offered.includes(offers.current)) return offers.current;
   return offered[0] ?? null;
 }

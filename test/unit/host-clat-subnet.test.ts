@@ -1,6 +1,6 @@
-// Which /64 the CLAT takes its address in (core/host/clat-subnet.ts): an RA's /64 at once, before
-// the kernel's address there passes DAD; not a /64 of before a link loss until an RA names it again;
-// the current one kept while offered.
+// Which /64 the CLAT takes its address in (core/host/clat-subnet.ts): one the host holds an address
+// in, from the moment it appears (before DAD); the most recently announced; not a /64 of before a
+// link loss until an RA names it again; the current one kept while offered.
 
 import { describe, expect, it } from 'vitest';
 import { chooseClatSubnet, subnet64Of, uplinkSubnets, type ClatSubnetOffers } from '../../core/host/clat-subnet.js';
@@ -20,24 +20,29 @@ describe('chooseClatSubnet', () => {
     expect(chooseClatSubnet({ ...none, tentative: [networkB] })).toBe(networkB);
   });
 
-  it('takes the /64 an RA announced before any address of the host there', () => {
-    expect(chooseClatSubnet({ ...none, announced: [networkB], usable: [networkA] })).toBe(networkB);
+  it('takes the /64 an RA announced last among those the host holds, its address there still in DAD', () => {
+    expect(chooseClatSubnet({ ...none, announced: [networkB], usable: [networkA], tentative: [networkB] })).toBe(networkB);
+  });
+
+  it('takes no /64 the host holds no address in, whatever the RAs say (a connection taken down still hears them)', () => {
+    expect(chooseClatSubnet({ ...none, current: networkA, announced: [networkA] })).toBeNull();
   });
 
   it('keeps the current /64 while it is offered, so that routers announcing in turn do not move the CLAT', () => {
-    expect(chooseClatSubnet({ ...none, current: networkA, announced: [networkB, networkA] })).toBe(networkA);
-    expect(chooseClatSubnet({ ...none, current: networkA, announced: [networkB], usable: [networkA] })).toBe(networkA);
+    const both = { usable: [networkA], tentative: [networkB] };
+    expect(chooseClatSubnet({ ...none, ...both, current: networkA, announced: [networkB, networkA] })).toBe(networkA);
+    expect(chooseClatSubnet({ ...none, ...both, current: networkA, announced: [networkB] })).toBe(networkA);
   });
 
-  it('leaves the current /64 once nothing offers it', () => {
-    expect(chooseClatSubnet({ ...none, current: networkA, announced: [networkB] })).toBe(networkB);
+  it('leaves the current /64 once the host holds no address there', () => {
+    expect(chooseClatSubnet({ ...none, current: networkA, announced: [networkB, networkA], tentative: [networkB] })).toBe(networkB);
   });
 
   it('after a link loss, does not take a /64 of before it (another network may be there) until an RA names it again', () => {
     const roamed = { ...none, current: networkA, usable: [networkA], stale: new Set([networkA]) };
     expect(chooseClatSubnet(roamed)).toBeNull();
     expect(chooseClatSubnet({ ...roamed, tentative: [networkB] })).toBe(networkB);
-    expect(chooseClatSubnet({ ...roamed, announced: [networkB] })).toBe(networkB);
+    expect(chooseClatSubnet({ ...roamed, announced: [networkB], tentative: [networkB] })).toBe(networkB);
     // The same network after all: its RA names the old /64, and the CLAT keeps its address there.
     expect(chooseClatSubnet({ ...roamed, announced: [networkA] })).toBe(networkA);
   });
