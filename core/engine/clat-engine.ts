@@ -19,10 +19,11 @@
 import type { UpParams, ApiError } from '../api/messages.js';
 import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
 import { DiscoveryService } from '../discovery/node/discovery-service.js';
+import { linkResolverLookup } from '../discovery/node/link-resolver-lookup.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
-import { RaCache } from '../discovery/ra-cache.js';
+import { RaCache, type HeardRa } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
@@ -44,6 +45,7 @@ import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
 import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
+import { UplinkSubnet } from './uplink-subnet.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -80,6 +82,10 @@ interface Session {
   uplink: Uplink;
   /** What identifies the network the uplink is on: a change means a new CLAT address. */
   fingerprint: string;
+  /** The /64 the CLAT's address is in, and the stale ones of before a link loss (uplink-subnet.ts). */
+  subnet: UplinkSubnet;
+  /** What the data path's start waits for (said once), or null. */
+  waitingFor: string | null;
   datapath: Datapath | null;
   prefix: PrefixInfo | null;
   failure: string | null;
@@ -118,6 +124,7 @@ export class ClatEngine {
   private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
   private followTimer: NodeJS.Timeout | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
   private readonly resumeWatch: ResumeWatch;
   /** Why auto mode has the CLAT on or off (shown in status). */
   private autoReason: string | undefined;
@@ -154,7 +161,7 @@ export class ClatEngine {
     } else {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
-    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log);
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => this.onRaHeard(ra));
     if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
     this.observatory.start();
     this.resumeWatch.start();
@@ -207,6 +214,7 @@ export class ClatEngine {
     clearTimeout(this.routeTimer);
     clearTimeout(this.nextHopTimer);
     clearTimeout(this.followTimer);
+    clearTimeout(this.staleTimer);
     clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
     this.rulesetEvents?.close();
@@ -290,6 +298,8 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
+    const subnet = new UplinkSubnet(this.raCache);
+    subnet.current = subnet.choose(uplink.value);
     const session: Session = {
       uplinkName,
       followsDefaultRoute: params.uplink === undefined,
@@ -298,7 +308,9 @@ export class ClatEngine {
       discovery: this.openDiscovery(uplink.value, manualPrefix),
       sinceMs: Date.now(),
       uplink: uplink.value,
-      fingerprint: fingerprintOf(uplink.value),
+      fingerprint: fingerprintOf(uplink.value, subnet.current),
+      subnet,
+      waitingFor: null,
       datapath: null,
       prefix: null,
       failure: null,
@@ -308,9 +320,8 @@ export class ClatEngine {
     this.startDiscovery(session);
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     this.publish();
-    // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
-    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value);
-    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
+    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change; else
+    // reconcile proves the CLAT's address while the routers answer the solicitation.
     await this.reconcile(session);
     return { ok: true };
   }
@@ -330,6 +341,7 @@ export class ClatEngine {
       manualPrefix,
       raCache: this.raCache,
       sendRouterSolicitation: routerSolicitationSender(this.options.addon),
+      linkResolvers: linkResolverLookup(),
       log: this.options.log,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });
@@ -358,41 +370,72 @@ export class ClatEngine {
       if (session.datapath !== null) {
         this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
         await this.tearDownDatapath(session);
+      } else if (session.subnet.current !== null && session.uplink.up) {
+        // DAD of the CLAT's address (1 s) while the prefix is awaited (a new network's PREF64 may come
+        // in an RA of its own, or by DNS64): the data path takes the proved address when it comes.
+        this.publish();
+        await this.chooseAddress(session.uplink, session.subnet.current);
       }
       this.publish();
       return;
     }
     if (session.datapath !== null) {
+      const before = session.prefix;
       session.datapath.setPrefix(current.prefix);
       session.prefix = toPrefixInfo(current);
-      this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      // Said when it changes: the same prefix confirmed (a cached and a heard PREF64 in a row) is no news.
+      if (before?.prefix !== session.prefix?.prefix || before?.source !== session.prefix?.source) {
+        this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      }
       this.publish();
       return;
     }
     this.lastAttemptMs = Date.now();
     const started = await this.startDatapath(session, current.prefix);
-    if (!started.ok) {
+    if (!started.ok && started.waiting === true) {
+      // Said once while it stays so: every address event of the link comes back here.
+      if (session.waitingFor !== started.error) this.options.log(`${session.uplinkName}: ${started.error}`);
+      session.waitingFor = started.error;
+    } else if (!started.ok) {
       session.failure = started.error;
       this.options.log(`CLAT failed: ${started.error}`);
       await this.hostSetup.undo();
     } else {
       session.prefix = toPrefixInfo(current);
       session.failure = null;
+      session.waitingFor = null;
       // (startDatapath set it; TypeScript still narrows it to null from the test above.)
       const info = (session.datapath as Datapath | null)?.info;
-      this.options.log(`CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source})`);
+      this.options.log(
+        `CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source}); ` +
+          `address proved in ${started.addressMs} ms (DAD), data path up in ${started.datapathMs} ms`,
+      );
     }
     this.publish();
   }
 
-  private async startDatapath(session: Session, prefix: Ipv6Prefix): Promise<{ ok: true } | { ok: false; error: string }> {
+  /** Starts the data path; `waiting`: not a failure, the uplink offers no /64 yet (stale ones wait for an RA). */
+  private async startDatapath(
+    session: Session,
+    prefix: Ipv6Prefix,
+  ): Promise<{ ok: true; addressMs: number; datapathMs: number } | { ok: false; error: string; waiting?: true }> {
     const uplink = await readUplink(session.uplinkName);
     if (!uplink.ok) return uplink;
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
     session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
-    const chosen = await this.chooseAddress(uplink.value);
+    const subnet = (session.subnet.current = session.subnet.choose(uplink.value));
+    session.fingerprint = fingerprintOf(uplink.value, subnet);
+    // No /64 yet on a link that just came back: its RA (solicited) is on its way; not a failure.
+    if (subnet === null && session.subnet.stale().size > 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: the /64s of before the link loss may be another network's" };
+    }
+    if (subnet === null && uplink.value.globalIpv6.length === 0 && uplink.value.tentativeIpv6.length === 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: no IPv6 address on the link yet" };
+    }
+    const choosingMs = Date.now();
+    const chosen = await this.chooseAddress(uplink.value, subnet);
     if (!chosen.ok) return chosen;
+    const startingMs = Date.now();
     const { address, delivery } = chosen;
     // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
     const refused = await refuseBlockedPath(delivery, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
@@ -422,7 +465,7 @@ export class ClatEngine {
     datapath = started.datapath;
     session.datapath = datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
-    return { ok: true };
+    return { ok: true, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
   }
 
   /**
@@ -430,12 +473,11 @@ export class ClatEngine {
    * /64 when there is one, or, on a network that hands out only DHCPv6 /128s, a private address
    * behind NAT66 (which needs per-interface forwarding, Linux 6.17+).
    */
-  private async chooseAddress(uplink: Uplink): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
+  private async chooseAddress(uplink: Uplink, subnet: string | null): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
     const forced = this.options.delivery ?? 'auto';
     const forwarding = hasForceForwarding(uplink.name);
-    const hasSlaac = uplink.globalIpv6.some((a) => a.prefixLength === 64);
-    if (forced !== 'nat66' && hasSlaac) {
-      const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
+    if (forced !== 'nat66' && subnet !== null) {
+      const address = await this.hostSetup.chooseClatAddress(uplink, subnet, loadSecret(this.options.stateDir));
       if (!address.ok) return address;
       this.ingressSupported ??= await supportsIngressDelivery();
       const delivery = forced === 'auto' ? (this.ingressSupported ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
@@ -545,7 +587,13 @@ export class ClatEngine {
     const session = this.session;
     if (session === null) return;
     const uplink = await readUplink(session.uplinkName);
-    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : uplinkGone;
+    const lookAgainMs = session.subnet.noteLink(uplink.ok && uplink.value.up, session.uplink);
+    if (lookAgainMs !== null) {
+      clearTimeout(this.staleTimer);
+      this.staleTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), lookAgainMs);
+    }
+    const subnet = uplink.ok ? session.subnet.choose(uplink.value) : null;
+    const fingerprint = uplink.ok ? fingerprintOf(uplink.value, subnet) : uplinkGone;
     if (fingerprint === session.fingerprint) {
       // Same network, but the last attempt failed (say, the address was still tentative): try again,
       // at most every retryMs, since each attempt's own DAD probe makes address events too.
@@ -556,8 +604,11 @@ export class ClatEngine {
       }
       return;
     }
-    this.options.log(`uplink ${session.uplinkName} changed (${uplink.ok ? (uplink.value.up ? 'new network' : 'down') : 'gone'}): reconfiguring`);
+    const what = !uplink.ok ? 'gone' : !uplink.value.up ? 'down' : subnet === null ? 'up, no /64 yet' : `new network: ${subnet}/64`;
+    this.options.log(`uplink ${session.uplinkName} changed (${what}): reconfiguring`);
     session.fingerprint = fingerprint;
+    session.subnet.current = subnet;
+    session.waitingFor = null;
     await this.tearDownDatapath(session);
     session.failure = null;
     if (uplink.ok) {
@@ -581,21 +632,46 @@ export class ClatEngine {
     // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
     if (!found.ok || found.value === session.uplinkName) return;
     const uplink = await readUplink(found.value);
-    // Not before the new uplink can carry a CLAT: a default route learnt from an RA comes before the
-    // address the same RA gives (SLAAC, after DAD). Moving then would tear down a CLAT that works on
-    // the old uplink for one that cannot start yet; the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || !canCarryClat(uplink.value)) return;
+    // Not before the new uplink can carry a CLAT: a default route learnt from an RA may come before the
+    // /64 the same RA gives (the kernel's address there, or the RA itself, heard by the raw socket).
+    // Moving then would tear down a CLAT that works on the old uplink for one that cannot start yet;
+    // the address's event brings the engine back here.
+    if (!uplink.ok || !uplink.value.up || !this.canCarryClat(uplink.value)) return;
     this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
     await this.tearDownDatapath(session);
     session.discovery.stop();
     session.uplinkName = uplink.value.name;
     session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
+    session.subnet = new UplinkSubnet(this.raCache);
+    session.subnet.current = session.subnet.choose(uplink.value);
+    session.fingerprint = fingerprintOf(uplink.value, session.subnet.current);
     session.failure = null;
     session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
     this.startDiscovery(session);
     await this.reconcile(session);
     this.publish();
+  }
+
+  /**
+   * An RA offering a /64 on the uplink the CLAT is not in (a new network; or the old one named again
+   * after a link loss): look at once rather than after the address events' debounce, so that the
+   * CLAT proves its address while the kernel proves its own (clat-subnet.ts).
+   */
+  private onRaHeard(ra: HeardRa): void {
+    const session = this.session;
+    const offered = ra.slaacPrefixes ?? [];
+    if (this.closing || session === null || ra.ifindex !== session.uplink.ifindex || offered.length === 0) return;
+    if (session.datapath !== null && offered.some((option) => option.prefix === session.subnet.current)) return;
+    clearTimeout(this.uplinkTimer);
+    this.enqueueEvent(() => this.checkUplink());
+  }
+
+  /**
+   * Whether a CLAT can start on `uplink`: a /64 for its own address, or, for the NAT66 fallback,
+   * any global address and per-interface forwarding (chooseAddress's rules).
+   */
+  private canCarryClat(uplink: Uplink): boolean {
+    return new UplinkSubnet(this.raCache).choose(uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
   }
 
   /** The machine slept (or its clock jumped): the network may be another one now. */
@@ -659,12 +735,4 @@ function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: s
   if (nextHop === undefined) return true;
   const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
   return gateway !== nextHop;
-}
-
-/**
- * Whether a CLAT can start on `uplink`: a SLAAC /64 for its own address, or, for the NAT66 fallback,
- * any global address and per-interface forwarding (chooseAddress's rules).
- */
-function canCarryClat(uplink: Uplink): boolean {
-  return uplink.globalIpv6.some((a) => a.prefixLength === 64) || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
 }

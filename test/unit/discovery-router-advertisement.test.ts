@@ -40,6 +40,8 @@ describe('parseRouterAdvertisement', () => {
     ]);
     // RFC 8106 §5.1: the RDNSS option read out too (lifetime 0x0708 = 1800 s).
     expect(ra.rdnss.map((option) => [option.addresses.map((a) => formatIpv6(a)), option.lifetimeS])).toEqual([[['2001:db8::53'], 1800]]);
+    // RFC 4861 §4.6.2: the Prefix Information with the A flag, a /64 offered for SLAAC (valid 0x0e10 = 3600 s).
+    expect(ra.slaacPrefixes).toEqual([{ prefix: '2001:db8:1::', validLifetimeS: 3600 }]);
   });
 
   it('keeps a malformed PREF64 in the option list but not among the usable ones', () => {
