@@ -5,7 +5,7 @@
 import type { TraceFilterSpec } from '../api/messages.js';
 import { tracePairFromJson } from '../api/trace-wire.js';
 import { formatTracePair } from '../wire/describe-packet.js';
-import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode, parsePort } from './command.js';
 import { connectEngine } from './engine-session.js';
 
 const options = {
@@ -14,7 +14,6 @@ const options = {
   filter: { type: 'string' },
   rate: { type: 'string' },
   count: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter trace [--json] [--filter SPEC] [--rate N] [--count N] [--socket PATH]
@@ -70,22 +69,12 @@ function positive(text: string | undefined, name: string): number | undefined | 
   return Number.isInteger(n) && n > 0 ? n : `--${name} must be a positive whole number`;
 }
 
-export const traceCommand: Command = {
+export const traceCommand = defineCommand({
   name: 'trace',
   summary: 'print the translated packets live, each with its twin',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number) => {
-      io.stderr(`clatter trace: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter trace --help)`, ExitCode.usage);
-    const { values } = parsed;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     const rate = positive(values.rate, 'rate');
     const count = positive(values.count, 'count');
     if (typeof rate === 'string') return fail(rate, ExitCode.usage);
@@ -133,4 +122,4 @@ export const traceCommand: Command = {
       client.close();
     }
   },
-};
+});
