@@ -33,7 +33,7 @@ import { FragmentMemo } from './fragment-memo.js';
 import { hashWords, SlotHashIndex } from './slot-hash-index.js';
 import { tcpFlagsSeen, tcpStateCode, tcpStateName, tcpStateOf } from './tcp-flags-seen.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
-import { read16 } from '../wire/checksum.js';
+import { read16 } from '../wire/bytes.js';
 import { icmp4Type, isIcmp4Error } from '../wire/icmp.js';
 import type { XlatOutput } from '../xlat/output.js';
 import { Verdict } from '../xlat/verdict.js';

@@ -10,7 +10,8 @@
 
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { finishChecksum, sumWords, write16, write32 } from '../../core/wire/checksum.js';
+import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
+import { write16, write32 } from '../../core/wire/bytes.js';
 import { parseIpv6 } from '../../core/wire/address.js';
 import { FlowTable } from '../../core/observe/flow-table.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
