@@ -6,7 +6,8 @@
 //   hit:   `flows` flows that all fit the table, each packet finding its flow;
 //   churn: four times more flows than the table holds, so every packet creates a flow and evicts one.
 //
-// Options: --seconds N (per measurement, default 2), --flows N (default 4096), --json.
+// Options: --seconds N (per measurement, default 2), --flows N (default 4096), --only ROW (e.g.
+// "46 udp hit"), --json.
 
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -148,16 +149,19 @@ function measure(direction: '46' | '64', protocol: number, flows: number, capaci
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2' }, flows: { type: 'string', default: '4096' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2' }, flows: { type: 'string', default: '4096' }, json: { type: 'boolean', default: false }, only: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const flows = Number(values.flows);
   if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
   if (!Number.isInteger(flows) || flows < 2 || (flows & (flows - 1)) !== 0) throw new Error('--flows must be a power of two');
-  const results: Result[] = [];
+  const rows: { direction: '46' | '64'; protocol: number; capacity: number; name: string }[] = [];
   for (const direction of ['46', '64'] as const) {
-    for (const protocol of [udp, tcp]) results.push(measure(direction, protocol, flows, flows, seconds));
-    results.push(measure(direction, udp, flows, flows / 4, seconds));
+    for (const protocol of [udp, tcp]) rows.push({ direction, protocol, capacity: flows, name: `${direction} ${protocol === udp ? 'udp' : 'tcp'} hit` });
+    rows.push({ direction, protocol: udp, capacity: flows / 4, name: `${direction} udp churn` });
   }
+  const chosen = rows.filter((row) => values.only === undefined || row.name === values.only);
+  if (chosen.length === 0) throw new Error(`--only: no row ${JSON.stringify(values.only)} (rows: ${rows.map((row) => row.name).join(', ')})`);
+  const results = chosen.map((row) => measure(row.direction, row.protocol, flows, row.capacity, seconds));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, flows, results }, null, 2)}\n`);
     return;
