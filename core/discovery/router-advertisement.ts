@@ -15,7 +15,7 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //   |   Options ...
 
-import { read16, read32 } from '../wire/checksum.js';
+import { read16, read32 } from '../wire/bytes.js';
 import { parseNdOptions, pref64Options, type NdOption } from './nd-options.js';
 import type { Pref64Option } from './pref64-option.js';
 import { slaacPrefixes, type SlaacPrefix } from './prefix-information-option.js';

@@ -19,18 +19,8 @@ export const ipv6 = {
   fragmentHeaderBytes: 8,
 } as const;
 
-/** Next Header values (IANA "Assigned Internet Protocol Numbers"). */
-export const protocol = {
-  hopByHop: 0,
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  routing: 43,
-  fragment: 44,
-  icmpv6: 58,
-  noNextHeader: 59,
-  destinationOptions: 60,
-} as const;
+/** Next Header values: protocol.ts, re-exported for the translator's step files until they import it from there. */
+export { protocol } from './protocol.js';
 
 /** Fragment header field offsets, relative to the header. */
 export const fragmentHeader = {

@@ -8,7 +8,8 @@
 
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { finishChecksum, sumWords, write16, write32 } from '../../core/wire/checksum.js';
+import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
+import { write16, write32 } from '../../core/wire/bytes.js';
 import { parseIpv6 } from '../../core/wire/address.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { outputBufferBytes, XlatOutput } from '../../core/xlat/output.js';
