@@ -119,7 +119,9 @@ export class FlowTable {
     }
     let slot = -1;
     if (kind === flowKeyKind.laterFragment) slot = this.fragments.recall(key.source, key.destination, key.protocol, key.identification, nowMs, store.ids);
-    if (slot < 0) slot = this.findOrCreate(key, nowMs);
+    if (slot < 0) slot = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort);
+    // A new flow: kept out of the common path (a call the optimizer need not inline there).
+    if (slot < 0) slot = this.open(key, nowMs);
     if (kind === flowKeyKind.packet && key.moreFragments) {
       this.fragments.remember(key.source, key.destination, key.protocol, key.identification, slot, store.ids[slot], nowMs);
     }
@@ -140,10 +142,9 @@ export class FlowTable {
     return slot;
   }
 
-  private findOrCreate(key: FlowKey, nowMs: number): number {
+  /** A row for the new flow `key` names, its remote's name looked up and announced to process attribution. */
+  private open(key: FlowKey, nowMs: number): number {
     const store = this.store;
-    const found = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort);
-    if (found >= 0) return found;
     const slot = store.create(key, nowMs);
     if (this.names !== null) store.remoteNames[slot] = this.names.nameOf(key.remote >>> 0, nowMs) ?? null;
     this.newFlows.add(slot, store.ids[slot]);
