@@ -9,7 +9,6 @@
 
 import type { FlowProgram } from './flow-info.js';
 import type { FlowChangeLog } from './flow-change-log.js';
-import type { FlowKey } from './flow-key.js';
 import { hashWords, SlotHashIndex } from './slot-hash-index.js';
 import { tcpStateCode, tcpStateOf } from './tcp-flags-seen.js';
 import { protocol } from '../wire/protocol.js';
@@ -170,11 +169,12 @@ export class FlowStore {
   }
 
   /**
-   * A new row for the flow `key` names (`find` found none), opened in `key`'s direction at `nowMs`;
-   * when the store is full, the least recently seen flow is evicted to make room. Returns its slot.
+   * A new row for the flow with this key (`find` found none), opened going out (46) or coming in
+   * at `nowMs`; when the store is full, the least recently seen flow is evicted to make room.
+   * Returns its slot.
    */
-  create(key: FlowKey, nowMs: number): number {
-    const hash = hashKey(key.protocol, key.local, key.localPort, key.remote, key.remotePort);
+  create(proto: number, local: number, localPort: number, remote: number, remotePort: number, outbound: boolean, nowMs: number): number {
+    const hash = hashKey(proto, local, localPort, remote, remotePort);
     if (this.freeCount === 0) {
       this.remove(this.lruTail);
       this.counts[evictionsIndex]++;
@@ -184,13 +184,13 @@ export class FlowStore {
     this.ids[slot] = id;
     this.keyHash[slot] = hash;
     this.idHash[slot] = hashId(id);
-    this.local4[slot] = key.local;
-    this.remote4[slot] = key.remote;
-    this.localPort[slot] = key.localPort;
-    this.remotePort[slot] = key.remotePort;
-    this.protocol[slot] = key.protocol;
+    this.local4[slot] = local;
+    this.remote4[slot] = remote;
+    this.localPort[slot] = localPort;
+    this.remotePort[slot] = remotePort;
+    this.protocol[slot] = proto;
     this.tcpSeen[slot] = 0;
-    this.openedOutbound[slot] = key.outbound ? 1 : 0;
+    this.openedOutbound[slot] = outbound ? 1 : 0;
     this.firstSeen[slot] = nowMs;
     this.lastSeen[slot] = nowMs;
     this.packets46[slot] = 0;

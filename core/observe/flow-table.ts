@@ -17,12 +17,14 @@
 
 import { FlowChangeLog } from './flow-change-log.js';
 import type { FlowChanges, FlowInfo, FlowProgram, NewFlow } from './flow-info.js';
-import { FlowKey, flowKeyKind } from './flow-key.js';
+import * as flowKey from './flow-key.js';
+import { flowDirection, flowKeyKind } from './flow-key.js';
 import { defaultFlowTimeouts, FlowStore, type FlowTimeouts } from './flow-store.js';
 import { FragmentMemo } from './fragment-memo.js';
 import { NewFlowQueue } from './new-flow-queue.js';
 import { tcpFlagsSeen, tcpStateName, tcpStateOf } from './tcp-flags-seen.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
+import * as ipv4Header from '../wire/ipv4-header.js';
 import * as ipv6Header from '../wire/ipv6-header.js';
 import { protocol } from '../wire/protocol.js';
 import type { XlatOutput } from '../xlat/output.js';
@@ -52,7 +54,6 @@ export class FlowTable {
   readonly timeouts: FlowTimeouts;
   private readonly names: RemoteNames | null;
   private readonly clockOffsetMs: number;
-  private readonly key = new FlowKey();
   private readonly changes: FlowChangeLog;
   private readonly store: FlowStore;
   private readonly newFlows: NewFlowQueue;
@@ -106,47 +107,77 @@ export class FlowTable {
    * id), or -1 when the packet belongs to no flow.
    */
   record(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): number {
-    const key = this.key;
-    const kind = key.read(input, start, length, verdict, out);
-    if (kind === flowKeyKind.none) return -1;
+    const direction = flowKey.directionOf(input, start, length, verdict, out);
+    if (direction === flowDirection.none) return -1;
+    const outbound = direction === flowDirection.outbound;
+    const v4 = flowKey.ipv4Bytes(input, out, outbound);
+    const at = flowKey.ipv4Start(start, out, outbound);
+    const end = flowKey.ipv4End(start, length, out, outbound);
+    const packetLength = ipv4Header.packetLength(v4, at, end);
+    if (packetLength === 0) return -1;
+    const kind = flowKey.kindOf(v4, at, packetLength);
+    // Counted on the quoted packet's flow if there is one; an error never opens a flow.
+    if (kind === flowKeyKind.icmpError) return this.recordIcmpError(v4, at, at + packetLength, outbound, end - at, nowMs);
+
     const store = this.store;
-    const outbound = key.outbound;
-    if (kind === flowKeyKind.icmpError) {
-      // Counted on the quoted packet's flow if there is one; an error never opens a flow.
-      const slot = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort);
-      if (slot >= 0) store.count(slot, outbound, key.packetBytes, nowMs);
-      return slot;
-    }
+    const proto = ipv4Header.protocol(v4, at);
+    const local = flowKey.localAddress(v4, at, outbound);
+    const remote = flowKey.remoteAddress(v4, at, outbound);
+    const localPort = flowKey.localPort(v4, at, packetLength, outbound);
+    const remotePort = flowKey.remotePort(v4, at, packetLength, outbound);
     let slot = -1;
-    if (kind === flowKeyKind.laterFragment) slot = this.fragments.recall(key.source, key.destination, key.protocol, key.identification, nowMs, store.ids);
-    if (slot < 0) slot = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort);
+    if (kind === flowKeyKind.laterFragment) {
+      slot = this.fragments.recall(ipv4Header.sourceInt32(v4, at), ipv4Header.destinationInt32(v4, at), proto, ipv4Header.identification(v4, at), nowMs, store.ids);
+    }
+    if (slot < 0) slot = store.find(proto, local, localPort, remote, remotePort);
     // A new flow: kept out of the common path (a call the optimizer need not inline there).
-    if (slot < 0) slot = this.open(key, nowMs);
-    if (kind === flowKeyKind.packet && key.moreFragments) {
-      this.fragments.remember(key.source, key.destination, key.protocol, key.identification, slot, store.ids[slot], nowMs);
+    if (slot < 0) slot = this.open(proto, local, localPort, remote, remotePort, outbound, nowMs);
+    if (kind === flowKeyKind.packet && ipv4Header.moreFragments(v4, at)) {
+      this.fragments.remember(ipv4Header.sourceInt32(v4, at), ipv4Header.destinationInt32(v4, at), proto, ipv4Header.identification(v4, at), slot, store.ids[slot], nowMs);
     }
 
-    store.count(slot, outbound, key.packetBytes, nowMs);
+    store.count(slot, outbound, end - at, nowMs);
     const twin = store.twin;
     const base = slot * 32;
     // The twin as the uplink sees it: for 46 the output's source is the CLAT, for 64 the input's destination.
-    const v6 = outbound ? out.buffer : input;
-    const localAt = outbound ? ipv6Header.sourceAt(key.v6At) : ipv6Header.destinationAt(key.v6At);
-    const remoteAt = outbound ? ipv6Header.destinationAt(key.v6At) : ipv6Header.sourceAt(key.v6At);
+    const v6 = flowKey.ipv6Bytes(input, out, outbound);
+    const v6At = flowKey.ipv6Start(start, out, outbound);
+    const localAt = outbound ? ipv6Header.sourceAt(v6At) : ipv6Header.destinationAt(v6At);
+    const remoteAt = outbound ? ipv6Header.destinationAt(v6At) : ipv6Header.sourceAt(v6At);
     for (let i = 0; i < 16; i++) {
       twin[base + i] = v6[localAt + i];
       twin[base + 16 + i] = v6[remoteAt + i];
     }
-    const tcpFlags = key.tcpFlags;
+    const tcpFlags = flowKey.tcpFlags(v4, at, packetLength);
     if (tcpFlags >= 0) store.tcpSeen[slot] = tcpFlagsSeen(store.tcpSeen[slot], outbound, tcpFlags);
     return slot;
   }
 
-  /** A row for the new flow `key` names, its remote's name looked up and announced to process attribution. */
-  private open(key: FlowKey, nowMs: number): number {
+  /**
+   * The ICMP error at `v4[at, end)`, `packetBytes` long, counted on the flow of the packet it
+   * quotes, if there is one; that quote went the other way, so its local side is the error's
+   * remote one. Out of the common path. Returns the flow's slot or -1.
+   */
+  private recordIcmpError(v4: Uint8Array, at: number, end: number, outbound: boolean, packetBytes: number, nowMs: number): number {
+    const quote = flowKey.quoteAt(v4, at);
+    const quoteLength = flowKey.quoteLength(v4, quote, end);
+    if (quoteLength === 0) return -1;
+    const slot = this.store.find(
+      ipv4Header.protocol(v4, quote),
+      flowKey.localAddress(v4, quote, !outbound),
+      flowKey.localPort(v4, quote, quoteLength, !outbound),
+      flowKey.remoteAddress(v4, quote, !outbound),
+      flowKey.remotePort(v4, quote, quoteLength, !outbound),
+    );
+    if (slot >= 0) this.store.count(slot, outbound, packetBytes, nowMs);
+    return slot;
+  }
+
+  /** A row for a new flow, its remote's name looked up and announced to process attribution. */
+  private open(proto: number, local: number, localPort: number, remote: number, remotePort: number, outbound: boolean, nowMs: number): number {
     const store = this.store;
-    const slot = store.create(key, nowMs);
-    if (this.names !== null) store.remoteNames[slot] = this.names.nameOf(key.remote >>> 0, nowMs) ?? null;
+    const slot = store.create(proto, local, localPort, remote, remotePort, outbound, nowMs);
+    if (this.names !== null) store.remoteNames[slot] = this.names.nameOf(remote >>> 0, nowMs) ?? null;
     this.newFlows.add(slot, store.ids[slot]);
     return slot;
   }
