@@ -83,15 +83,12 @@ export function ipv6Start(start: number, out: XlatOutput, outbound: boolean): nu
 }
 
 /**
- * What the IPv4 packet at `b[at, at + length)` is to its flow, `length` being what
- * ipv4Header.packetLength answered (non-zero): a `flowKeyKind`.
+ * What the first fragment (or whole packet) is to its flow: `l4` is where its data starts in `b`
+ * and `l4Bytes` how much of it the header covers (ipv4Header.packetLength, less the header).
+ * A later fragment is a `flowKeyKind.laterFragment` whatever its protocol.
  */
-export function kindOf(b: Uint8Array, at: number, length: number): number {
-  if (ipv4Header.fragmentOffset(b, at) !== 0) return flowKeyKind.laterFragment;
-  if (ipv4Header.protocol(b, at) !== protocol.icmp) return flowKeyKind.packet;
-  const ihl = ipv4Header.headerLength(b, at);
-  if (length - ihl < icmpHeaderBytes || !isIcmp4Error(icmpHeader.type(b, at + ihl))) return flowKeyKind.packet;
-  return flowKeyKind.icmpError;
+export function kindOf(b: Uint8Array, l4: number, l4Bytes: number, proto: number): number {
+  return proto === protocol.icmp && l4Bytes >= icmpHeaderBytes && isIcmp4Error(icmpHeader.type(b, l4)) ? flowKeyKind.icmpError : flowKeyKind.packet;
 }
 
 /** The host's side's address (int32): the Source Address of a packet going out, the Destination of one coming in. */
@@ -105,15 +102,11 @@ export function remoteAddress(b: Uint8Array, at: number, outbound: boolean): num
 }
 
 /**
- * The host's side's port of the IPv4 packet at `b[at, at + length)` (header checked): the TCP or
- * UDP port, an ICMP echo's identifier, else 0 (later fragments, other protocols, too short).
+ * The host's side's port of a first fragment (or whole packet) of protocol `proto` whose data is
+ * `b[l4, l4 + l4Bytes)`: the TCP or UDP port, an ICMP echo's identifier, else 0 (other
+ * protocols, too short). Later fragments have none (0).
  */
-export function localPort(b: Uint8Array, at: number, length: number, outbound: boolean): number {
-  if (ipv4Header.fragmentOffset(b, at) !== 0) return 0;
-  const proto = ipv4Header.protocol(b, at);
-  const ihl = ipv4Header.headerLength(b, at);
-  const l4 = at + ihl;
-  const l4Bytes = length - ihl;
+export function localPort(b: Uint8Array, l4: number, l4Bytes: number, proto: number, outbound: boolean): number {
   if (proto === protocol.tcp || proto === protocol.udp) {
     if (l4Bytes < transportHeader.portsBytes) return 0;
     return outbound ? transportHeader.sourcePort(b, l4) : transportHeader.destinationPort(b, l4);
@@ -124,25 +117,19 @@ export function localPort(b: Uint8Array, at: number, length: number, outbound: b
 }
 
 /** The far side's port: TCP or UDP only, else 0. */
-export function remotePort(b: Uint8Array, at: number, length: number, outbound: boolean): number {
-  if (ipv4Header.fragmentOffset(b, at) !== 0) return 0;
-  const proto = ipv4Header.protocol(b, at);
-  if (proto !== protocol.tcp && proto !== protocol.udp) return 0;
-  const ihl = ipv4Header.headerLength(b, at);
-  if (length - ihl < transportHeader.portsBytes) return 0;
-  return outbound ? transportHeader.destinationPort(b, at + ihl) : transportHeader.sourcePort(b, at + ihl);
+export function remotePort(b: Uint8Array, l4: number, l4Bytes: number, proto: number, outbound: boolean): number {
+  if ((proto !== protocol.tcp && proto !== protocol.udp) || l4Bytes < transportHeader.portsBytes) return 0;
+  return outbound ? transportHeader.destinationPort(b, l4) : transportHeader.sourcePort(b, l4);
 }
 
-/** The TCP control bits of the IPv4 packet at `b[at, at + length)`, or -1 (not TCP, a later fragment, too short). */
-export function tcpFlags(b: Uint8Array, at: number, length: number): number {
-  if (ipv4Header.protocol(b, at) !== protocol.tcp || ipv4Header.fragmentOffset(b, at) !== 0) return -1;
-  const ihl = ipv4Header.headerLength(b, at);
-  return length - ihl < transportHeader.tcpControlBitsBytes ? -1 : transportHeader.tcpControlBits(b, at + ihl);
+/** The TCP control bits of a first fragment (or whole packet), or -1 (not TCP, too short). */
+export function tcpFlags(b: Uint8Array, l4: number, l4Bytes: number, proto: number): number {
+  return proto !== protocol.tcp || l4Bytes < transportHeader.tcpControlBitsBytes ? -1 : transportHeader.tcpControlBits(b, l4);
 }
 
-/** Where the quoted IPv4 packet of the ICMP error at `b[at, ...)` starts (kindOf said icmpError). */
-export function quoteAt(b: Uint8Array, at: number): number {
-  return icmpHeader.quoteAt(at + ipv4Header.headerLength(b, at));
+/** Where the quoted IPv4 packet of the ICMP error whose data starts at `l4` starts (kindOf said icmpError). */
+export function quoteAt(l4: number): number {
+  return icmpHeader.quoteAt(l4);
 }
 
 /**

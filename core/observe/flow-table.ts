@@ -115,16 +115,21 @@ export class FlowTable {
     const end = flowKey.ipv4End(start, length, out, outbound);
     const packetLength = ipv4Header.packetLength(v4, at, end);
     if (packetLength === 0) return -1;
-    const kind = flowKey.kindOf(v4, at, packetLength);
+    const proto = ipv4Header.protocol(v4, at);
+    const ihl = ipv4Header.headerLength(v4, at);
+    const l4 = at + ihl;
+    const l4Bytes = packetLength - ihl;
+    // A later fragment has no ports (nor TCP bits, nor an ICMP header).
+    const first = ipv4Header.fragmentOffset(v4, at) === 0;
+    const kind = first ? flowKey.kindOf(v4, l4, l4Bytes, proto) : flowKeyKind.laterFragment;
     // Counted on the quoted packet's flow if there is one; an error never opens a flow.
-    if (kind === flowKeyKind.icmpError) return this.recordIcmpError(v4, at, at + packetLength, outbound, end - at, nowMs);
+    if (kind === flowKeyKind.icmpError) return this.recordIcmpError(v4, flowKey.quoteAt(l4), at + packetLength, outbound, end - at, nowMs);
 
     const store = this.store;
-    const proto = ipv4Header.protocol(v4, at);
     const local = flowKey.localAddress(v4, at, outbound);
     const remote = flowKey.remoteAddress(v4, at, outbound);
-    const localPort = flowKey.localPort(v4, at, packetLength, outbound);
-    const remotePort = flowKey.remotePort(v4, at, packetLength, outbound);
+    const localPort = first ? flowKey.localPort(v4, l4, l4Bytes, proto, outbound) : 0;
+    const remotePort = first ? flowKey.remotePort(v4, l4, l4Bytes, proto, outbound) : 0;
     let slot = -1;
     if (kind === flowKeyKind.laterFragment) {
       slot = this.fragments.recall(ipv4Header.sourceInt32(v4, at), ipv4Header.destinationInt32(v4, at), proto, ipv4Header.identification(v4, at), nowMs, store.ids);
@@ -148,26 +153,29 @@ export class FlowTable {
       twin[base + i] = v6[localAt + i];
       twin[base + 16 + i] = v6[remoteAt + i];
     }
-    const tcpFlags = flowKey.tcpFlags(v4, at, packetLength);
+    const tcpFlags = first ? flowKey.tcpFlags(v4, l4, l4Bytes, proto) : -1;
     if (tcpFlags >= 0) store.tcpSeen[slot] = tcpFlagsSeen(store.tcpSeen[slot], outbound, tcpFlags);
     return slot;
   }
 
   /**
-   * The ICMP error at `v4[at, end)`, `packetBytes` long, counted on the flow of the packet it
-   * quotes, if there is one; that quote went the other way, so its local side is the error's
-   * remote one. Out of the common path. Returns the flow's slot or -1.
+   * An ICMP error, `packetBytes` long, counted on the flow of the packet it quotes at
+   * `v4[quote, end)`, if there is one; that quote went the other way, so its local side is the
+   * error's remote one. Out of the common path. Returns the flow's slot or -1.
    */
-  private recordIcmpError(v4: Uint8Array, at: number, end: number, outbound: boolean, packetBytes: number, nowMs: number): number {
-    const quote = flowKey.quoteAt(v4, at);
+  private recordIcmpError(v4: Uint8Array, quote: number, end: number, outbound: boolean, packetBytes: number, nowMs: number): number {
     const quoteLength = flowKey.quoteLength(v4, quote, end);
     if (quoteLength === 0) return -1;
+    const proto = ipv4Header.protocol(v4, quote);
+    const ihl = ipv4Header.headerLength(v4, quote);
+    const l4Bytes = quoteLength - ihl;
+    const first = ipv4Header.fragmentOffset(v4, quote) === 0;
     const slot = this.store.find(
-      ipv4Header.protocol(v4, quote),
+      proto,
       flowKey.localAddress(v4, quote, !outbound),
-      flowKey.localPort(v4, quote, quoteLength, !outbound),
+      first ? flowKey.localPort(v4, quote + ihl, l4Bytes, proto, !outbound) : 0,
       flowKey.remoteAddress(v4, quote, !outbound),
-      flowKey.remotePort(v4, quote, quoteLength, !outbound),
+      first ? flowKey.remotePort(v4, quote + ihl, l4Bytes, proto, !outbound) : 0,
     );
     if (slot >= 0) this.store.count(slot, outbound, packetBytes, nowMs);
     return slot;
