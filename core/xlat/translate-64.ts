@@ -45,7 +45,12 @@ function isExtensionToSkip(nextHeader: number): boolean {
   return nextHeader === protocol.hopByHop || nextHeader === protocol.destinationOptions || nextHeader === protocol.routing;
 }
 
-/** Walks the extension headers of the IPv6 packet at `s`, up to `end` (exclusive). */
+/**
+ * Walks the extension headers of the IPv6 packet at `s`, up to `end` (exclusive). A refusal stops
+ * the walk where the chain cannot be read further; a Routing header with segments left does not:
+ * the walk goes on to the upper layer, which decides whether the refusal may be answered (no
+ * ICMPv6 error about an ICMPv6 error, RFC 4443 §2.4 (e)).
+ */
 function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain): void {
   let nextHeader = b[s + 6];
   let offset = s + 40;
@@ -55,30 +60,21 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
     if (isExtensionToSkip(nextHeader)) {
       // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
       if (chain.fragment >= 0) break;
-      if (offset + 8 > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
-      }
-      const length = (b[offset + 1] + 1) << 3;
-      if (offset + length > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
+      if (offset + 8 > end || offset + ((b[offset + 1] + 1) << 3) > end) {
+        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
+        break;
       }
       if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
-        chain.verdict = Verdict.ipv6RoutingHeader;
-        chain.pointer = offset + 3 - s; // the Segments Left field
-        return;
+        refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
       }
+      const length = (b[offset + 1] + 1) << 3;
       nextHeader = b[offset];
       offset += length;
     } else if (nextHeader === protocol.fragment) {
       if (chain.fragment >= 0) break;
       if (offset + 8 > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
+        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
+        break;
       }
       chain.fragment = offset;
       nextHeader = b[offset];
@@ -88,11 +84,17 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
     }
   }
   if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
-    chain.verdict = Verdict.ipv6ExtensionAfterFragment;
-    chain.pointer = chain.fragment - s; // its Next Header names the header that follows
+    refuseChain(chain, Verdict.ipv6ExtensionAfterFragment, chain.fragment - s); // its Next Header names the header that follows
   }
   chain.proto = nextHeader;
   chain.l4 = offset;
+}
+
+/** The chain's first refusal is the one reported. */
+function refuseChain(chain: HeaderChain, verdict: number, pointer: number): void {
+  if (chain.verdict !== Verdict.translated) return;
+  chain.verdict = verdict;
+  chain.pointer = pointer;
 }
 
 function addressSum6(b: Uint8Array, offset: number): number {
