@@ -446,20 +446,22 @@ export class ClatEngine {
     const started = await Datapath.start(
       {
         uplink: uplink.value,
+        tunName: this.options.tunName,
         prefix,
         clatIpv6: address,
-        tunName: this.options.tunName,
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
         delivery,
         offload: this.options.offload ?? true,
         workers: this.options.workers ?? 0,
-        allowPrivateWkp: this.options.allowPrivateWkp,
+        allowPrivateWkp: this.options.allowPrivateWkp ?? false,
+      },
+      {
+        addon: this.options.addon,
+        hostSetup: this.hostSetup,
+        observatory: this.observatory,
         log: this.options.log,
         onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
       },
-      this.options.addon,
-      this.hostSetup,
-      this.observatory,
     );
     if (!started.ok) return started;
     datapath = started.datapath;
