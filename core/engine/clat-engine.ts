@@ -86,9 +86,24 @@ interface Session {
   subnet: UplinkSubnet;
   /** What the data path's start waits for (said once), or null. */
   waitingFor: string | null;
-  datapath: Datapath | null;
-  prefix: PrefixInfo | null;
-  failure: string | null;
+  phase: SessionPhase;
+}
+
+/**
+ * Where a session is: without a data path (the prefix awaited, or the start waiting for the uplink),
+ * translating, or failed until the uplink's next event or a prefix change retries.
+ */
+type SessionPhase =
+  | { readonly state: 'discovering' }
+  /** prefix null: discovery has just lost it, and the data path's teardown is queued (shown as discovering). */
+  | { readonly state: 'running'; readonly datapath: Datapath; readonly prefix: PrefixInfo | null }
+  | { readonly state: 'error'; readonly cause: string };
+
+const discovering: SessionPhase = { state: 'discovering' };
+
+/** The session's data path, while it has one. */
+function datapathOf(session: Session): Datapath | null {
+  return session.phase.state === 'running' ? session.phase.datapath : null;
 }
 
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
@@ -182,11 +197,12 @@ export class ClatEngine {
     const mode = this.options.mode;
     const session = this.session;
     if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
-    if (session.failure !== null) return { state: 'error', mode, cause: session.failure, uplink: session.uplinkName };
-    if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
-    const datapath = session.datapath;
+    const phase = session.phase;
+    if (phase.state === 'error') return { state: 'error', mode, cause: phase.cause, uplink: session.uplinkName };
+    if (phase.state === 'discovering' || phase.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
+    const datapath = phase.datapath;
     const unobserved = (datapath.info.workers ?? 0) > 0 ? { unobserved: datapath.unobserved } : {};
-    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
+    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: phase.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -311,9 +327,7 @@ export class ClatEngine {
       fingerprint: fingerprintOf(uplink.value, subnet.current),
       subnet,
       waitingFor: null,
-      datapath: null,
-      prefix: null,
-      failure: null,
+      phase: discovering,
     };
     this.session = session;
     this.offReason = undefined;
@@ -356,7 +370,7 @@ export class ClatEngine {
     }));
     discovery.onStatusChange((prefix) => {
       if (!current()) return;
-      if (session.datapath !== null) session.prefix = toPrefixInfo(prefix);
+      if (session.phase.state === 'running') session.phase = { ...session.phase, prefix: toPrefixInfo(prefix) };
       this.publish();
     });
     discovery.start();
@@ -367,7 +381,7 @@ export class ClatEngine {
     if (this.session !== session) return;
     const current = session.discovery.current;
     if (current.state !== 'known') {
-      if (session.datapath !== null) {
+      if (session.phase.state === 'running') {
         this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
         await this.tearDownDatapath(session);
       } else if (session.subnet.current !== null && session.uplink.up) {
@@ -379,13 +393,14 @@ export class ClatEngine {
       this.publish();
       return;
     }
-    if (session.datapath !== null) {
-      const before = session.prefix;
-      session.datapath.setPrefix(current.prefix);
-      session.prefix = toPrefixInfo(current);
+    if (session.phase.state === 'running') {
+      const before = session.phase.prefix;
+      session.phase.datapath.setPrefix(current.prefix);
+      const prefix = toPrefixInfo(current);
+      session.phase = { ...session.phase, prefix };
       // Said when it changes: the same prefix confirmed (a cached and a heard PREF64 in a row) is no news.
-      if (before?.prefix !== session.prefix?.prefix || before?.source !== session.prefix?.source) {
-        this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+      if (before?.prefix !== prefix.prefix || before?.source !== prefix.source) {
+        this.options.log(`NAT64 prefix now ${prefix.prefix} (${current.source})`);
       }
       this.publish();
       return;
@@ -397,17 +412,16 @@ export class ClatEngine {
       if (session.waitingFor !== started.error) this.options.log(`${session.uplinkName}: ${started.error}`);
       session.waitingFor = started.error;
     } else if (!started.ok) {
-      session.failure = started.error;
+      session.phase = { state: 'error', cause: started.error };
       this.options.log(`CLAT failed: ${started.error}`);
       await this.hostSetup.undo();
     } else {
-      session.prefix = toPrefixInfo(current);
-      session.failure = null;
+      const prefix = toPrefixInfo(current);
+      session.phase = { state: 'running', datapath: started.datapath, prefix };
       session.waitingFor = null;
-      // (startDatapath set it; TypeScript still narrows it to null from the test above.)
-      const info = (session.datapath as Datapath | null)?.info;
+      const info = started.datapath.info;
       this.options.log(
-        `CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source}); ` +
+        `CLAT running: ${info.clatIpv4} ↔ ${info.clatIpv6} via ${prefix.prefix} (${current.source}); ` +
           `address proved in ${started.addressMs} ms (DAD), data path up in ${started.datapathMs} ms`,
       );
     }
@@ -418,7 +432,7 @@ export class ClatEngine {
   private async startDatapath(
     session: Session,
     prefix: Ipv6Prefix,
-  ): Promise<{ ok: true; addressMs: number; datapathMs: number } | { ok: false; error: string; waiting?: true }> {
+  ): Promise<{ ok: true; datapath: Datapath; addressMs: number; datapathMs: number } | { ok: false; error: string; waiting?: true }> {
     const uplink = await readUplink(session.uplinkName);
     if (!uplink.ok) return uplink;
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
@@ -465,9 +479,8 @@ export class ClatEngine {
     );
     if (!started.ok) return started;
     datapath = started.datapath;
-    session.datapath = datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
-    return { ok: true, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
+    return { ok: true, datapath, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
   }
 
   /**
@@ -495,20 +508,20 @@ export class ClatEngine {
 
   /** The running data path broke (a translating thread ended): off, with the cause, until the uplink's next event retries. */
   private async datapathFailed(session: Session, datapath: Datapath | null, reason: string): Promise<void> {
-    if (datapath === null || session.datapath !== datapath || this.session !== session) return;
+    if (datapath === null || datapathOf(session) !== datapath || this.session !== session) return;
     this.options.log(`CLAT failed: ${reason}`);
     await this.tearDownDatapath(session);
-    session.failure ??= reason;
+    // A failed undo is the cause to show, if there was one.
+    if (session.phase.state !== 'error') session.phase = { state: 'error', cause: reason };
     this.publish();
   }
 
   private async tearDownDatapath(session: Session): Promise<void> {
-    const datapath = session.datapath;
-    session.datapath = null;
-    session.prefix = null;
+    const datapath = datapathOf(session);
+    if (datapath !== null) session.phase = discovering;
     await datapath?.stop();
     const problems = await this.hostSetup.undo();
-    if (problems.length > 0) session.failure = `could not undo every host change: ${problems.join('; ')}`;
+    if (problems.length > 0) session.phase = { state: 'error', cause: `could not undo every host change: ${problems.join('; ')}` };
   }
 
   private async takeDown(reason?: string): Promise<void> {
@@ -532,7 +545,7 @@ export class ClatEngine {
     if (this.session === null) return;
     clearTimeout(this.rulesetTimer);
     this.rulesetTimer = setTimeout(() => this.enqueueEvent(async () => {
-      if (this.session?.datapath == null) return;
+      if (this.session?.phase.state !== 'running') return;
       const restored = await this.hostSetup.restoreMissingTables();
       if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
     }), debounceMs);
@@ -546,7 +559,7 @@ export class ClatEngine {
     const session = this.session;
     // While the uplink is gone, a link event may be it coming back (with a new ifindex).
     const uplinkConcern = (event: RtnetlinkEvent, s: Session) =>
-      mayChangeUplink(event, s.uplink, s.failure !== null) || (event.kind === 'link' && s.fingerprint === uplinkGone);
+      mayChangeUplink(event, s.uplink, s.phase.state === 'error') || (event.kind === 'link' && s.fingerprint === uplinkGone);
     if (session !== null && events.some((event) => uplinkConcern(event, session))) {
       clearTimeout(this.uplinkTimer);
       this.uplinkTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), debounceMs);
@@ -563,12 +576,12 @@ export class ClatEngine {
       this.followTimer = setTimeout(() => this.enqueueEvent(() => this.followDefaultRoute()), debounceMs);
     }
     // While a data path is still starting (none yet), its next hop is not known: look once it is.
-    const datapath = session?.datapath;
+    const datapath = session === null ? undefined : datapathOf(session);
     const followsRoutes = datapath === null || datapath?.nextHop !== undefined;
     if (session !== null && followsRoutes && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, datapath?.nextHop))) {
       clearTimeout(this.nextHopTimer);
       this.nextHopTimer = setTimeout(() => this.enqueueEvent(async () => {
-        if (this.session === session) await session.datapath?.followRoute(this.options.log);
+        if (this.session === session) await datapathOf(session)?.followRoute(this.options.log);
       }), debounceMs);
     }
     // Auto mode watches native IPv4 coming and going: IPv4 default routes, and links and IPv4
@@ -599,9 +612,9 @@ export class ClatEngine {
     if (fingerprint === session.fingerprint) {
       // Same network, but the last attempt failed (say, the address was still tentative): try again,
       // at most every retryMs, since each attempt's own DAD probe makes address events too.
-      if (session.datapath === null && session.failure !== null && uplink.ok && uplink.value.up && Date.now() - this.lastAttemptMs >= retryMs) {
-        this.options.log(`retrying on ${session.uplinkName} after: ${session.failure}`);
-        session.failure = null;
+      if (session.phase.state === 'error' && uplink.ok && uplink.value.up && Date.now() - this.lastAttemptMs >= retryMs) {
+        this.options.log(`retrying on ${session.uplinkName} after: ${session.phase.cause}`);
+        session.phase = discovering;
         await this.reconcile(session);
       }
       return;
@@ -612,7 +625,7 @@ export class ClatEngine {
     session.subnet.current = subnet;
     session.waitingFor = null;
     await this.tearDownDatapath(session);
-    session.failure = null;
+    session.phase = discovering;
     if (uplink.ok) {
       session.uplink = uplink.value;
       session.discovery.changeUplink(uplink.value.ifindex);
@@ -647,7 +660,7 @@ export class ClatEngine {
     session.subnet = new UplinkSubnet(this.raCache);
     session.subnet.current = session.subnet.choose(uplink.value);
     session.fingerprint = fingerprintOf(uplink.value, session.subnet.current);
-    session.failure = null;
+    session.phase = discovering;
     session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
     this.startDiscovery(session);
     await this.reconcile(session);
@@ -663,7 +676,7 @@ export class ClatEngine {
     const session = this.session;
     const offered = ra.slaacPrefixes ?? [];
     if (this.closing || session === null || ra.ifindex !== session.uplink.ifindex || offered.length === 0) return;
-    if (session.datapath !== null && offered.some((option) => option.prefix === session.subnet.current)) return;
+    if (session.phase.state === 'running' && offered.some((option) => option.prefix === session.subnet.current)) return;
     clearTimeout(this.uplinkTimer);
     this.enqueueEvent(() => this.checkUplink());
   }
