@@ -9,8 +9,7 @@
 //   down, from any state ──> off, with every host change undone (core/host/journal.ts)
 //
 // In auto mode the engine brings the CLAT up by itself when the host has IPv6 and no native IPv4
-// default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access);
-// native IPv4 is judged per route (core/host/native-ipv4.ts), and status says why the CLAT is on or off.
+// default route, and down when native IPv4 appears (auto-mode.ts); status says why it is on or off.
 //
 // One uplink at a time. Without one named, the CLAT follows the interface of the IPv6 default route:
 // Wi-Fi lost and Ethernet plugged moves it there (a new CLAT address, the old uplink's changes
@@ -26,13 +25,14 @@ import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { RaCache, type HeardRa } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
-import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
+import { nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
 import { findOtherClats } from '../host/other-clats.js';
 import { hasForceForwarding, HostSetup, supportsIngressDelivery } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
+import { AutoMode, type AutoModeEngine } from './auto-mode.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { HealthWatch, healthContextOf } from './health-watch.js';
@@ -43,7 +43,7 @@ import { RaSocket } from './ra-socket.js';
 import { ResumeWatch } from './resume-watch.js';
 import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
-import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
+import { afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 import { UplinkSubnet } from './uplink-subnet.js';
 
@@ -136,13 +136,12 @@ export class ClatEngine {
   private rulesetEvents: NetlinkSubscription | null = null;
   private rulesetTimer: NodeJS.Timeout | undefined;
   private uplinkTimer: NodeJS.Timeout | undefined;
-  private routeTimer: NodeJS.Timeout | undefined;
   private nextHopTimer: NodeJS.Timeout | undefined;
   private followTimer: NodeJS.Timeout | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private readonly resumeWatch: ResumeWatch;
-  /** Why auto mode has the CLAT on or off (shown in status). */
-  private autoReason: string | undefined;
+  /** Null in manual mode. */
+  private readonly auto: AutoMode | null;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
   /** Whether this kernel and nft take ingress delivery's rules (asked once). */
@@ -155,6 +154,7 @@ export class ClatEngine {
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => this.enqueueEvent(() => this.resumed(sleptMs)));
+    this.auto = options.mode === 'auto' ? new AutoMode(options.tunName, this.autoModeEngine()) : null;
     this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
 
@@ -177,7 +177,8 @@ export class ClatEngine {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
     this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => this.onRaHeard(ra));
-    if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
+    const auto = this.auto;
+    if (auto !== null) void this.enqueue(() => auto.check());
     this.observatory.start();
     this.resumeWatch.start();
     return { ok: true };
@@ -190,7 +191,8 @@ export class ClatEngine {
 
   status(): ClatStatus {
     const status = this.sessionStatus();
-    return this.autoReason === undefined ? status : { ...status, auto: this.autoReason };
+    const reason = this.auto?.reason;
+    return reason === undefined ? status : { ...status, auto: reason };
   }
 
   private sessionStatus(): ClatStatus {
@@ -215,7 +217,7 @@ export class ClatEngine {
   down(reason?: string): Promise<ClatStatus> {
     return this.enqueue(async () => {
       // Turned off by hand: auto mode's last word ("on: …") no longer describes it.
-      if (reason === undefined) this.autoReason = undefined;
+      if (reason === undefined && this.auto !== null) this.auto.reason = undefined;
       await this.takeDown(reason);
       return this.status();
     });
@@ -227,7 +229,7 @@ export class ClatEngine {
     // auto mode that acted on them would bring the CLAT back while the engine exits.
     this.closing = true;
     clearTimeout(this.uplinkTimer);
-    clearTimeout(this.routeTimer);
+    this.auto?.stop();
     clearTimeout(this.nextHopTimer);
     clearTimeout(this.followTimer);
     clearTimeout(this.staleTimer);
@@ -584,17 +586,7 @@ export class ClatEngine {
         if (this.session === session) await datapathOf(session)?.followRoute(this.options.log);
       }), debounceMs);
     }
-    // Auto mode watches native IPv4 coming and going: IPv4 default routes, and links and IPv4
-    // addresses (a link set down or its address removed takes its routes without a route event);
-    // and, while off, IPv6 default routes (an IPv6 uplink appearing).
-    const autoConcern = (event: RtnetlinkEvent) =>
-      event.kind === 'link' ||
-      (event.kind === 'address' && event.family === afInet) ||
-      (event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null)));
-    if (this.options.mode === 'auto' && events.some(autoConcern)) {
-      clearTimeout(this.routeTimer);
-      this.routeTimer = setTimeout(() => this.enqueueEvent(() => this.autoCheck()), debounceMs);
-    }
+    this.auto?.watch(events);
   }
 
   /** The uplink went down, came back, or moved to another network: rebuild what depends on it. */
@@ -692,50 +684,24 @@ export class ClatEngine {
   /** The machine slept (or its clock jumped): the network may be another one now. */
   private async resumed(sleptMs: number): Promise<void> {
     this.options.log(`resumed after about ${Math.round(sleptMs / 1000)} s: looking at the network again`);
-    if (this.options.mode === 'auto') await this.autoCheck();
+    await this.auto?.check();
     if (this.session?.followsDefaultRoute === true) await this.followDefaultRoute();
     await this.checkUplink();
     // Whatever the routers said before the sleep may be stale: ask again (a no-op while soliciting).
     this.session?.discovery.solicit();
   }
 
-  private async autoCheck(): Promise<void> {
-    const judged = await judgeIpv4DefaultRoutes(this.options.tunName);
-    if (!judged.ok) return;
-    const native = judged.value.filter((judgement) => judgement.native).map((judgement) => judgement.route);
-    const notCounted = judged.value.flatMap((judgement) => (judgement.native || judgement.why === "the CLAT's own" ? [] : [`${judgement.route}: ${judgement.why}`]));
-    const aside = notCounted.length > 0 ? `; not native IPv4: ${notCounted.join('; ')}` : '';
-    if (this.session !== null) {
-      if (native.length > 0 && !this.session.force) {
-        this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
-        await this.takeDown(`native IPv4 appeared (${native.join('; ')})`);
-      } else {
-        this.autoReason = native.length > 0 ? `on: forced over native IPv4 (${native.join('; ')})` : `on: no native IPv4${aside}`;
-        this.publish();
-      }
-      return;
-    }
-    if (native.length > 0) {
-      this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
-      this.publish();
-      return;
-    }
-    const uplink = await findIpv6DefaultUplink();
-    if (!uplink.ok) {
-      this.autoReason = `off: no IPv6 default route${aside}`;
-      this.publish();
-      return;
-    }
-    const before = this.autoReason;
-    this.autoReason = `on: no native IPv4${aside}`;
-    // No uplink named: the CLAT follows the IPv6 default route.
-    const started = await this.bringUp({});
-    if (!started.ok) {
-      this.autoReason = `off: ${started.error.message}`;
-      // Said once, not again at every network event while it stays so (another CLAT stays running).
-      if (this.autoReason !== before) this.options.log(`auto mode: ${started.error.message}`);
-      this.publish();
-    }
+  /** What auto mode may do to the engine. */
+  private autoModeEngine(): AutoModeEngine {
+    return {
+      session: () => this.session,
+      // No uplink named: the CLAT follows the IPv6 default route.
+      bringUp: () => this.bringUp({}),
+      takeDown: (reason) => this.takeDown(reason),
+      publish: () => this.publish(),
+      enqueue: (operation) => this.enqueueEvent(operation),
+      log: this.options.log,
+    };
   }
 }
 
