@@ -14,15 +14,16 @@
 // One uplink at a time. Without one named, the CLAT follows the interface of the IPv6 default route:
 // Wi-Fi lost and Ethernet plugged moves it there (a new CLAT address, the old uplink's changes
 // undone), as it does after a resume (resume-watch.ts), when the machine may wake on another network.
+// The uplink's events are watched by uplink-watch.ts; the session and its phase are clat-session.ts.
 
 import type { UpParams, ApiError } from '../api/messages.js';
-import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
+import type { ClatStatus, DeliveryMode } from '../api/status.js';
 import { DiscoveryService } from '../discovery/node/discovery-service.js';
 import { linkResolverLookup } from '../discovery/node/link-resolver-lookup.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
-import { RaCache, type HeardRa } from '../discovery/ra-cache.js';
+import { RaCache } from '../discovery/ra-cache.js';
 import { clatNat66Address, loadSecret } from '../host/clat-address.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
@@ -31,8 +32,9 @@ import { findOtherClats } from '../host/other-clats.js';
 import { hasForceForwarding, HostSetup, supportsIngressDelivery } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
-import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
+import type { Ipv6Prefix } from '../wire/address.js';
 import { AutoMode, type AutoModeEngine } from './auto-mode.js';
+import { datapathOf, discovering, type Session } from './clat-session.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { HealthWatch, healthContextOf } from './health-watch.js';
@@ -43,9 +45,10 @@ import { RaSocket } from './ra-socket.js';
 import { ResumeWatch } from './resume-watch.js';
 import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
-import { afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
-import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
+import { rtnetlinkEvents } from './rtnetlink-events.js';
+import { fingerprintOf } from './uplink-identity.js';
 import { UplinkSubnet } from './uplink-subnet.js';
+import { UplinkWatch, type UplinkWatchEngine } from './uplink-watch.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -71,47 +74,9 @@ export interface EngineOptions {
   readonly allowPrivateWkp?: boolean;
 }
 
-interface Session {
-  uplinkName: string;
-  /** No uplink was named: the CLAT moves to the interface of the IPv6 default route. */
-  readonly followsDefaultRoute: boolean;
-  readonly force: boolean;
-  readonly manualPrefix: Ipv6Prefix | null;
-  discovery: DiscoveryService;
-  readonly sinceMs: number;
-  uplink: Uplink;
-  /** What identifies the network the uplink is on: a change means a new CLAT address. */
-  fingerprint: string;
-  /** The /64 the CLAT's address is in, and the stale ones of before a link loss (uplink-subnet.ts). */
-  subnet: UplinkSubnet;
-  /** What the data path's start waits for (said once), or null. */
-  waitingFor: string | null;
-  phase: SessionPhase;
-}
-
-/**
- * Where a session is: without a data path (the prefix awaited, or the start waiting for the uplink),
- * translating, or failed until the uplink's next event or a prefix change retries.
- */
-type SessionPhase =
-  | { readonly state: 'discovering' }
-  /** prefix null: discovery has just lost it, and the data path's teardown is queued (shown as discovering). */
-  | { readonly state: 'running'; readonly datapath: Datapath; readonly prefix: PrefixInfo | null }
-  | { readonly state: 'error'; readonly cause: string };
-
-const discovering: SessionPhase = { state: 'discovering' };
-
-/** The session's data path, while it has one. */
-function datapathOf(session: Session): Datapath | null {
-  return session.phase.state === 'running' ? session.phase.datapath : null;
-}
-
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
 
 const debounceMs = 300;
-/** The fingerprint of an uplink that no longer exists. */
-const uplinkGone = 'gone';
-const retryMs = 2000;
 
 export class ClatEngine {
   /** Counters and rates: everything the UI shows of the traffic in numbers. */
@@ -135,13 +100,10 @@ export class ClatEngine {
   /** nftables rule set changes (someone's `flush ruleset` takes our tables along). */
   private rulesetEvents: NetlinkSubscription | null = null;
   private rulesetTimer: NodeJS.Timeout | undefined;
-  private uplinkTimer: NodeJS.Timeout | undefined;
-  private nextHopTimer: NodeJS.Timeout | undefined;
-  private followTimer: NodeJS.Timeout | undefined;
-  private staleTimer: NodeJS.Timeout | undefined;
   private readonly resumeWatch: ResumeWatch;
   /** Null in manual mode. */
   private readonly auto: AutoMode | null;
+  private readonly uplinkWatch: UplinkWatch;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
   /** Whether this kernel and nft take ingress delivery's rules (asked once). */
@@ -154,6 +116,7 @@ export class ClatEngine {
     this.hostSetup = new HostSetup(this.journal, options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => this.enqueueEvent(() => this.resumed(sleptMs)));
+    this.uplinkWatch = new UplinkWatch(this.raCache, this.uplinkWatchEngine());
     this.auto = options.mode === 'auto' ? new AutoMode(options.tunName, this.autoModeEngine()) : null;
     this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
@@ -176,7 +139,9 @@ export class ClatEngine {
     } else {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
-    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => this.onRaHeard(ra));
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => {
+      if (!this.closing) this.uplinkWatch.raHeard(ra);
+    });
     const auto = this.auto;
     if (auto !== null) void this.enqueue(() => auto.check());
     this.observatory.start();
@@ -228,11 +193,8 @@ export class ClatEngine {
     // First stop hearing the network: the CLAT's own teardown makes link and route events, and an
     // auto mode that acted on them would bring the CLAT back while the engine exits.
     this.closing = true;
-    clearTimeout(this.uplinkTimer);
+    this.uplinkWatch.stop();
     this.auto?.stop();
-    clearTimeout(this.nextHopTimer);
-    clearTimeout(this.followTimer);
-    clearTimeout(this.staleTimer);
     clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
     this.rulesetEvents?.close();
@@ -555,140 +517,37 @@ export class ClatEngine {
 
   private onNetlink(datagram: Uint8Array): void {
     if (this.closing) return;
-    // Link and address events concern the uplink; route events concern auto mode. Both are
-    // debounced: our own setup produces bursts of them.
+    // Link and address events concern the uplink; route events concern auto mode too.
     const events = rtnetlinkEvents(datagram);
-    const session = this.session;
-    // While the uplink is gone, a link event may be it coming back (with a new ifindex).
-    const uplinkConcern = (event: RtnetlinkEvent, s: Session) =>
-      mayChangeUplink(event, s.uplink, s.phase.state === 'error') || (event.kind === 'link' && s.fingerprint === uplinkGone);
-    if (session !== null && events.some((event) => uplinkConcern(event, session))) {
-      clearTimeout(this.uplinkTimer);
-      this.uplinkTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), debounceMs);
-    }
-    // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
-    // gives, or any route of the uplink's going away, may move it (a router refreshing its own
-    // default route, which every RA does, does not).
-    // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route
-    // changes, or an IPv6 address (the one that makes the default route's interface usable).
-    const followConcern = (event: RtnetlinkEvent) =>
-      event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0) || (event.kind === 'address' && event.family === afInet6);
-    if (session?.followsDefaultRoute === true && events.some(followConcern)) {
-      clearTimeout(this.followTimer);
-      this.followTimer = setTimeout(() => this.enqueueEvent(() => this.followDefaultRoute()), debounceMs);
-    }
-    // While a data path is still starting (none yet), its next hop is not known: look once it is.
-    const datapath = session === null ? undefined : datapathOf(session);
-    const followsRoutes = datapath === null || datapath?.nextHop !== undefined;
-    if (session !== null && followsRoutes && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, datapath?.nextHop))) {
-      clearTimeout(this.nextHopTimer);
-      this.nextHopTimer = setTimeout(() => this.enqueueEvent(async () => {
-        if (this.session === session) await datapathOf(session)?.followRoute(this.options.log);
-      }), debounceMs);
-    }
+    this.uplinkWatch.watch(events);
     this.auto?.watch(events);
-  }
-
-  /** The uplink went down, came back, or moved to another network: rebuild what depends on it. */
-  private async checkUplink(): Promise<void> {
-    const session = this.session;
-    if (session === null) return;
-    const uplink = await readUplink(session.uplinkName);
-    const lookAgainMs = session.subnet.noteLink(uplink.ok && uplink.value.up, session.uplink);
-    if (lookAgainMs !== null) {
-      clearTimeout(this.staleTimer);
-      this.staleTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), lookAgainMs);
-    }
-    const subnet = uplink.ok ? session.subnet.choose(uplink.value) : null;
-    const fingerprint = uplink.ok ? fingerprintOf(uplink.value, subnet) : uplinkGone;
-    if (fingerprint === session.fingerprint) {
-      // Same network, but the last attempt failed (say, the address was still tentative): try again,
-      // at most every retryMs, since each attempt's own DAD probe makes address events too.
-      if (session.phase.state === 'error' && uplink.ok && uplink.value.up && Date.now() - this.lastAttemptMs >= retryMs) {
-        this.options.log(`retrying on ${session.uplinkName} after: ${session.phase.cause}`);
-        session.phase = discovering;
-        await this.reconcile(session);
-      }
-      return;
-    }
-    const what = !uplink.ok ? 'gone' : !uplink.value.up ? 'down' : subnet === null ? 'up, no /64 yet' : `new network: ${subnet}/64`;
-    this.options.log(`uplink ${session.uplinkName} changed (${what}): reconfiguring`);
-    session.fingerprint = fingerprint;
-    session.subnet.current = subnet;
-    session.waitingFor = null;
-    await this.tearDownDatapath(session);
-    session.phase = discovering;
-    if (uplink.ok) {
-      session.uplink = uplink.value;
-      session.discovery.changeUplink(uplink.value.ifindex);
-      // A new network: ask its routers at once rather than wait for their next periodic RA.
-      if (uplink.value.up) session.discovery.solicit();
-      if (uplink.value.up) await this.reconcile(session);
-    }
-    this.publish();
-  }
-
-  /**
-   * The interface of the IPv6 default route changed (an interface lost, another plugged in, a
-   * resume on another network): the CLAT moves there, its changes on the old uplink undone.
-   */
-  private async followDefaultRoute(): Promise<void> {
-    const session = this.session;
-    if (session === null || !session.followsDefaultRoute) return;
-    const found = await findIpv6DefaultUplink();
-    // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
-    if (!found.ok || found.value === session.uplinkName) return;
-    const uplink = await readUplink(found.value);
-    // Not before the new uplink can carry a CLAT: a default route learnt from an RA may come before the
-    // /64 the same RA gives (the kernel's address there, or the RA itself, heard by the raw socket).
-    // Moving then would tear down a CLAT that works on the old uplink for one that cannot start yet;
-    // the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || !this.canCarryClat(uplink.value)) return;
-    this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
-    await this.tearDownDatapath(session);
-    session.discovery.stop();
-    session.uplinkName = uplink.value.name;
-    session.uplink = uplink.value;
-    session.subnet = new UplinkSubnet(this.raCache);
-    session.subnet.current = session.subnet.choose(uplink.value);
-    session.fingerprint = fingerprintOf(uplink.value, session.subnet.current);
-    session.phase = discovering;
-    session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
-    this.startDiscovery(session);
-    await this.reconcile(session);
-    this.publish();
-  }
-
-  /**
-   * An RA offering a /64 on the uplink the CLAT is not in (a new network; or the old one named again
-   * after a link loss): look at once rather than after the address events' debounce, so that the
-   * CLAT proves its address while the kernel proves its own (clat-subnet.ts).
-   */
-  private onRaHeard(ra: HeardRa): void {
-    const session = this.session;
-    const offered = ra.slaacPrefixes ?? [];
-    if (this.closing || session === null || ra.ifindex !== session.uplink.ifindex || offered.length === 0) return;
-    if (session.phase.state === 'running' && offered.some((option) => option.prefix === session.subnet.current)) return;
-    clearTimeout(this.uplinkTimer);
-    this.enqueueEvent(() => this.checkUplink());
-  }
-
-  /**
-   * Whether a CLAT can start on `uplink`: a /64 for its own address, or, for the NAT66 fallback,
-   * any global address and per-interface forwarding (chooseAddress's rules).
-   */
-  private canCarryClat(uplink: Uplink): boolean {
-    return new UplinkSubnet(this.raCache).choose(uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
   }
 
   /** The machine slept (or its clock jumped): the network may be another one now. */
   private async resumed(sleptMs: number): Promise<void> {
     this.options.log(`resumed after about ${Math.round(sleptMs / 1000)} s: looking at the network again`);
     await this.auto?.check();
-    if (this.session?.followsDefaultRoute === true) await this.followDefaultRoute();
-    await this.checkUplink();
+    if (this.session?.followsDefaultRoute === true) await this.uplinkWatch.followDefaultRoute();
+    await this.uplinkWatch.checkUplink();
     // Whatever the routers said before the sleep may be stale: ask again (a no-op while soliciting).
     this.session?.discovery.solicit();
+  }
+
+  /** What the uplink watch may do to the engine. */
+  private uplinkWatchEngine(): UplinkWatchEngine {
+    return {
+      session: () => this.session,
+      tearDownDatapath: (session) => this.tearDownDatapath(session),
+      reconcile: (session) => this.reconcile(session),
+      restartDiscovery: (session) => {
+        session.discovery = this.openDiscovery(session.uplink, session.manualPrefix);
+        this.startDiscovery(session);
+      },
+      lastAttemptMs: () => this.lastAttemptMs,
+      publish: () => this.publish(),
+      enqueue: (operation) => this.enqueueEvent(operation),
+      log: this.options.log,
+    };
   }
 
   /** What auto mode may do to the engine. */
@@ -703,17 +562,4 @@ export class ClatEngine {
       log: this.options.log,
     };
   }
-}
-
-/**
- * True when a route event may change the next hop of ingress delivery (an IPv6 route that could
- * cover the NAT64 prefix); `nextHop` undefined: not known yet (the data path is starting).
- */
-function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: string | null | undefined): boolean {
-  if (event.kind !== 'route' || event.family !== afInet6 || event.destinationLength > 96) return false;
-  if (!event.added) return event.oif === uplinkIfindex || event.oif === 0;
-  if (event.oif !== uplinkIfindex) return false;
-  if (nextHop === undefined) return true;
-  const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
-  return gateway !== nextHop;
 }
