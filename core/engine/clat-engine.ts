@@ -24,12 +24,12 @@ import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { RaCache } from '../discovery/ra-cache.js';
-import { clatNat66Address, loadSecret } from '../host/clat-address.js';
+import { ClatAddressChoice } from '../host/clat-address-choice.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
 import { nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
 import { findOtherClats } from '../host/other-clats.js';
-import { hasForceForwarding, HostSetup, supportsIngressDelivery } from '../host/host-setup.js';
+import { HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import type { Ipv6Prefix } from '../wire/address.js';
@@ -89,6 +89,8 @@ export class ClatEngine {
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
+  /** The CLAT's address on an uplink, and its delivery mode. */
+  private readonly addressChoice: ClatAddressChoice;
   /** What every RA the host heard said (PREF64, RDNSS), CLAT on or off: `up` uses it at once. */
   private readonly raCache = new RaCache();
   private raWatch: { close(): void } | null = null;
@@ -106,14 +108,13 @@ export class ClatEngine {
   private readonly uplinkWatch: UplinkWatch;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
-  /** Whether this kernel and nft take ingress delivery's rules (asked once). */
-  private ingressSupported: boolean | undefined;
   /** shutdown() has begun: network events start nothing any more. */
   private closing = false;
 
   constructor(private readonly options: EngineOptions) {
     this.journal = new HostJournal(options.stateDir);
     this.hostSetup = new HostSetup(this.journal, options.log);
+    this.addressChoice = new ClatAddressChoice(this.hostSetup, options.stateDir, options.delivery ?? 'auto', options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => this.enqueueEvent(() => this.resumed(sleptMs)));
     this.uplinkWatch = new UplinkWatch(this.raCache, this.uplinkWatchEngine());
@@ -352,7 +353,7 @@ export class ClatEngine {
         // DAD of the CLAT's address (1 s) while the prefix is awaited (a new network's PREF64 may come
         // in an RA of its own, or by DNS64): the data path takes the proved address when it comes.
         this.publish();
-        await this.chooseAddress(session.uplink, session.subnet.current);
+        await this.addressChoice.choose(session.uplink, session.subnet.current);
       }
       this.publish();
       return;
@@ -411,7 +412,7 @@ export class ClatEngine {
       return { ok: false, waiting: true, error: "waiting for the network's RA: no IPv6 address on the link yet" };
     }
     const choosingMs = Date.now();
-    const chosen = await this.chooseAddress(uplink.value, subnet);
+    const chosen = await this.addressChoice.choose(uplink.value, subnet);
     if (!chosen.ok) return chosen;
     const startingMs = Date.now();
     const { address, delivery } = chosen;
@@ -445,29 +446,6 @@ export class ClatEngine {
     datapath = started.datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
     return { ok: true, datapath, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
-  }
-
-  /**
-   * The CLAT's IPv6 address and how its packets travel: an address of its own in the uplink's SLAAC
-   * /64 when there is one, or, on a network that hands out only DHCPv6 /128s, a private address
-   * behind NAT66 (which needs per-interface forwarding, Linux 6.17+).
-   */
-  private async chooseAddress(uplink: Uplink, subnet: string | null): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
-    const forced = this.options.delivery ?? 'auto';
-    const forwarding = hasForceForwarding(uplink.name);
-    if (forced !== 'nat66' && subnet !== null) {
-      const address = await this.hostSetup.chooseClatAddress(uplink, subnet, loadSecret(this.options.stateDir));
-      if (!address.ok) return address;
-      this.ingressSupported ??= await supportsIngressDelivery();
-      const delivery = forced === 'auto' ? (this.ingressSupported ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
-      return { ok: true, address: address.value, delivery };
-    }
-    if (uplink.globalIpv6.length === 0) return { ok: false, error: `${uplink.name} has no global IPv6 address` };
-    if (!forwarding) {
-      return { ok: false, error: `${uplink.name} has no SLAAC /64 (DHCPv6 only?): the NAT66 fallback needs Linux 6.17 or later (per-interface forwarding)` };
-    }
-    this.options.log(`${uplink.name} has no SLAAC /64: the CLAT uses a private address behind NAT66`);
-    return { ok: true, address: clatNat66Address(uplink.name, loadSecret(this.options.stateDir)), delivery: 'nat66' };
   }
 
   /** The running data path broke (a translating thread ended): off, with the cause, until the uplink's next event retries. */

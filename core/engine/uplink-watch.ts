@@ -6,8 +6,8 @@
 // in the engine's operation queue, one at a time with everything else the engine does.
 
 import type { HeardRa, RaCache } from '../discovery/ra-cache.js';
-import { hasForceForwarding } from '../host/host-setup.js';
-import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
+import { canCarryClat } from '../host/clat-address-choice.js';
+import { findIpv6DefaultUplink, readUplink } from '../host/host-inspect.js';
 import { formatIpv6 } from '../wire/address.js';
 import { datapathOf, discovering, type Session } from './clat-session.js';
 import { afInet6, type RtnetlinkEvent } from './rtnetlink-events.js';
@@ -156,7 +156,7 @@ export class UplinkWatch {
     // /64 the same RA gives (the kernel's address there, or the RA itself, heard by the raw socket).
     // Moving then would tear down a CLAT that works on the old uplink for one that cannot start yet;
     // the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || !this.canCarryClat(uplink.value)) return;
+    if (!uplink.ok || !uplink.value.up || !canCarryClat(uplink.value, new UplinkSubnet(this.raCache).choose(uplink.value))) return;
     this.engine.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
     await this.engine.tearDownDatapath(session);
     session.discovery.stop();
@@ -169,14 +169,6 @@ export class UplinkWatch {
     this.engine.restartDiscovery(session);
     await this.engine.reconcile(session);
     this.engine.publish();
-  }
-
-  /**
-   * Whether a CLAT can start on `uplink`: a /64 for its own address, or, for the NAT66 fallback,
-   * any global address and per-interface forwarding (chooseAddress's rules).
-   */
-  private canCarryClat(uplink: Uplink): boolean {
-    return new UplinkSubnet(this.raCache).choose(uplink) !== null || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
   }
 }
 
