@@ -42,6 +42,8 @@ class CleanupStack {
   }
 }
 
+type Started = { ok: true; datapath: Datapath } | { ok: false; error: string };
+
 /** What ingress delivery keeps to follow routing changes (followRoute). */
 interface IngressRoute {
   plan: TunPlan;
@@ -66,22 +68,22 @@ export class Datapath {
   ) {}
 
   /** Opens the TUN, sets the host up around it and starts translating. */
-  static async start(requested: DatapathConfig, services: DatapathServices): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
+  static async start(requested: DatapathConfig, services: DatapathServices): Promise<Started> {
     const config = asDeliveryAllows(requested);
     const tun = { name: config.tunName, offload: config.offload };
     const opened = config.workers > 0 ? openLinuxTunQueues({ ...tun, count: config.workers }, services.addon) : openLinuxTun(tun, services.addon);
     if (!opened.ok) return { ok: false, error: opened.error };
     const queues: readonly LinuxTun[] = 'queues' in opened ? opened.queues : [opened.device];
-    // Whatever is opened from here on is closed again, newest first, if a later step fails.
+    // Whatever is opened from here on is closed again, newest first, if a later step fails or throws:
+    // in one place, whichever step it was.
     const cleanup = new CleanupStack();
     cleanup.defer(() => queues.forEach((queue) => queue.close()));
+    let started: Started | undefined;
     try {
-      const started = await Datapath.build(config, services, queues, cleanup);
-      if (!started.ok) cleanup.unwind();
+      started = await Datapath.build(config, services, queues, cleanup);
       return started;
-    } catch (error) {
-      cleanup.unwind();
-      throw error;
+    } finally {
+      if (started?.ok !== true) cleanup.unwind();
     }
   }
 
@@ -90,7 +92,7 @@ export class Datapath {
     services: DatapathServices,
     queues: readonly LinuxTun[],
     cleanup: CleanupStack,
-  ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
+  ): Promise<Started> {
     const { addon, hostSetup, observatory, log } = services;
     const device = queues[0];
     // Before the TUN is up and has an address: NetworkManager, where it runs, then leaves it alone
