@@ -8,6 +8,7 @@ import type { ApiError } from '../api/messages.js';
 import { findIpv6DefaultUplink } from '../host/host-inspect.js';
 import { judgeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { afInet, afInet6, type RtnetlinkEvent } from './rtnetlink-events.js';
+import { eventDebounceMs } from './event-debounce.js';
 
 /** What auto mode asks of the engine. */
 export interface AutoModeEngine {
@@ -22,7 +23,6 @@ export interface AutoModeEngine {
   log(line: string): void;
 }
 
-const debounceMs = 300;
 
 export class AutoMode {
   /** Why auto mode has the CLAT on or off (shown in status); undefined: it has not said. */
@@ -48,7 +48,7 @@ export class AutoMode {
       (event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && off)));
     if (!events.some(concerns)) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.engine.enqueue(() => this.check()), debounceMs);
+    this.timer = setTimeout(() => this.engine.enqueue(() => this.check()), eventDebounceMs);
   }
 
   stop(): void {

@@ -49,6 +49,7 @@ import { rtnetlinkEvents } from './rtnetlink-events.js';
 import { fingerprintOf } from './uplink-identity.js';
 import { UplinkSubnet } from './uplink-subnet.js';
 import { UplinkWatch, type UplinkWatchEngine } from './uplink-watch.js';
+import { eventDebounceMs } from './event-debounce.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -76,7 +77,6 @@ export interface EngineOptions {
 
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
 
-const debounceMs = 300;
 
 export class ClatEngine {
   /** Counters and rates: everything the UI shows of the traffic in numbers. */
@@ -490,7 +490,7 @@ export class ClatEngine {
       if (this.session?.phase.state !== 'running') return;
       const restored = await this.hostSetup.restoreMissingTables();
       if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
-    }), debounceMs);
+    }), eventDebounceMs);
   }
 
   private onNetlink(datagram: Uint8Array): void {

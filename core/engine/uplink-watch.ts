@@ -13,6 +13,7 @@ import { datapathOf, discovering, type Session } from './clat-session.js';
 import { afInet6, type RtnetlinkEvent } from './rtnetlink-events.js';
 import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
 import { UplinkSubnet } from './uplink-subnet.js';
+import { eventDebounceMs } from './event-debounce.js';
 
 /** What the watch asks of the engine. */
 export interface UplinkWatchEngine {
@@ -31,7 +32,6 @@ export interface UplinkWatchEngine {
   log(line: string): void;
 }
 
-const debounceMs = 300;
 /** The fingerprint of an uplink that no longer exists. */
 const uplinkGone = 'gone';
 /** A failed start on the same network is tried again at most this often. */
@@ -57,7 +57,7 @@ export class UplinkWatch {
       mayChangeUplink(event, session.uplink, session.phase.state === 'error') || (event.kind === 'link' && session.fingerprint === uplinkGone);
     if (events.some(uplinkConcern)) {
       clearTimeout(this.uplinkTimer);
-      this.uplinkTimer = setTimeout(() => this.engine.enqueue(() => this.checkUplink()), debounceMs);
+      this.uplinkTimer = setTimeout(() => this.engine.enqueue(() => this.checkUplink()), eventDebounceMs);
     }
     // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route
     // changes, or an IPv6 address (the one that makes the default route's interface usable).
@@ -65,7 +65,7 @@ export class UplinkWatch {
       event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0) || (event.kind === 'address' && event.family === afInet6);
     if (session.followsDefaultRoute && events.some(followConcern)) {
       clearTimeout(this.followTimer);
-      this.followTimer = setTimeout(() => this.engine.enqueue(() => this.followDefaultRoute()), debounceMs);
+      this.followTimer = setTimeout(() => this.engine.enqueue(() => this.followDefaultRoute()), eventDebounceMs);
     }
     // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
     // gives, or any route of the uplink's going away, may move it (a router refreshing its own
@@ -77,7 +77,7 @@ export class UplinkWatch {
       clearTimeout(this.nextHopTimer);
       this.nextHopTimer = setTimeout(() => this.engine.enqueue(async () => {
         if (this.engine.session() === session) await datapathOf(session)?.followRoute((line) => this.engine.log(line));
-      }), debounceMs);
+      }), eventDebounceMs);
     }
   }
 
