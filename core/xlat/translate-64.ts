@@ -10,16 +10,17 @@
 // ICMPv6 errors take their own path: their embedded packet is translated too (§5.3).
 // A destination that maps into the EAMT lies back on the IPv6 side: RFC 7757 §4 hairpinning.
 
-import { adjustChecksum, checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
-import { icmp4HasLengthField, icmp6HasLengthField, isIcmp6Error } from '../wire/icmp.js';
+import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { icmp4HasLengthField, icmp6HasLengthField, icmp6ParameterProblem, icmp6TimeExceeded, icmp6Type, icmp6Unreachable, isIcmp6Error } from '../wire/icmp.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
 import { copyBytes } from './copy-bytes.js';
 import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
-import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
+import { icmp6to4, mapPointer6to4, pointerProblem4 } from './icmp-map.js';
 import type { XlatOutput } from './output.js';
 import { extensionField, fragmentField, icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField } from './explain-fields.js';
 import type { AddressHow, XlatRecorder } from './recorder.js';
@@ -166,13 +167,13 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const l4 = chain.l4;
   if (chain.verdict === Verdict.ipv6RoutingHeader) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer - 3, extensionField.segmentsLeft, 0);
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 4, 0, chain.pointer, rec);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, icmp6Type.parameterProblem, icmp6ParameterProblem.erroneousHeaderField, chain.pointer, rec);
     return chain.verdict;
   }
   if (chain.verdict === Verdict.ipv6ExtensionAfterFragment) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer, fragmentField.nextHeader, 0);
     // RFC 7915 §5.1 "SHOULD be dropped and logged", with the §5.4 default error (Jool does the same).
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 1, 1, 0, rec);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, icmp6Type.destinationUnreachable, icmp6Unreachable.adminProhibited, 0, rec);
     return chain.verdict;
   }
   if (chain.verdict !== Verdict.translated) {
@@ -206,7 +207,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (config.decrementTtl) {
     if (ttl <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
-      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 3, 0, 0, rec);
+      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, icmp6Type.timeExceeded, icmp6TimeExceeded.hopLimitExceeded, 0, rec);
       return Verdict.ttlExpired;
     }
     ttl--;
@@ -242,7 +243,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (totalLen > config.mtu.ipv4) {
     // RFC 7915 §5.1 and §6: Packet Too Big with the IPv4 MTU plus the header growth.
     if (rec !== null) rec.refuse(Verdict.packetTooBig, s, ipv6Field.payloadLength, 0);
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 2, 0, Math.max(1280, config.mtu.ipv4 + 20), rec);
+    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, icmp6Type.packetTooBig, 0, Math.max(1280, config.mtu.ipv4 + 20), rec);
     return Verdict.packetTooBig;
   }
 
@@ -447,11 +448,11 @@ function translateIcmp6Error(
   }
 
   let rest = 0;
-  if (type === 2) {
+  if (type === icmp6Type.packetTooBig) {
     // RFC 7915 §5.2: minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20).
     const advertised = read32(b, l4 + 4);
     rest = Math.max(68, Math.min(advertised - 20, config.mtu.ipv4, config.mtu.ipv6 - 20));
-  } else if (mapped === ((12 << 8) | 0)) {
+  } else if (mapped === pointerProblem4) {
     const pointer = read32(b, l4 + 4);
     const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
     if (pointer4 < 0) {
