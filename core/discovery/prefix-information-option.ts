@@ -17,7 +17,7 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //   |                            Prefix (16 bytes)                  |
 
-import { read32 } from '../wire/checksum.js';
+import { read32 } from '../wire/bytes.js';
 import { formatIpv6 } from '../wire/address.js';
 import type { NdOption } from './nd-options.js';
 

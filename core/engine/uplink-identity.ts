@@ -1,5 +1,5 @@
 // Which network the uplink is on, and which kernel events can change that. A new fingerprint
-// means a new network: the CLAT takes a new address there (clat-engine.ts). The network is the
+// means a new network: the CLAT takes a new address there (uplink-watch.ts). The network is the
 // /64 the CLAT's address is in (core/host/clat-subnet.ts), not every /64 the uplink has: the
 // kernel's address in that /64 passing DAD after the CLAT started there, or another router's /64
 // appearing, moves nothing. Reading the uplink runs `ip`, so the engine does it only for the

@@ -35,7 +35,3 @@ export function checksumIsValid(sum: number): boolean {
   const folded = foldSum(sum);
   return folded === 0xffff || folded === 0;
 }
-
-// The byte helpers live in bytes.ts; these re-exports keep the translator's step files
-// (translate-46.ts, translate-64.ts, icmp-errors.ts) importing them from here until they move over.
-export { read16, read32, write16, write32 } from './bytes.js';

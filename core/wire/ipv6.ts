@@ -19,9 +19,6 @@ export const ipv6 = {
   fragmentHeaderBytes: 8,
 } as const;
 
-/** Next Header values: protocol.ts, re-exported for the translator's step files until they import it from there. */
-export { protocol } from './protocol.js';
-
 /** Fragment header field offsets, relative to the header. */
 export const fragmentHeader = {
   nextHeader: 0,

@@ -21,6 +21,13 @@ function pack(type: number, code: number): number {
 
 const drop = -1;
 
+/** ICMPv6 Parameter Problem, Unrecognized Next Header: what an ICMPv4 Protocol Unreachable becomes (RFC 7915 §4.2). */
+export const nextHeaderProblem6 = pack(t6.parameterProblem, pp6.unrecognizedNextHeader);
+/** ICMPv4 Parameter Problem, the pointer indicates the error (RFC 7915 §5.2). */
+export const pointerProblem4 = pack(t4.parameterProblem, pp4.pointerIndicatesError);
+/** ICMPv4 Fragmentation Needed (RFC 7915 §5.2: from an ICMPv6 Packet Too Big). */
+export const fragmentationNeeded4 = pack(t4.destinationUnreachable, u4.fragmentationNeeded);
+
 /** RFC 7915 §4.2: ICMPv4 type/code → ICMPv6 type/code (packed), or -1. */
 export function icmp4to6(type: number, code: number): number {
   switch (type) {

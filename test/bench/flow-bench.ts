@@ -9,7 +9,7 @@
 // Options: --seconds N (per measurement, default 2), --flows N (default 4096), --only ROW (e.g.
 // "46 udp hit"), --json.
 
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
 import { write16, write32 } from '../../core/wire/bytes.js';
@@ -19,6 +19,7 @@ import { parseSiitConfig } from '../../core/xlat/config.js';
 import { XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';
 import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
+import { gcCount } from './gc-counter.js';
 
 const clatIpv6 = '2001:db8:1:2::c1a7';
 const config = parseSiitConfig({ pool6: '2001:db8:64::/96', eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: '192.0.0.1/32' }], selfIpv4: '192.0.0.2', selfIpv6: '2001:db8:1:2::1' });
@@ -80,11 +81,6 @@ interface Result {
   gcDuringMeasure: number;
 }
 
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  gcCount += list.getEntries().length;
-}).observe({ entryTypes: ['gc'] });
-
 /** ns per packet of `step(i)` over `seconds`, with heap bytes per packet and GCs. */
 function timed(step: (i: number) => number, seconds: number): { ns: number; heap: number; gcs: number } {
   for (let i = 0; i < 300_000; i++) step(i);
@@ -96,7 +92,7 @@ function timed(step: (i: number) => number, seconds: number): { ns: number; heap
     batch *= 2;
   }
   (globalThis as { gc?: () => void }).gc?.();
-  const gcBefore = gcCount;
+  const gcBefore = gcCount();
   const heapBefore = process.memoryUsage().heapUsed;
   let packets = 0;
   let sink = 0;
@@ -109,7 +105,7 @@ function timed(step: (i: number) => number, seconds: number): { ns: number; heap
   const elapsedMs = performance.now() - start;
   const heapAfter = process.memoryUsage().heapUsed;
   if (sink === 0.5) process.stdout.write(''); // keeps `sink` alive
-  return { ns: (elapsedMs * 1e6) / packets, heap: Math.max(0, heapAfter - heapBefore) / packets, gcs: gcCount - gcBefore };
+  return { ns: (elapsedMs * 1e6) / packets, heap: Math.max(0, heapAfter - heapBefore) / packets, gcs: gcCount() - gcBefore };
 }
 
 function measure(direction: '46' | '64', protocol: number, flows: number, capacity: number, seconds: number): Result {
