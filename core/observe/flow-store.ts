@@ -152,10 +152,12 @@ export class FlowStore {
     return this.lruNext[slot];
   }
 
-  /** The slot of the flow with this key (flow-key.ts: the host's side of the IPv4 5-tuple), or -1. */
-  find(proto: number, local: number, localPort: number, remote: number, remotePort: number): number {
+  /**
+   * The slot of the flow with this key (flow-key.ts: the host's side of the IPv4 5-tuple, and
+   * `hash`, its flowKeyHash), or -1.
+   */
+  find(proto: number, local: number, localPort: number, remote: number, remotePort: number, hash: number): number {
     const index = this.byKey;
-    const hash = hashKey(proto, local, localPort, remote, remotePort);
     for (let bucket = index.bucketOf(hash); ; bucket = (bucket + 1) & index.mask) {
       const slot = index.slotAt(bucket);
       if (slot < 0) return -1;
@@ -173,8 +175,7 @@ export class FlowStore {
    * at `nowMs`; when the store is full, the least recently seen flow is evicted to make room.
    * Returns its slot.
    */
-  create(proto: number, local: number, localPort: number, remote: number, remotePort: number, outbound: boolean, nowMs: number): number {
-    const hash = hashKey(proto, local, localPort, remote, remotePort);
+  create(proto: number, local: number, localPort: number, remote: number, remotePort: number, hash: number, outbound: boolean, nowMs: number): number {
     if (this.freeCount === 0) {
       this.remove(this.lruTail);
       this.counts[evictionsIndex]++;
@@ -219,9 +220,21 @@ export class FlowStore {
     }
     this.lastSeen[slot] = nowMs;
     this.changedSeq[slot] = this.changes.next();
-    if (this.lruHead !== slot) {
-      this.lruUnlink(slot);
-      this.lruPushFront(slot);
+    const head = this.lruHead;
+    if (head !== slot) {
+      // To the front of the LRU list, written out here rather than as lruUnlink then lruPushFront:
+      // this runs per packet, and V8 inlines a method's callees only up to a budget of bytecode,
+      // which calls made only on some packets (as those two were) may not get. The slot is in the
+      // list and not its head, so it has a previous one, and the list has a head.
+      const prev = this.lruPrev[slot];
+      const next = this.lruNext[slot];
+      this.lruNext[prev] = next;
+      if (next >= 0) this.lruPrev[next] = prev;
+      else this.lruTail = prev;
+      this.lruPrev[slot] = -1;
+      this.lruNext[slot] = head;
+      this.lruPrev[head] = slot;
+      this.lruHead = slot;
     }
   }
 
@@ -304,10 +317,6 @@ export class FlowStore {
     else this.lruTail = slot;
     this.lruHead = slot;
   }
-}
-
-function hashKey(proto: number, local: number, localPort: number, remote: number, remotePort: number): number {
-  return hashWords(local, remote, (localPort << 16) | remotePort, proto);
 }
 
 function hashId(id: number): number {

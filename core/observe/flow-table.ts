@@ -17,14 +17,12 @@
 
 import { FlowChangeLog } from './flow-change-log.js';
 import type { FlowChanges, FlowInfo, FlowProgram, NewFlow } from './flow-info.js';
-import * as flowKey from './flow-key.js';
-import { flowDirection, flowKeyKind } from './flow-key.js';
+import { FlowKey, flowKeyKind } from './flow-key.js';
 import { defaultFlowTimeouts, FlowStore, type FlowTimeouts } from './flow-store.js';
 import { FragmentMemo } from './fragment-memo.js';
 import { NewFlowQueue } from './new-flow-queue.js';
 import { tcpFlagsSeen, tcpStateName, tcpStateOf } from './tcp-flags-seen.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
-import * as ipv4Header from '../wire/ipv4-header.js';
 import * as ipv6Header from '../wire/ipv6-header.js';
 import { protocol } from '../wire/protocol.js';
 import type { XlatOutput } from '../xlat/output.js';
@@ -58,6 +56,8 @@ export class FlowTable {
   private readonly store: FlowStore;
   private readonly newFlows: NewFlowQueue;
   private readonly fragments = new FragmentMemo();
+  /** The key of the packet `record` is counting, re-read for each. */
+  private readonly key = new FlowKey();
 
   constructor(options: FlowTableOptions = {}) {
     const capacity = options.capacity ?? 8192;
@@ -107,85 +107,47 @@ export class FlowTable {
    * id), or -1 when the packet belongs to no flow.
    */
   record(input: Uint8Array, start: number, length: number, verdict: number, out: XlatOutput, nowMs: number): number {
-    const direction = flowKey.directionOf(input, start, length, verdict, out);
-    if (direction === flowDirection.none) return -1;
-    const outbound = direction === flowDirection.outbound;
-    const v4 = flowKey.ipv4Bytes(input, out, outbound);
-    const at = flowKey.ipv4Start(start, out, outbound);
-    const end = flowKey.ipv4End(start, length, out, outbound);
-    const packetLength = ipv4Header.packetLength(v4, at, end);
-    if (packetLength === 0) return -1;
-    const proto = ipv4Header.protocol(v4, at);
-    const ihl = ipv4Header.headerLength(v4, at);
-    const l4 = at + ihl;
-    const l4Bytes = packetLength - ihl;
-    // A later fragment has no ports (nor TCP bits, nor an ICMP header).
-    const first = ipv4Header.fragmentOffset(v4, at) === 0;
-    const kind = first ? flowKey.kindOf(v4, l4, l4Bytes, proto) : flowKeyKind.laterFragment;
-    // Counted on the quoted packet's flow if there is one; an error never opens a flow.
-    if (kind === flowKeyKind.icmpError) return this.recordIcmpError(v4, flowKey.quoteAt(l4), at + packetLength, outbound, end - at, nowMs);
-
+    const key = this.key;
+    const kind = key.read(input, start, length, verdict, out);
+    if (kind === flowKeyKind.none) return -1;
     const store = this.store;
-    const local = flowKey.localAddress(v4, at, outbound);
-    const remote = flowKey.remoteAddress(v4, at, outbound);
-    const localPort = first ? flowKey.localPort(v4, l4, l4Bytes, proto, outbound) : 0;
-    const remotePort = first ? flowKey.remotePort(v4, l4, l4Bytes, proto, outbound) : 0;
-    let slot = -1;
-    if (kind === flowKeyKind.laterFragment) {
-      slot = this.fragments.recall(ipv4Header.sourceInt32(v4, at), ipv4Header.destinationInt32(v4, at), proto, ipv4Header.identification(v4, at), nowMs, store.ids);
+    const outbound = key.outbound;
+    if (kind === flowKeyKind.icmpError) {
+      // Counted on the quoted packet's flow if there is one; an error never opens a flow.
+      const slot = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort, key.hash);
+      if (slot >= 0) store.count(slot, outbound, key.packetBytes, nowMs);
+      return slot;
     }
-    if (slot < 0) slot = store.find(proto, local, localPort, remote, remotePort);
-    // A new flow: kept out of the common path (a call the optimizer need not inline there).
-    if (slot < 0) slot = this.open(proto, local, localPort, remote, remotePort, outbound, nowMs);
-    if (kind === flowKeyKind.packet && ipv4Header.moreFragments(v4, at)) {
-      this.fragments.remember(ipv4Header.sourceInt32(v4, at), ipv4Header.destinationInt32(v4, at), proto, ipv4Header.identification(v4, at), slot, store.ids[slot], nowMs);
+    let slot = -1;
+    if (kind === flowKeyKind.laterFragment) slot = this.fragments.recall(key.source, key.destination, key.protocol, key.identification, nowMs, store.ids);
+    if (slot < 0) slot = store.find(key.protocol, key.local, key.localPort, key.remote, key.remotePort, key.hash);
+    // A new flow: out of the common path (a call the optimizer need not inline there).
+    if (slot < 0) slot = this.open(key, nowMs);
+    if (kind === flowKeyKind.firstFragment) {
+      this.fragments.remember(key.source, key.destination, key.protocol, key.identification, slot, store.ids[slot], nowMs);
     }
 
-    store.count(slot, outbound, end - at, nowMs);
+    store.count(slot, outbound, key.packetBytes, nowMs);
     const twin = store.twin;
     const base = slot * 32;
     // The twin as the uplink sees it: for 46 the output's source is the CLAT, for 64 the input's destination.
-    const v6 = flowKey.ipv6Bytes(input, out, outbound);
-    const v6At = flowKey.ipv6Start(start, out, outbound);
-    const localAt = outbound ? ipv6Header.sourceAt(v6At) : ipv6Header.destinationAt(v6At);
-    const remoteAt = outbound ? ipv6Header.destinationAt(v6At) : ipv6Header.sourceAt(v6At);
+    const v6 = outbound ? out.buffer : input;
+    const localAt = outbound ? ipv6Header.sourceAt(key.v6At) : ipv6Header.destinationAt(key.v6At);
+    const remoteAt = outbound ? ipv6Header.destinationAt(key.v6At) : ipv6Header.sourceAt(key.v6At);
     for (let i = 0; i < 16; i++) {
       twin[base + i] = v6[localAt + i];
       twin[base + 16 + i] = v6[remoteAt + i];
     }
-    const tcpFlags = first ? flowKey.tcpFlags(v4, l4, l4Bytes, proto) : -1;
+    const tcpFlags = key.tcpFlags;
     if (tcpFlags >= 0) store.tcpSeen[slot] = tcpFlagsSeen(store.tcpSeen[slot], outbound, tcpFlags);
     return slot;
   }
 
-  /**
-   * An ICMP error, `packetBytes` long, counted on the flow of the packet it quotes at
-   * `v4[quote, end)`, if there is one; that quote went the other way, so its local side is the
-   * error's remote one. Out of the common path. Returns the flow's slot or -1.
-   */
-  private recordIcmpError(v4: Uint8Array, quote: number, end: number, outbound: boolean, packetBytes: number, nowMs: number): number {
-    const quoteLength = flowKey.quoteLength(v4, quote, end);
-    if (quoteLength === 0) return -1;
-    const proto = ipv4Header.protocol(v4, quote);
-    const ihl = ipv4Header.headerLength(v4, quote);
-    const l4Bytes = quoteLength - ihl;
-    const first = ipv4Header.fragmentOffset(v4, quote) === 0;
-    const slot = this.store.find(
-      proto,
-      flowKey.localAddress(v4, quote, !outbound),
-      first ? flowKey.localPort(v4, quote + ihl, l4Bytes, proto, !outbound) : 0,
-      flowKey.remoteAddress(v4, quote, !outbound),
-      first ? flowKey.remotePort(v4, quote + ihl, l4Bytes, proto, !outbound) : 0,
-    );
-    if (slot >= 0) this.store.count(slot, outbound, packetBytes, nowMs);
-    return slot;
-  }
-
-  /** A row for a new flow, its remote's name looked up and announced to process attribution. */
-  private open(proto: number, local: number, localPort: number, remote: number, remotePort: number, outbound: boolean, nowMs: number): number {
+  /** A row for the flow of `key`, its remote's name looked up and announced to process attribution. */
+  private open(key: FlowKey, nowMs: number): number {
     const store = this.store;
-    const slot = store.create(proto, local, localPort, remote, remotePort, outbound, nowMs);
-    if (this.names !== null) store.remoteNames[slot] = this.names.nameOf(remote >>> 0, nowMs) ?? null;
+    const slot = store.create(key.protocol, key.local, key.localPort, key.remote, key.remotePort, key.hash, key.outbound, nowMs);
+    if (this.names !== null) store.remoteNames[slot] = this.names.nameOf(key.remote >>> 0, nowMs) ?? null;
     this.newFlows.add(slot, store.ids[slot]);
     return slot;
   }

@@ -50,6 +50,11 @@ export function moreFragments(b: Uint8Array, at: number): boolean {
   return (read16(b, at + ipv4.flagsFragOffset) & ipv4.flagMf) !== 0;
 }
 
+/** Whether the packet is a fragment (RFC 791 §3.2): MF set (all but the last) or a non-zero offset (all but the first). */
+export function isFragment(b: Uint8Array, at: number): boolean {
+  return (read16(b, at + ipv4.flagsFragOffset) & (ipv4.flagMf | ipv4.fragOffsetMask)) !== 0;
+}
+
 /** Fragment Offset, in 8-octet units; non-zero for every fragment but the first. */
 export function fragmentOffset(b: Uint8Array, at: number): number {
   return read16(b, at + ipv4.flagsFragOffset) & ipv4.fragOffsetMask;

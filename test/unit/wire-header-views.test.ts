@@ -30,6 +30,7 @@ describe('ipv4-header (RFC 791 §3.1)', () => {
     expect(ipv4Header.dontFragment(b, 3)).toBe(true);
     expect(ipv4Header.moreFragments(b, 3)).toBe(false);
     expect(ipv4Header.fragmentOffset(b, 3)).toBe(0);
+    expect(ipv4Header.isFragment(b, 3)).toBe(false); // DF alone is no fragment
     expect(ipv4Header.timeToLive(b, 3)).toBe(64);
     expect(ipv4Header.protocol(b, 3)).toBe(1);
     expect(ipv4Header.headerChecksum(b, 3)).toBe(0xb1e6);
@@ -46,6 +47,10 @@ describe('ipv4-header (RFC 791 §3.1)', () => {
     expect(ipv4Header.dontFragment(fragment, 0)).toBe(false);
     expect(ipv4Header.moreFragments(fragment, 0)).toBe(true);
     expect(ipv4Header.fragmentOffset(fragment, 0)).toBe(0xb9);
+    expect(ipv4Header.isFragment(fragment, 0)).toBe(true);
+    // The first fragment (MF, offset 0) and the last (no MF, an offset) are fragments too.
+    expect(ipv4Header.isFragment(at(0, '45000020 00072000 4011 0000 cb00710a c0000001'), 0)).toBe(true);
+    expect(ipv4Header.isFragment(at(0, '45000020 000700b9 4011 0000 cb00710a c0000001'), 0)).toBe(true);
   });
 
   it('checks before the reads: a whole header, the length it says cut to what is there', () => {
