@@ -8,8 +8,8 @@
 //
 // --baseline DIR compares this build with another one in the same process: DIR is that build's
 // output directory (`dist` of another checkout, after `npx tsc -b`). Each row then runs the two
-// translators in turns of a tenth of --seconds, twenty turns each, and prints both medians and the
-// median of the per-turn ratios. Taking turns in one process puts both under the same load of a
+// translators in turns of 25 ms, 40 turns each per second of --seconds, and prints both medians
+// and the median of the per-turn ratios. Taking turns in one process puts both under the same load of a
 // shared machine, which separate runs cannot do: there, single runs of one build vary by ±10 %.
 
 import { resolve } from 'node:path';
@@ -182,7 +182,8 @@ interface Comparison {
   change: number;
 }
 
-const turns = 20;
+/** Short turns, so that a slow change in the machine's load falls on both builds alike. */
+const turnMs = 25;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -209,8 +210,9 @@ function timeTurn(run: (count: number) => number, batch: number, ms: number): nu
 function compare(baseline: Build, direction: '46' | '64', size: number, seconds: number): Comparison {
   const runBaseline = benchTranslator(baseline, direction, size);
   const runThis = benchTranslator(thisBuild, direction, size);
-  const batch = Math.min(warmUp(runBaseline), warmUp(runThis));
-  const turnMs = (seconds * 1000) / 10;
+  // A batch of about 5 ms, a fifth of a turn.
+  const batch = Math.max(1000, Math.round(Math.min(warmUp(runBaseline), warmUp(runThis)) / 10));
+  const turns = Math.max(10, Math.round((seconds * 1000) / turnMs));
   const baselineNs: number[] = [];
   const thisNs: number[] = [];
   const ratios: number[] = [];
@@ -241,7 +243,7 @@ function compare(baseline: Build, direction: '46' | '64', size: number, seconds:
 async function compareWith(dir: string, seconds: number, json: boolean): Promise<void> {
   const baseline = await loadBuild(dir);
   const comparisons: Comparison[] = [];
-  if (!json) process.stdout.write(`Translator benchmark against ${dir} (node ${process.version}, one core, ${turns} turns of ${seconds / 10} s each per row)\n`);
+  if (!json) process.stdout.write(`Translator benchmark against ${dir} (node ${process.version}, one core, ${Math.max(10, Math.round((seconds * 1000) / turnMs))} turns of ${turnMs} ms each per row)\n`);
   if (!json) process.stdout.write('dir  bytes  baseline ns/packet  this ns/packet  change\n');
   for (const direction of ['46', '64'] as const) {
     for (const size of [64, 512, 1500]) {
