@@ -9,7 +9,7 @@ import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
 import { protocol } from '../wire/ipv6.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
-import type { XlatRecorder } from './recorder.js';
+import type { Xlation } from './xlation.js';
 
 export const icmp4ErrorMaxBytes = 576;
 export const icmp6ErrorMaxBytes = 1280;
@@ -46,16 +46,17 @@ function mayAnswer4(b: Uint8Array, s: number, ihl: number, totalLen: number): bo
 }
 
 /**
- * Sends an ICMPv4 error about the IPv4 packet `b[s, s + totalLen)` back to its source.
+ * Sends an ICMPv4 error about the IPv4 packet of the translation `x` back to its source.
  * `rest` is the second word of the ICMP header (MTU for Fragmentation Needed, pointer for
  * Parameter Problem). Returns false when the rules forbid an answer.
  */
-export function sendIcmp4Error(
-  out: XlatOutput, selfIpv4: number, b: Uint8Array, s: number, totalLen: number,
-  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
-): boolean {
+export function sendIcmp4Error(x: Xlation, type: number, code: number, rest: number): boolean {
+  const b = x.b;
+  const s = x.outer.inIp;
+  const totalLen = x.packetBytes;
   const ihl = (b[s] & 0xf) << 2;
   if (!mayAnswer4(b, s, ihl, totalLen)) return false;
+  const out = x.out;
   const o = out.buffer;
   const p = nextOutputStart(out);
   const quoted = Math.min(totalLen, icmp4ErrorMaxBytes - 28);
@@ -67,7 +68,7 @@ export function sendIcmp4Error(
   write32(o, p + 4, 0); // identification 0, no flags: an atomic datagram (RFC 6864)
   o[p + 8] = generatedHopLimit;
   o[p + 9] = protocol.icmp;
-  write32(o, p + 12, selfIpv4);
+  write32(o, p + 12, x.ctx.config.selfIpv4);
   write32(o, p + 16, read32(b, s + 12));
   fillIpv4HeaderChecksum(o, p, 20);
   o[p + 20] = type;
@@ -76,6 +77,7 @@ export function sendIcmp4Error(
   write32(o, p + 24, rest);
   copyBytes(b, s, o, p + 28, quoted);
   write16(o, p + 22, finishChecksum(sumWords(o, p + 20, p + length)));
+  const rec = x.rec;
   if (rec !== null) {
     rec.beginGenerated();
     rec.generatedIcmp4(p, s, quoted);
@@ -97,16 +99,19 @@ function mayAnswer6(b: Uint8Array, s: number, l4: number, proto: number, n: numb
 }
 
 /**
- * Sends an ICMPv6 error about the IPv6 packet `b[s, s + n)` back to its source. `l4` (an offset in
- * `b`, like `s`) and `proto` locate its upper-layer header (to avoid answering an ICMPv6 error).
- * Returns false when forbidden.
+ * Sends an ICMPv6 error about the IPv6 packet of the translation `x` back to its source. Its
+ * `outer.inL4` and `outer.proto` locate the upper-layer header (to avoid answering an ICMPv6
+ * error). Returns false when forbidden.
  */
-export function sendIcmp6Error(
-  out: XlatOutput, selfIpv6: Uint8Array, b: Uint8Array, s: number, n: number, l4: number, proto: number,
-  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
-): boolean {
-  if (!mayAnswer6(b, s, l4, proto, n)) return false;
+export function sendIcmp6Error(x: Xlation, type: number, code: number, rest: number): boolean {
+  const b = x.b;
+  const outer = x.outer;
+  const s = outer.inIp;
+  const n = x.packetBytes;
+  if (!mayAnswer6(b, s, outer.inL4, outer.proto, n)) return false;
+  const out = x.out;
   const o = out.buffer;
+  const selfIpv6 = x.ctx.config.selfIpv6;
   const p = nextOutputStart(out);
   const quoted = Math.min(n, icmp6ErrorMaxBytes - 48);
   const length = 48 + quoted;
@@ -126,6 +131,7 @@ export function sendIcmp6Error(
   let sum = sumWords(o, p + 8, p + 40);
   sum += length - 40 + protocol.icmpv6;
   write16(o, p + 42, finishChecksum(sumWords(o, p + 40, p + length, sum)));
+  const rec = x.rec;
   if (rec !== null) {
     rec.beginGenerated();
     rec.generatedIcmp6(p, s, quoted);

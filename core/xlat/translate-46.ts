@@ -7,8 +7,10 @@
 //   6. write the IPv6 header, with a Fragment header for fragments, or split DF=0 packets to fit
 //      lowestIpv6Mtu.
 // ICMP errors take their own path: their embedded packet is translated too (§4.3).
+// The state of one translation is the XlatContext's `xlation46` (xlation.ts); the transport
+// fix-up of step 5 is transport-46.ts, shared by the outer packet and the quote in an ICMP error.
 
-import { adjustChecksum, checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
+import { checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
 import { icmp4HasLengthField, icmp6HasLengthField, isIcmp4Error } from '../wire/icmp.js';
 import { ipv4Option } from '../wire/ipv4.js';
 import { protocol } from '../wire/ipv6.js';
@@ -19,9 +21,12 @@ import { icmp4to6, mapPointer4to6, plateauBelow } from './icmp-map.js';
 import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
 import { maxOutputPackets, type XlatOutput } from './output.js';
-import { icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
+import { icmpField, ipv4Field, ipv6Field, udpField } from './explain-fields.js';
 import type { HopAction, XlatRecorder } from './recorder.js';
+import { fixTransport46 } from './transport-46.js';
+import { TransportFix, udpChecksumToSend } from './transport-fix.js';
 import { Verdict } from './verdict.js';
+import type { PacketLayer, Xlation } from './xlation.js';
 
 /** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
 function isIllegalIpv4Source(src: number): boolean {
@@ -32,10 +37,6 @@ function isIllegalIpv4Source(src: number): boolean {
 /** RFC 7915 §1.2: multicast and broadcast have no RFC 6052 mapping. */
 function isIpv4MulticastOrBroadcast(dst: number): boolean {
   return dst >>> 28 === 0xe || dst === 0xffffffff;
-}
-
-function addressSum4(v4: number): number {
-  return (v4 >>> 16) + (v4 & 0xffff);
 }
 
 const optionsValid = 0;
@@ -65,21 +66,26 @@ function scanOptions(b: Uint8Array, start: number, end: number): number {
   return optionsValid;
 }
 
-/** Writes the fixed IPv6 header fields; the addresses are already in place at p+8 and p+24. */
-function writeIpv6Header(o: Uint8Array, p: number, trafficClass: number, payloadLen: number, nextHeader: number, hopLimit: number): void {
+/**
+ * Writes the fixed fields of `layer`'s IPv6 header at `p` (its Traffic Class and Hop Limit from
+ * the layer); the addresses are already in place at p+8 and p+24.
+ */
+function writeIpv6Header(o: Uint8Array, p: number, layer: PacketLayer, payloadLen: number, nextHeader: number): void {
+  const trafficClass = layer.trafficClass;
   o[p] = 0x60 | (trafficClass >> 4);
   o[p + 1] = (trafficClass & 0x0f) << 4; // flow label 0 (RFC 7915 §4.1)
   o[p + 2] = 0;
   o[p + 3] = 0;
   write16(o, p + 4, payloadLen);
   o[p + 6] = nextHeader;
-  o[p + 7] = hopLimit;
+  o[p + 7] = layer.hopLimit;
 }
 
-function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offsetBytes: number, more: boolean, id: number): void {
+/** RFC 8200 §4.5: `offsetAndMore` is the Fragment Offset in bytes with the M flag in bit 0. */
+function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offsetAndMore: number, id: number): void {
   o[f] = nextHeader;
   o[f + 1] = 0;
-  write16(o, f + 2, offsetBytes | (more ? 1 : 0));
+  write16(o, f + 2, offsetAndMore);
   write32(o, f + 4, id);
 }
 
@@ -117,6 +123,10 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     return Verdict.ipv4BadHeaderChecksum;
   }
 
+  const x = ctx.xlation46;
+  x.reset(b, s, totalLen, out);
+  x.hairpin = hairpin;
+  const outer = x.outer;
   const config = ctx.config;
   const flags = read16(b, s + 6);
   const fragOffsetBytes = (flags & 0x1fff) << 3;
@@ -157,7 +167,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 11, 0, 0, rec);
+      sendIcmp4Error(x, 11, 0, 0);
       return Verdict.ttlExpired;
     }
     if (!config.hopDecrementedDownstream) hopLimit--;
@@ -167,7 +177,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     const options = scanOptions(b, s + 20, s + ihl);
     if (options === optionsSourceRoute) {
       if (rec !== null) rec.refuseRange(Verdict.ipv4SourceRoute, 'ipv4-options', 'Options', s + 20, ihl - 20, 0);
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 5, 0, rec); // Source Route Failed
+      sendIcmp4Error(x, 3, 5, 0); // Source Route Failed
       return Verdict.ipv4SourceRoute;
     }
     if (options === optionsMalformed) {
@@ -191,20 +201,24 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     noteAddress(rec, ctx, s, ipv4Field.source, p, ipv6Field.source, 0);
   }
 
-  const trafficClass = b[s + 1];
+  outer.inL4 = l4;
+  outer.outIp = p;
+  outer.proto = proto;
+  outer.trafficClass = b[s + 1];
+  outer.hopLimit = hopLimit;
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
       return Verdict.fragmentedIcmp;
     }
-    if (isIcmpError) return translateIcmp4Error(ctx, b, s, l4, totalLen, out, p, trafficClass, hopLimit, hairpin);
+    if (isIcmpError) return translateIcmp4Error(x);
   }
 
   const mtu6 = config.mtu.ipv6;
   if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
     // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
     if (rec !== null) rec.refuse(Verdict.fragmentationNeeded, s, ipv4Field.flags, 0);
-    sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0), rec);
+    sendIcmp4Error(x, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0));
     return Verdict.fragmentationNeeded;
   }
   const fragmentLimit = Math.min(mtu6, config.lowestIpv6Mtu);
@@ -218,9 +232,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   copyBytes(b, l4, o, h, payloadLen);
   if (rec !== null) rec.copy(l4, h, payloadLen, 0, 0, '{from}: copied unchanged', 'RFC 7915 §4.1', 6);
 
+  outer.outL4 = h;
+  outer.copied = payloadLen;
+  outer.upperLen = payloadLen;
   let nextHeader = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = translateTransport46(ctx, b, s, totalLen, o, p, h, proto, payloadLen, isFragment, out);
+    const verdict = fixOuterTransport46(x, isFragment);
     if (verdict !== Verdict.translated) return verdict;
     if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
   }
@@ -228,16 +245,19 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const id = read16(b, s + 4);
   if (!mustSplit) {
     if (isFragment) {
-      writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
-      writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes, moreFragments, id);
+      writeIpv6Header(o, p, outer, 8 + payloadLen, protocol.fragment);
+      writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes | (moreFragments ? 1 : 0), id);
     } else {
-      writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
+      writeIpv6Header(o, p, outer, payloadLen, nextHeader);
     }
     if (rec !== null) rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), isFragment ? p + 40 : -1, false, false);
     recordOutput(out, p, h - p + payloadLen, 6, 0);
     return Verdict.translated;
   }
-  const verdict = splitIntoFragments(o, p, out, payloadLen, fragmentLimit, trafficClass, nextHeader, hopLimit, fragOffsetBytes, moreFragments, id);
+  outer.fragmentOffsetBytes = fragOffsetBytes;
+  outer.moreFragments = moreFragments;
+  outer.identification = id;
+  const verdict = splitIntoFragments(x, fragmentLimit, nextHeader);
   if (rec !== null) {
     if (verdict !== Verdict.translated) rec.refuse(verdict, s, ipv4Field.totalLength, 0);
     else noteFragments(rec, s, l4, out, hopAction(ctx, hairpin));
@@ -276,10 +296,14 @@ function noteFragments(rec: XlatRecorder, s: number, l4: number, out: XlatOutput
  * translated payload sits at p+48; pieces are moved right to their final places, last first, so that
  * no piece overwrites one not yet moved.
  */
-function splitIntoFragments(
-  o: Uint8Array, p: number, out: XlatOutput, payloadLen: number, limit: number, trafficClass: number,
-  nextHeader: number, hopLimit: number, fragOffsetBytes: number, moreFragments: boolean, id: number,
-): number {
+function splitIntoFragments(x: Xlation, limit: number, nextHeader: number): number {
+  const outer = x.outer;
+  const out = x.out;
+  const o = out.buffer;
+  const p = outer.outIp;
+  const payloadLen = outer.copied;
+  const fragOffsetBytes = outer.fragmentOffsetBytes;
+  const moreFragments = outer.moreFragments;
   const chunk = (limit - 48) & ~7;
   const pieces = Math.ceil(payloadLen / chunk);
   const stride = 48 + chunk + out.headroomBytes;
@@ -292,8 +316,8 @@ function splitIntoFragments(
       o.copyWithin(q + 48, from, from + length);
       o.copyWithin(q + 8, p + 8, p + 40);
     }
-    writeIpv6Header(o, q, trafficClass, 8 + length, protocol.fragment, hopLimit);
-    writeFragmentHeader(o, q + 40, nextHeader, fragOffsetBytes + i * chunk, i < pieces - 1 || moreFragments, id);
+    writeIpv6Header(o, q, outer, 8 + length, protocol.fragment);
+    writeFragmentHeader(o, q + 40, nextHeader, (fragOffsetBytes + i * chunk) | (i < pieces - 1 || moreFragments ? 1 : 0), outer.identification);
   }
   for (let i = 0; i < pieces; i++) {
     recordOutput(out, p + i * stride, 48 + Math.min(chunk, payloadLen - i * chunk), 6, 0);
@@ -301,95 +325,54 @@ function splitIntoFragments(
   return Verdict.translated;
 }
 
-/** Fixes the transport header copied to `o[h]` (first fragment or whole packet). */
-function translateTransport46(
-  ctx: XlatContext, b: Uint8Array, s: number, totalLen: number, o: Uint8Array, p: number, h: number,
-  proto: number, payloadLen: number, isFragment: boolean, out: XlatOutput,
-): number {
-  const oldAddresses = addressSum4(read32(b, s + 12)) + addressSum4(read32(b, s + 16));
-  const rec = ctx.recorder;
-  switch (proto) {
-    case protocol.tcp: {
-      if (payloadLen < 18) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddresses, sumWords(o, p + 8, p + 40)));
-      if (rec !== null) noteChecksum(rec, b, s, h, tcpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
-      return Verdict.translated;
-    }
-    case protocol.udp: {
-      if (payloadLen < 8) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const checksum = read16(o, h + 6);
-      if (checksum !== 0) {
-        const adjusted = adjustChecksum(checksum, oldAddresses, sumWords(o, p + 8, p + 40));
-        write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
-        return Verdict.translated;
-      }
-      // RFC 7915 §4.5: IPv6 requires a UDP checksum.
-      const policy = ctx.config.udpZeroChecksum;
-      if (policy === 'forward') {
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: a zero checksum forwarded as it is, by configuration', 'RFC 7915 §4.5, RFC 6935');
-        return Verdict.translated;
-      }
-      if (policy === 'compute' && !isFragment) {
-        const udpLength = payloadLen;
-        let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
-        sum = sumWords(o, h, h + udpLength, sum);
-        const computed = finishChecksum(sum);
-        write16(o, h + 6, computed === 0 ? 0xffff : computed);
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: IPv6 requires a UDP checksum, so it is computed over the whole datagram', 'RFC 7915 §4.5, RFC 8200 §8.1');
-        return Verdict.translated;
-      }
-      const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
-      if (rec !== null) rec.refuse(verdict, transportAt(b, s), udpField.checksum, 0);
-      sendIcmp4Error(out, ctx.config.selfIpv4, b, s, totalLen, 3, 13, 0, rec);
-      return verdict;
-    }
-    case protocol.icmp: {
-      if (payloadLen < 4) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const mapped = icmp4to6(o[h], o[h + 1]);
-      if (mapped < 0) {
-        if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, transportAt(b, s), icmpField.type, 0);
-        return Verdict.icmpUntranslatableType;
-      }
-      const oldWord = (o[h] << 8) | o[h + 1];
-      o[h] = mapped >> 8;
-      o[h + 1] = mapped & 0xff;
-      // ICMPv6 adds the pseudo-header (RFC 4443 §2.3); ICMPv4 has none.
-      const added = mapped + sumWords(o, p + 8, p + 40) + payloadLen + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
-      if (rec !== null) noteIcmpInformational46(rec, transportAt(b, s), h, 0);
-      return Verdict.translated;
-    }
-    default:
-      return Verdict.translated; // RFC 7915 §4.5: other protocols pass unchanged
+/**
+ * The transport header of the outer packet (first fragment or whole packet), fixed by
+ * transport-46.ts; what it cannot fix refuses the packet.
+ */
+function fixOuterTransport46(x: Xlation, isFragment: boolean): number {
+  const outer = x.outer;
+  const fix = fixTransport46(x, outer);
+  if (fix === TransportFix.fixed) return Verdict.translated;
+  const rec = x.rec;
+  if (fix === TransportFix.tooShort) {
+    if (rec !== null) rec.refuse(Verdict.transportTruncated, outer.inIp, ipv4Field.totalLength, 0);
+    return Verdict.transportTruncated;
   }
+  if (fix === TransportFix.untranslatableIcmp) {
+    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, outer.inL4, icmpField.type, 0);
+    return Verdict.icmpUntranslatableType;
+  }
+  return zeroUdpChecksum46(x, isFragment);
 }
 
-/** A transport checksum the translator rewrote: input at the transport header of the IPv4 packet at `s`. */
-function noteChecksum(rec: XlatRecorder, b: Uint8Array, s: number, h: number, field: FieldSpec, depth: 0 | 1, rule: string, cite: string): void {
-  rec.field('updated', transportAt(b, s), field, depth, h, field, depth, rule, cite);
+/** RFC 7915 §4.5: IPv6 requires a UDP checksum; a zero one is forwarded, computed or refused, by configuration. */
+function zeroUdpChecksum46(x: Xlation, isFragment: boolean): number {
+  const outer = x.outer;
+  const rec = x.rec;
+  const policy = x.ctx.config.udpZeroChecksum;
+  if (policy === 'forward') {
+    if (rec !== null) noteUdpChecksum(rec, outer, '{from} → {to}: a zero checksum forwarded as it is, by configuration', 'RFC 7915 §4.5, RFC 6935');
+    return Verdict.translated;
+  }
+  if (policy === 'compute' && !isFragment) {
+    const o = x.out.buffer;
+    const p = outer.outIp;
+    const h = outer.outL4;
+    const udpLength = outer.copied;
+    let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
+    sum = sumWords(o, h, h + udpLength, sum);
+    write16(o, h + 6, udpChecksumToSend(finishChecksum(sum)));
+    if (rec !== null) noteUdpChecksum(rec, outer, '{from} → {to}: IPv6 requires a UDP checksum, so it is computed over the whole datagram', 'RFC 7915 §4.5, RFC 8200 §8.1');
+    return Verdict.translated;
+  }
+  const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
+  if (rec !== null) rec.refuse(verdict, outer.inL4, udpField.checksum, 0);
+  sendIcmp4Error(x, 3, 13, 0);
+  return verdict;
 }
 
-/** Where the transport header of the IPv4 packet at `s` starts. */
-function transportAt(b: Uint8Array, s: number): number {
-  return s + ((b[s] & 0x0f) << 2);
-}
-
-/** RFC 7915 §4.2: Echo and Echo Reply: the type and code by the table, the checksum by RFC 1624 with the pseudo-header. */
-function noteIcmpInformational46(rec: XlatRecorder, l4: number, h: number, depth: 0 | 1): void {
-  rec.field('mapped', l4, icmpField.type, depth, h, icmpv6Field.type, depth, 'ICMP Type {from} → ICMPv6 Type {to}', 'RFC 7915 §4.2');
-  rec.field('mapped', l4, icmpField.code, depth, h, icmpv6Field.code, depth, 'Code {from} → {to}', 'RFC 7915 §4.2');
-  rec.field('updated', l4, icmpField.checksum, depth, h, icmpv6Field.checksum, depth,
-    '{from} → {to}: updated for the new type and the ICMPv6 pseudo-header (ICMPv4 has none), not re-summed', 'RFC 7915 §4.2, RFC 4443 §2.3, RFC 1624');
+function noteUdpChecksum(rec: XlatRecorder, outer: PacketLayer, rule: string, cite: string): void {
+  rec.field('updated', outer.inL4, udpField.checksum, 0, outer.outL4, udpField.checksum, 0, rule, cite);
 }
 
 /**
@@ -397,12 +380,14 @@ function noteIcmpInformational46(rec: XlatRecorder, l4: number, h: number, depth
  * translated too (addresses, header, transport checksum; TTL unchanged), cut to 1280 bytes, with an
  * RFC 4884 extension kept when it fits (icmp-extension.ts).
  */
-function translateIcmp4Error(
-  ctx: XlatContext, b: Uint8Array, s: number, l4: number, totalLen: number, out: XlatOutput,
-  p: number, trafficClass: number, hopLimit: number, hairpin: boolean,
-): number {
-  const end = s + totalLen;
-  const rec = ctx.recorder;
+function translateIcmp4Error(x: Xlation): number {
+  const ctx = x.ctx;
+  const b = x.b;
+  const outer = x.outer;
+  const s = outer.inIp;
+  const l4 = outer.inL4;
+  const end = s + x.packetBytes;
+  const rec = x.rec;
   if (end - l4 < 8) {
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
     return Verdict.transportTruncated;
@@ -446,6 +431,8 @@ function translateIcmp4Error(
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
+  x.extensionStart = extensionStart;
+  x.extensionBytes = extensionBytes;
   const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
   const innerPayloadAvailable = innerBytes - innerIhl;
   if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
@@ -471,7 +458,9 @@ function translateIcmp4Error(
   }
 
   // The embedded packet, translated at q.
+  const out = x.out;
   const o = out.buffer;
+  const p = outer.outIp;
   const q = p + 48;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
@@ -480,7 +469,7 @@ function translateIcmp4Error(
     return Verdict.icmpErrorBadInner;
   }
   if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.source, q, ipv6Field.source, 1);
-  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) {
+  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, x.hairpin) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
     return Verdict.icmpErrorBadInner;
   }
@@ -490,19 +479,29 @@ function translateIcmp4Error(
   const innerCopied = Math.max(0, Math.min(innerPayloadAvailable, budget - innerHeader6));
   copyBytes(b, inner + innerIhl, o, q + innerHeader6, innerCopied);
   if (rec !== null) rec.copy(inner + innerIhl, q + innerHeader6, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §4.3', 6);
+  const quoted = x.inner;
+  quoted.inIp = inner;
+  quoted.inL4 = inner + innerIhl;
+  quoted.outIp = q;
+  quoted.outL4 = q + innerHeader6;
+  quoted.proto = innerProto;
+  quoted.copied = innerCopied;
+  quoted.upperLen = innerTotal - innerIhl;
+  quoted.trafficClass = b[inner + 1];
+  quoted.hopLimit = b[inner + 8]; // RFC 7915 §4.3: the quote's TTL is not decremented
   const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
-  if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied, rec);
+  if (innerFragOffset === 0) fixTransport46(x, quoted); // what it cannot fix is quoted as it is
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
   if (innerIsFragment) {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, protocol.fragment, b[inner + 8]);
-    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset, (innerFlags & 0x2000) !== 0, read16(b, inner + 4));
+    writeIpv6Header(o, q, quoted, innerPayload6, protocol.fragment);
+    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset | ((innerFlags & 0x2000) !== 0 ? 1 : 0), read16(b, inner + 4));
   } else {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, innerNext, b[inner + 8]);
+    writeIpv6Header(o, q, quoted, innerPayload6, innerNext);
   }
   if (rec !== null) rec.ipv6HeaderFrom4(inner, q, 1, 'unchanged-quote', innerIsFragment ? q + 40 : -1, false, false);
   const inner6 = innerHeader6 + innerCopied;
 
-  const layout = layOutQuote(o, q, inner6, budget, icmp6HasLengthField(type6), b, extensionStart, extensionBytes, 8);
+  const layout = layOutQuote(x, inner6, budget, icmp6HasLengthField(type6), 8);
   const icmpLength = 8 + layout.payloadBytes;
   if (rec !== null) {
     rec.quoteLayout(q, inner6, layout.lengthUnits * 8, extensionStart, extensionBytes, true);
@@ -515,46 +514,13 @@ function translateIcmp4Error(
   write16(o, c + 2, 0);
   write32(o, c + 4, rest);
   if (layout.lengthUnits !== 0) o[c + 4] = layout.lengthUnits; // RFC 4884 §4.2: ICMPv6 byte 4
-  writeIpv6Header(o, p, trafficClass, icmpLength, protocol.icmpv6, hopLimit);
+  writeIpv6Header(o, p, outer, icmpLength, protocol.icmpv6);
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {
     rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === 2, layout.lengthUnits);
-    rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), -1, false, true);
+    rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, x.hairpin), -1, false, true);
   }
   recordOutput(out, p, 40 + icmpLength, 6, 0);
   return Verdict.translated;
-}
-
-/**
- * The transport header of an embedded packet: its checksum follows the address change (the
- * checksum covers the whole original packet, so the update is exact even when the quote is cut);
- * an embedded ICMP echo gets its ICMPv6 type and pseudo-header.
- */
-function translateEmbeddedTransport46(
-  b: Uint8Array, inner: number, innerIhl: number, innerTotal: number, o: Uint8Array, q: number, h: number,
-  proto: number, copied: number, rec: XlatRecorder | null,
-): void {
-  const removed = addressSum4(read32(b, inner + 12)) + addressSum4(read32(b, inner + 16));
-  const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
-  if (proto === protocol.tcp && copied >= 18) {
-    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, sumWords(o, q + 8, q + 40)));
-    if (rec !== null) rec.field('updated', inner + innerIhl, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
-  } else if (proto === protocol.udp && copied >= 8) {
-    const checksum = read16(o, h + 6);
-    if (checksum !== 0) {
-      const adjusted = adjustChecksum(checksum, removed, sumWords(o, q + 8, q + 40));
-      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-      if (rec !== null) rec.field('updated', inner + innerIhl, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
-    }
-  } else if (proto === protocol.icmp && copied >= 4) {
-    const mapped = icmp4to6(o[h], o[h + 1]);
-    if (mapped < 0) return;
-    const oldWord = (o[h] << 8) | o[h + 1];
-    o[h] = mapped >> 8;
-    o[h + 1] = mapped & 0xff;
-    const added = mapped + sumWords(o, q + 8, q + 40) + (innerTotal - innerIhl) + protocol.icmpv6;
-    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
-    if (rec !== null) noteIcmpInformational46(rec, inner + innerIhl, h, 1);
-  }
 }

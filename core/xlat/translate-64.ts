@@ -9,8 +9,10 @@
 //   5. write the IPv4 header: DF by size (§5.1), Identification from the Fragment header.
 // ICMPv6 errors take their own path: their embedded packet is translated too (§5.3).
 // A destination that maps into the EAMT lies back on the IPv6 side: RFC 7757 §4 hairpinning.
+// The state of one translation is the XlatContext's `xlation64` (xlation.ts); the transport
+// fix-up of step 4 is transport-64.ts, shared by the outer packet and the quote in an ICMPv6 error.
 
-import { adjustChecksum, checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
+import { checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
 import { icmp4HasLengthField, icmp6HasLengthField, isIcmp6Error } from '../wire/icmp.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
 import { protocol } from '../wire/ipv6.js';
@@ -21,10 +23,13 @@ import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } fro
 import { layOutQuote } from './icmp-extension.js';
 import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
 import type { XlatOutput } from './output.js';
-import { extensionField, fragmentField, icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField } from './explain-fields.js';
+import { extensionField, fragmentField, icmpv6Field, ipv4Field, ipv6Field, udpField } from './explain-fields.js';
 import type { AddressHow, XlatRecorder } from './recorder.js';
 import { translate46 } from './translate-46.js';
+import { fixTransport64 } from './transport-64.js';
+import { TransportFix } from './transport-fix.js';
 import { Verdict } from './verdict.js';
+import type { PacketLayer, Xlation } from './xlation.js';
 
 /** RFC 7915 §5.1: an IPv4 packet of at most 1260 bytes leaves with DF clear, a larger one with DF set. */
 export const dfThresholdBytes = 1260;
@@ -99,29 +104,27 @@ function addressSum6(b: Uint8Array, offset: number): number {
   return sumWords(b, offset, offset + 32);
 }
 
-function addressSum4(v4: number): number {
-  return (v4 >>> 16) + (v4 & 0xffff);
-}
-
 function isIllegalIpv6Source(b: Uint8Array, s: number): boolean {
   if (b[s + 8] === 0xff) return true; // multicast
   for (let i = 8; i < 23; i++) if (b[s + i] !== 0) return false;
   return b[s + 23] <= 1; // :: (unspecified) or ::1 (loopback)
 }
 
-function writeIpv4Header(
-  o: Uint8Array, p: number, tos: number, totalLen: number, id: number, flagsOffset: number,
-  ttl: number, proto: number, src: number, dst: number,
-): void {
+/**
+ * Writes `layer`'s IPv4 header at its `outIp`: Type of Service, TTL and addresses from the layer.
+ * `flagsOffset` is the word of the flags and the Fragment Offset.
+ */
+function writeIpv4Header(o: Uint8Array, layer: PacketLayer, totalLen: number, id: number, flagsOffset: number, proto: number): void {
+  const p = layer.outIp;
   o[p] = 0x45;
-  o[p + 1] = tos;
+  o[p + 1] = layer.trafficClass;
   write16(o, p + 2, totalLen);
   write16(o, p + 4, id);
   write16(o, p + 6, flagsOffset);
-  o[p + 8] = ttl;
+  o[p + 8] = layer.hopLimit;
   o[p + 9] = proto;
-  write32(o, p + 12, src);
-  write32(o, p + 16, dst);
+  write32(o, p + 12, layer.src4);
+  write32(o, p + 16, layer.dst4);
   fillIpv4HeaderChecksum(o, p, 20);
 }
 
@@ -157,20 +160,25 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     return Verdict.truncated;
   }
   const config = ctx.config;
+  const x = ctx.xlation64;
+  x.reset(b, s, end - s, out);
+  const outer = x.outer;
 
   const chain = outerChain;
   walkHeaders(b, s, end, chain);
   const proto = chain.proto;
   const l4 = chain.l4;
+  outer.proto = proto;
+  outer.inL4 = l4;
   if (chain.verdict === Verdict.ipv6RoutingHeader) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer - 3, extensionField.segmentsLeft, 0);
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 4, 0, chain.pointer, rec);
+    sendIcmp6Error(x, 4, 0, chain.pointer);
     return chain.verdict;
   }
   if (chain.verdict === Verdict.ipv6ExtensionAfterFragment) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer, fragmentField.nextHeader, 0);
     // RFC 7915 §5.1 "SHOULD be dropped and logged", with the §5.4 default error (Jool does the same).
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 1, 1, 0, rec);
+    sendIcmp6Error(x, 1, 1, 0);
     return chain.verdict;
   }
   if (chain.verdict !== Verdict.translated) {
@@ -204,7 +212,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (config.decrementTtl) {
     if (ttl <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
-      sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 3, 0, 0, rec);
+      sendIcmp6Error(x, 3, 0, 0);
       return Verdict.ttlExpired;
     }
     ttl--;
@@ -224,13 +232,17 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   if (mustHairpin) return hairpin(ctx, b, s, n, out);
 
+  outer.src4 = src;
+  outer.dst4 = dst;
+  outer.hopLimit = ttl;
+  outer.trafficClass = trafficClassOf(b, s);
   if (proto === protocol.icmpv6) {
     if (isFragmented) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, fragment, fragOffsetBytes !== 0 ? fragmentField.fragmentOffset : fragmentField.m, 0);
       return Verdict.fragmentedIcmp;
     }
     if (isIcmpError) {
-      const verdict = translateIcmp6Error(ctx, b, s, l4, end, out, src, dst, ttl, fragment);
+      const verdict = translateIcmp6Error(x, fragment);
       if (rec !== null && verdict === Verdict.translated) noteAddresses64(rec, ctx, s, out.start[0], srcHow, dstHow, 0);
       return verdict;
     }
@@ -240,7 +252,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (totalLen > config.mtu.ipv4) {
     // RFC 7915 §5.1 and §6: Packet Too Big with the IPv4 MTU plus the header growth.
     if (rec !== null) rec.refuse(Verdict.packetTooBig, s, ipv6Field.payloadLength, 0);
-    sendIcmp6Error(out, config.selfIpv6, b, s, end - s, l4, proto, 2, 0, Math.max(1280, config.mtu.ipv4 + 20), rec);
+    sendIcmp6Error(x, 2, 0, Math.max(1280, config.mtu.ipv4 + 20));
     return Verdict.packetTooBig;
   }
 
@@ -254,9 +266,13 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   copyBytes(b, l4, o, h, l4Len);
   if (rec !== null) rec.copy(l4, h, l4Len, 0, 0, '{from}: copied unchanged', 'RFC 7915 §5.1', 4);
 
+  outer.outIp = p;
+  outer.outL4 = h;
+  outer.copied = l4Len;
+  outer.upperLen = l4Len;
   let proto4 = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = translateTransport64(b, s, o, h, proto, l4Len, src, dst, rec, l4);
+    const verdict = fixOuterTransport64(x);
     if (verdict !== Verdict.translated) return verdict;
     if (proto === protocol.icmpv6) proto4 = protocol.icmp;
   }
@@ -274,7 +290,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     id = ctx.nextIpv4Id();
     flagsOffset = 0;
   }
-  writeIpv4Header(o, p, trafficClassOf(b, s), totalLen, id, flagsOffset, ttl, proto4, src, dst);
+  writeIpv4Header(o, outer, totalLen, id, flagsOffset, proto4);
   if (rec !== null) {
     noteAddresses64(rec, ctx, s, p, srcHow, dstHow, 0);
     rec.ipv4HeaderFrom6(s, p, 0, ctx.config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
@@ -325,77 +341,42 @@ function hairpin(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: Xla
   return second;
 }
 
-function translateTransport64(
-  b: Uint8Array, s: number, o: Uint8Array, h: number, proto: number, l4Len: number, src: number, dst: number,
-  rec: XlatRecorder | null, l4: number,
-): number {
-  const updated = '{from} → {to}: updated for the new pseudo-header addresses, not re-summed';
-  switch (proto) {
-    case protocol.tcp: {
-      if (l4Len < 18) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
-        return Verdict.transportTruncated;
-      }
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst)));
-      if (rec !== null) rec.field('updated', l4, tcpField.checksum, 0, h, tcpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
-      return Verdict.translated;
-    }
-    case protocol.udp: {
-      if (l4Len < 8) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const checksum = read16(o, h + 6);
-      if (checksum === 0) {
-        if (rec !== null) rec.field('copied', l4, udpField.checksum, 0, h, udpField.checksum, 0, '{from} → {to}: IPv6 forbids it; IPv4 reads it as "no checksum"', 'RFC 7915 §5.5, RFC 768');
-        return Verdict.translated; // IPv6 forbids it; IPv4 reads it as "no checksum"
-      }
-      const adjusted = adjustChecksum(checksum, addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst));
-      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-      if (rec !== null) rec.field('updated', l4, udpField.checksum, 0, h, udpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
-      return Verdict.translated;
-    }
-    case protocol.icmpv6: {
-      if (l4Len < 4) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const mapped = icmp6to4(o[h], o[h + 1]);
-      if (mapped < 0) {
-        if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
-        return Verdict.icmpUntranslatableType;
-      }
-      const oldWord = (o[h] << 8) | o[h + 1];
-      o[h] = mapped >> 8;
-      o[h + 1] = mapped & 0xff;
-      // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
-      const removed = oldWord + addressSum6(b, s + 8) + l4Len + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), removed, mapped));
-      if (rec !== null) noteIcmpInformational64(rec, l4, h, 0);
-      return Verdict.translated;
-    }
-    default:
-      return Verdict.translated;
+/**
+ * The transport header of the outer packet (first fragment or whole packet), fixed by
+ * transport-64.ts; what it cannot fix refuses the packet, except a zero UDP checksum.
+ */
+function fixOuterTransport64(x: Xlation): number {
+  const outer = x.outer;
+  const fix = fixTransport64(x, outer);
+  if (fix === TransportFix.fixed) return Verdict.translated;
+  const rec = x.rec;
+  if (fix === TransportFix.tooShort) {
+    if (rec !== null) rec.refuse(Verdict.transportTruncated, outer.inIp, ipv6Field.payloadLength, 0);
+    return Verdict.transportTruncated;
   }
-}
-
-/** RFC 7915 §5.2: Echo Request and Reply: the type by the table, the checksum less the pseudo-header. */
-function noteIcmpInformational64(rec: XlatRecorder, l4: number, h: number, depth: 0 | 1): void {
-  rec.field('mapped', l4, icmpv6Field.type, depth, h, icmpField.type, depth, 'ICMPv6 Type {from} → ICMP Type {to}', 'RFC 7915 §5.2');
-  rec.field('mapped', l4, icmpv6Field.code, depth, h, icmpField.code, depth, 'Code {from} → {to}', 'RFC 7915 §5.2');
-  rec.field('updated', l4, icmpv6Field.checksum, depth, h, icmpField.checksum, depth,
-    '{from} → {to}: updated for the new type and without the ICMPv6 pseudo-header (ICMP has none), not re-summed', 'RFC 7915 §5.2, RFC 1624');
+  if (fix === TransportFix.untranslatableIcmp) {
+    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, outer.inL4, icmpv6Field.type, 0);
+    return Verdict.icmpUntranslatableType;
+  }
+  if (rec !== null) {
+    rec.field('copied', outer.inL4, udpField.checksum, 0, outer.outL4, udpField.checksum, 0,
+      '{from} → {to}: IPv6 forbids it; IPv4 reads it as "no checksum"', 'RFC 7915 §5.5, RFC 768');
+  }
+  return Verdict.translated; // a zero UDP checksum: IPv6 forbids it; IPv4 reads it as "no checksum"
 }
 
 /**
  * RFC 7915 §5.2-5.3: an ICMPv6 error becomes an ICMPv4 error whose embedded IPv6 packet is
  * translated too, cut to 576 bytes, with an RFC 4884 extension kept when it fits (icmp-extension.ts).
  */
-function translateIcmp6Error(
-  ctx: XlatContext, b: Uint8Array, s: number, l4: number, end: number, out: XlatOutput,
-  src: number, dst: number, ttl: number, fragment: number,
-): number {
-  const rec = ctx.recorder;
+function translateIcmp6Error(x: Xlation, fragment: number): number {
+  const ctx = x.ctx;
+  const b = x.b;
+  const outer = x.outer;
+  const s = outer.inIp;
+  const l4 = outer.inL4;
+  const end = s + x.packetBytes;
+  const rec = x.rec;
   if (end - l4 < 8) {
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
     return Verdict.transportTruncated;
@@ -427,6 +408,8 @@ function translateIcmp6Error(
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
+  x.extensionStart = extensionStart;
+  x.extensionBytes = extensionBytes;
   const innerPayloadLen = read16(b, inner + 4);
   const innerBytes = Math.min(originalBytes, 40 + innerPayloadLen);
   const chain = innerChain;
@@ -468,6 +451,7 @@ function translateIcmp6Error(
     return Verdict.icmpErrorBadInner;
   }
 
+  const out = x.out;
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
   const q = p + 28;
@@ -476,7 +460,19 @@ function translateIcmp6Error(
   const innerCopied = Math.max(0, Math.min(innerL4Available, budget - 20));
   copyBytes(b, chain.l4, o, q + 20, innerCopied);
   if (rec !== null) rec.copy(chain.l4, q + 20, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §5.3', 4);
-  if (innerFragOffset === 0) translateEmbeddedTransport64(b, inner, o, q + 20, innerProto, innerCopied, innerUpperLen, innerSrc, innerDst, rec, chain.l4);
+  const quoted = x.inner;
+  quoted.inIp = inner;
+  quoted.inL4 = chain.l4;
+  quoted.outIp = q;
+  quoted.outL4 = q + 20;
+  quoted.proto = innerProto;
+  quoted.copied = innerCopied;
+  quoted.upperLen = innerUpperLen;
+  quoted.src4 = innerSrc;
+  quoted.dst4 = innerDst;
+  quoted.trafficClass = trafficClassOf(b, inner);
+  quoted.hopLimit = b[inner + 7]; // RFC 7915 §5.3: the quote's Hop Limit is not decremented
+  if (innerFragOffset === 0) fixTransport64(x, quoted); // what it cannot fix is quoted as it is
   let innerId = 0;
   let innerFlags = 0;
   if (innerFragment >= 0) {
@@ -486,7 +482,7 @@ function translateIcmp6Error(
     innerFlags = 0x4000;
   }
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
-  writeIpv4Header(o, q, trafficClassOf(b, inner), 20 + innerUpperLen, innerId, innerFlags, b[inner + 7], innerProto4, innerSrc, innerDst);
+  writeIpv4Header(o, quoted, 20 + innerUpperLen, innerId, innerFlags, innerProto4);
   if (rec !== null) {
     noteAddresses64(rec, ctx, inner, q, innerSrcHow, innerDstHow, 1);
     rec.ipv4HeaderFrom6(inner, q, 1, 'unchanged-quote', innerFragment, upperLayerAt(b, inner, innerFragment, chain.l4),
@@ -494,7 +490,7 @@ function translateIcmp6Error(
   }
   const inner4 = 20 + innerCopied;
 
-  const layout = layOutQuote(o, q, inner4, budget, icmp4HasLengthField(type4), b, extensionStart, extensionBytes, 4);
+  const layout = layOutQuote(x, inner4, budget, icmp4HasLengthField(type4), 4);
   const icmpLength = 8 + layout.payloadBytes;
   if (rec !== null) {
     rec.quoteLayout(q, inner4, layout.lengthUnits * 4, extensionStart, extensionBytes, false);
@@ -511,7 +507,8 @@ function translateIcmp6Error(
   // Errors leave with DF clear (so does Jool: a router may fragment them on a small link).
   // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.
   const id = fragment >= 0 ? read16(b, fragment + 6) : ctx.nextIpv4Id();
-  writeIpv4Header(o, p, trafficClassOf(b, s), 20 + icmpLength, id, 0, ttl, protocol.icmp, src, dst);
+  outer.outIp = p;
+  writeIpv4Header(o, outer, 20 + icmpLength, id, 0, protocol.icmp);
   if (rec !== null) {
     rec.icmpErrorHeader64(l4, c, mapped, layout.lengthUnits);
     rec.ipv4HeaderFrom6(s, p, 0, config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
@@ -519,32 +516,4 @@ function translateIcmp6Error(
   }
   recordOutput(out, p, 20 + icmpLength, 4, 0);
   return Verdict.translated;
-}
-
-function translateEmbeddedTransport64(
-  b: Uint8Array, inner: number, o: Uint8Array, h: number, proto: number, copied: number,
-  upperLen: number, src: number, dst: number, rec: XlatRecorder | null, l4: number,
-): void {
-  const removed = addressSum6(b, inner + 8);
-  const added = addressSum4(src) + addressSum4(dst);
-  const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
-  if (proto === protocol.tcp && copied >= 18) {
-    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, added));
-    if (rec !== null) rec.field('updated', l4, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
-  } else if (proto === protocol.udp && copied >= 8) {
-    const checksum = read16(o, h + 6);
-    if (checksum !== 0) {
-      const adjusted = adjustChecksum(checksum, removed, added);
-      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-      if (rec !== null) rec.field('updated', l4, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
-    }
-  } else if (proto === protocol.icmpv6 && copied >= 4) {
-    const mapped = icmp6to4(o[h], o[h + 1]);
-    if (mapped < 0) return;
-    const oldWord = (o[h] << 8) | o[h + 1];
-    o[h] = mapped >> 8;
-    o[h + 1] = mapped & 0xff;
-    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord + removed + upperLen + protocol.icmpv6, mapped));
-    if (rec !== null) noteIcmpInformational64(rec, l4, h, 1);
-  }
 }
