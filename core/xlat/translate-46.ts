@@ -152,6 +152,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
+  outer.outIp = p;
   const addresses = ctx.addresses;
   const dstResult = addresses.map4to6(dst, o, p + 24, false);
   if (dstResult !== 0) {
@@ -159,7 +160,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     if (rec !== null) rec.refuse(verdict, s, ipv4Field.destination, 0);
     return verdict;
   }
-  if (rec !== null) noteAddress(rec, ctx, s, ipv4Field.destination, p, ipv6Field.destination, 0);
+  if (rec !== null) noteAddress(rec, x, outer, ipv4Field.destination, ipv6Field.destination);
 
   // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
   // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
@@ -198,11 +199,10 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     for (let i = 0; i < 16; i++) o[p + 8 + i] = fallback[i];
     if (rec !== null) rec.address(s, ipv4Field.source, p, ipv6Field.source, 0, 'rfc6791', 0);
   } else if (rec !== null) {
-    noteAddress(rec, ctx, s, ipv4Field.source, p, ipv6Field.source, 0);
+    noteAddress(rec, x, outer, ipv4Field.source, ipv6Field.source);
   }
 
   outer.inL4 = l4;
-  outer.outIp = p;
   outer.proto = proto;
   outer.trafficClass = b[s + 1];
   outer.hopLimit = hopLimit;
@@ -273,9 +273,9 @@ function hopAction(ctx: XlatContext, hairpin: boolean): HopAction {
 }
 
 /** Notes an address the AddressMap just wrote, by the rule it used. */
-function noteAddress(rec: XlatRecorder, ctx: XlatContext, base: number, from: typeof ipv4Field.source, p: number, to: typeof ipv6Field.source, depth: 0 | 1): void {
-  const addresses = ctx.addresses;
-  rec.address(base, from, p, to, depth, addresses.lastMappedByEamt ? 'eamt' : 'pool6', addresses.pool6?.length ?? 0);
+function noteAddress(rec: XlatRecorder, x: Xlation, layer: PacketLayer, from: typeof ipv4Field.source, to: typeof ipv6Field.source): void {
+  const addresses = x.ctx.addresses;
+  rec.address(layer.inIp, from, layer.outIp, to, layer.depth, addresses.lastMappedByEamt ? 'eamt' : 'pool6', addresses.pool6?.length ?? 0);
 }
 
 /** The pieces of a split packet: the first piece's headers repeat in each, with its own share of the data. */
@@ -462,27 +462,27 @@ function translateIcmp4Error(x: Xlation): number {
   const o = out.buffer;
   const p = outer.outIp;
   const q = p + 48;
+  const quoted = x.inner;
+  quoted.inIp = inner;
+  quoted.outIp = q;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
   if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.source, 1);
     return Verdict.icmpErrorBadInner;
   }
-  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.source, q, ipv6Field.source, 1);
+  if (rec !== null) noteAddress(rec, x, quoted, ipv4Field.source, ipv6Field.source);
   if (addresses.map4to6(read32(b, inner + 16), o, q + 24, x.hairpin) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
     return Verdict.icmpErrorBadInner;
   }
-  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.destination, q, ipv6Field.destination, 1);
+  if (rec !== null) noteAddress(rec, x, quoted, ipv4Field.destination, ipv6Field.destination);
   const innerHeader6 = innerIsFragment ? 48 : 40;
   const budget = icmp6ErrorMaxBytes - 48;
   const innerCopied = Math.max(0, Math.min(innerPayloadAvailable, budget - innerHeader6));
   copyBytes(b, inner + innerIhl, o, q + innerHeader6, innerCopied);
   if (rec !== null) rec.copy(inner + innerIhl, q + innerHeader6, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §4.3', 6);
-  const quoted = x.inner;
-  quoted.inIp = inner;
   quoted.inL4 = inner + innerIhl;
-  quoted.outIp = q;
   quoted.outL4 = q + innerHeader6;
   quoted.proto = innerProto;
   quoted.copied = innerCopied;

@@ -243,7 +243,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     if (isIcmpError) {
       const verdict = translateIcmp6Error(x, fragment);
-      if (rec !== null && verdict === Verdict.translated) noteAddresses64(rec, ctx, s, out.start[0], srcHow, dstHow, 0);
+      if (rec !== null && verdict === Verdict.translated) noteAddresses64(rec, x, outer, srcHow, dstHow);
       return verdict;
     }
   }
@@ -292,7 +292,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
   writeIpv4Header(o, outer, totalLen, id, flagsOffset, proto4);
   if (rec !== null) {
-    noteAddresses64(rec, ctx, s, p, srcHow, dstHow, 0);
+    noteAddresses64(rec, x, outer, srcHow, dstHow);
     rec.ipv4HeaderFrom6(s, p, 0, ctx.config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
       fragment >= 0 ? 'fragment' : id === 0 ? 'zero' : 'counter', fragment >= 0 ? 'fragment' : flagsOffset !== 0 ? 'df' : 'clear', false);
   }
@@ -300,9 +300,12 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   return Verdict.translated;
 }
 
-/** RFC 6052, RFC 7757, RFC 6791: the addresses the IPv4 header at `p` got from the IPv6 packet at `s`. */
-function noteAddresses64(rec: XlatRecorder, ctx: XlatContext, s: number, p: number, srcHow: AddressHow, dstHow: AddressHow, depth: 0 | 1): void {
-  const length = ctx.addresses.pool6?.length ?? 0;
+/** RFC 6052, RFC 7757, RFC 6791: the addresses `layer`'s IPv4 header got from its IPv6 header. */
+function noteAddresses64(rec: XlatRecorder, x: Xlation, layer: PacketLayer, srcHow: AddressHow, dstHow: AddressHow): void {
+  const length = x.ctx.addresses.pool6?.length ?? 0;
+  const s = layer.inIp;
+  const p = layer.outIp;
+  const depth = layer.depth;
   rec.address(s, ipv6Field.source, p, ipv4Field.source, depth, srcHow, length);
   rec.address(s, ipv6Field.destination, p, ipv4Field.destination, depth, dstHow, length);
 }
@@ -484,7 +487,7 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
   writeIpv4Header(o, quoted, 20 + innerUpperLen, innerId, innerFlags, innerProto4);
   if (rec !== null) {
-    noteAddresses64(rec, ctx, inner, q, innerSrcHow, innerDstHow, 1);
+    noteAddresses64(rec, x, quoted, innerSrcHow, innerDstHow);
     rec.ipv4HeaderFrom6(inner, q, 1, 'unchanged-quote', innerFragment, upperLayerAt(b, inner, innerFragment, chain.l4),
       innerFragment >= 0 ? 'fragment' : 'quoted', innerFragment >= 0 ? 'fragment' : innerFlags !== 0 ? 'df' : 'clear', false);
   }

@@ -15,6 +15,7 @@ import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
 import { protocol } from '../wire/ipv6.js';
 import { pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { copyBytes } from './copy-bytes.js';
+import { udpChecksumToSend } from './transport-fix.js';
 
 /** How many datagrams a super-packet of `n` bytes holds. */
 export function udpSegmentCount(n: number, headerBytes: number, gsoSize: number): number {
@@ -48,6 +49,6 @@ export function writeUdpSegment(
     pseudo = pseudoHeaderSum6(dst, d, protocol.udp, udpBytes);
   }
   const checksum = finishChecksum(sumWords(dst, d + l4, d + length, pseudo));
-  write16(dst, d + l4 + 6, checksum === 0 ? 0xffff : checksum); // RFC 768: 0 would mean "none"
+  write16(dst, d + l4 + 6, udpChecksumToSend(checksum));
   return length;
 }
