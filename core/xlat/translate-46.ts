@@ -24,7 +24,7 @@ import { maxOutputPackets, type XlatOutput } from './output.js';
 import { icmpField, ipv4Field, ipv6Field, udpField } from './explain-fields.js';
 import type { HopAction, XlatRecorder } from './recorder.js';
 import { fixTransport46 } from './transport-46.js';
-import { TransportFix, udpChecksumToSend } from './transport-fix.js';
+import { refuseUnfixed, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import { Verdict } from './verdict.js';
 import type { PacketLayer, Xlation } from './xlation.js';
 
@@ -330,19 +330,10 @@ function splitIntoFragments(x: Xlation, limit: number, nextHeader: number): numb
  * transport-46.ts; what it cannot fix refuses the packet.
  */
 function fixOuterTransport46(x: Xlation, isFragment: boolean): number {
-  const outer = x.outer;
-  const fix = fixTransport46(x, outer);
+  const fix = fixTransport46(x, x.outer);
   if (fix === TransportFix.fixed) return Verdict.translated;
-  const rec = x.rec;
-  if (fix === TransportFix.tooShort) {
-    if (rec !== null) rec.refuse(Verdict.transportTruncated, outer.inIp, ipv4Field.totalLength, 0);
-    return Verdict.transportTruncated;
-  }
-  if (fix === TransportFix.untranslatableIcmp) {
-    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, outer.inL4, icmpField.type, 0);
-    return Verdict.icmpUntranslatableType;
-  }
-  return zeroUdpChecksum46(x, isFragment);
+  if (fix === TransportFix.zeroUdpChecksum) return zeroUdpChecksum46(x, isFragment);
+  return refuseUnfixed(x, fix, ipv4Field.totalLength, icmpField.type);
 }
 
 /** RFC 7915 §4.5: IPv6 requires a UDP checksum; a zero one is forwarded, computed or refused, by configuration. */

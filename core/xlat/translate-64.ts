@@ -27,7 +27,7 @@ import { extensionField, fragmentField, icmpv6Field, ipv4Field, ipv6Field, udpFi
 import type { AddressHow, XlatRecorder } from './recorder.js';
 import { translate46 } from './translate-46.js';
 import { fixTransport64 } from './transport-64.js';
-import { TransportFix } from './transport-fix.js';
+import { refuseUnfixed, TransportFix } from './transport-fix.js';
 import { Verdict } from './verdict.js';
 import type { PacketLayer, Xlation } from './xlation.js';
 
@@ -352,15 +352,8 @@ function fixOuterTransport64(x: Xlation): number {
   const outer = x.outer;
   const fix = fixTransport64(x, outer);
   if (fix === TransportFix.fixed) return Verdict.translated;
+  if (fix !== TransportFix.zeroUdpChecksum) return refuseUnfixed(x, fix, ipv6Field.payloadLength, icmpv6Field.type);
   const rec = x.rec;
-  if (fix === TransportFix.tooShort) {
-    if (rec !== null) rec.refuse(Verdict.transportTruncated, outer.inIp, ipv6Field.payloadLength, 0);
-    return Verdict.transportTruncated;
-  }
-  if (fix === TransportFix.untranslatableIcmp) {
-    if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, outer.inL4, icmpv6Field.type, 0);
-    return Verdict.icmpUntranslatableType;
-  }
   if (rec !== null) {
     rec.field('copied', outer.inL4, udpField.checksum, 0, outer.outL4, udpField.checksum, 0,
       '{from} → {to}: IPv6 forbids it; IPv4 reads it as "no checksum"', 'RFC 7915 §5.5, RFC 768');

@@ -7,15 +7,11 @@
 
 import { adjustChecksum, read16, read32, sumWords, write16 } from '../wire/checksum.js';
 import { protocol } from '../wire/ipv6.js';
-import { icmpField, icmpv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
+import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp4to6 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';
-import { TransportFix, udpChecksumToSend } from './transport-fix.js';
+import { addressSum4, noteChecksumUpdate, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import type { PacketLayer, Xlation } from './xlation.js';
-
-function addressSum4(v4: number): number {
-  return (v4 >>> 16) + (v4 & 0xffff);
-}
 
 /** The upper-layer header of `layer`, copied to `layer.outL4`, whose IPv6 addresses are in place. */
 export function fixTransport46(x: Xlation, layer: PacketLayer): number {
@@ -28,7 +24,7 @@ export function fixTransport46(x: Xlation, layer: PacketLayer): number {
     case protocol.tcp: {
       if (layer.copied < 18) return TransportFix.tooShort;
       write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddressSum(b, layer.inIp), sumWords(o, a + 8, a + 40)));
-      if (rec !== null) noteChecksum(rec, layer, tcpField.checksum);
+      if (rec !== null) noteChecksumUpdate(rec, layer, tcpField.checksum, 'RFC 7915 §4.5, RFC 1624', 'RFC 7915 §4.3, RFC 1624');
       return TransportFix.fixed;
     }
     case protocol.udp: {
@@ -36,7 +32,7 @@ export function fixTransport46(x: Xlation, layer: PacketLayer): number {
       const checksum = read16(o, h + 6);
       if (checksum === 0) return TransportFix.zeroUdpChecksum;
       write16(o, h + 6, udpChecksumToSend(adjustChecksum(checksum, oldAddressSum(b, layer.inIp), sumWords(o, a + 8, a + 40))));
-      if (rec !== null) noteChecksum(rec, layer, udpField.checksum);
+      if (rec !== null) noteChecksumUpdate(rec, layer, udpField.checksum, 'RFC 7915 §4.5, RFC 1624', 'RFC 7915 §4.3, RFC 1624');
       return TransportFix.fixed;
     }
     case protocol.icmp: {
@@ -60,17 +56,6 @@ export function fixTransport46(x: Xlation, layer: PacketLayer): number {
 /** The pseudo-header addresses of the IPv4 header at `ip`, as the checksum summed them. */
 function oldAddressSum(b: Uint8Array, ip: number): number {
   return addressSum4(read32(b, ip + 12)) + addressSum4(read32(b, ip + 16));
-}
-
-const outerChecksumRule = '{from} → {to}: updated for the new pseudo-header addresses, not re-summed';
-const quotedChecksumRule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
-
-/** A TCP or UDP checksum the fix-up rewrote. */
-function noteChecksum(rec: XlatRecorder, layer: PacketLayer, field: FieldSpec): void {
-  const depth = layer.depth;
-  const rule = depth === 0 ? outerChecksumRule : quotedChecksumRule;
-  const cite = depth === 0 ? 'RFC 7915 §4.5, RFC 1624' : 'RFC 7915 §4.3, RFC 1624';
-  rec.field('updated', layer.inL4, field, depth, layer.outL4, field, depth, rule, cite);
 }
 
 /** RFC 7915 §4.2: Echo and Echo Reply: the type and code by the table, the checksum by RFC 1624 with the pseudo-header. */

@@ -7,15 +7,11 @@
 
 import { adjustChecksum, read16, sumWords, write16 } from '../wire/checksum.js';
 import { protocol } from '../wire/ipv6.js';
-import { icmpField, icmpv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
+import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp6to4 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';
-import { TransportFix, udpChecksumToSend } from './transport-fix.js';
+import { addressSum4, noteChecksumUpdate, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import type { PacketLayer, Xlation } from './xlation.js';
-
-function addressSum4(v4: number): number {
-  return (v4 >>> 16) + (v4 & 0xffff);
-}
 
 /** The upper-layer header of `layer`, copied to `layer.outL4`; its IPv4 addresses are `src4` and `dst4`. */
 export function fixTransport64(x: Xlation, layer: PacketLayer): number {
@@ -27,7 +23,7 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
     case protocol.tcp: {
       if (layer.copied < 18) return TransportFix.tooShort;
       write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddressSum(b, layer.inIp), newAddressSum(layer)));
-      if (rec !== null) noteChecksum(rec, layer, tcpField.checksum);
+      if (rec !== null) noteChecksumUpdate(rec, layer, tcpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
       return TransportFix.fixed;
     }
     case protocol.udp: {
@@ -35,7 +31,7 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
       const checksum = read16(o, h + 6);
       if (checksum === 0) return TransportFix.zeroUdpChecksum;
       write16(o, h + 6, udpChecksumToSend(adjustChecksum(checksum, oldAddressSum(b, layer.inIp), newAddressSum(layer))));
-      if (rec !== null) noteChecksum(rec, layer, udpField.checksum);
+      if (rec !== null) noteChecksumUpdate(rec, layer, udpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
       return TransportFix.fixed;
     }
     case protocol.icmpv6: {
@@ -63,17 +59,6 @@ function oldAddressSum(b: Uint8Array, ip: number): number {
 
 function newAddressSum(layer: PacketLayer): number {
   return addressSum4(layer.src4) + addressSum4(layer.dst4);
-}
-
-const outerChecksumRule = '{from} → {to}: updated for the new pseudo-header addresses, not re-summed';
-const quotedChecksumRule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
-
-/** A TCP or UDP checksum the fix-up rewrote. */
-function noteChecksum(rec: XlatRecorder, layer: PacketLayer, field: FieldSpec): void {
-  const depth = layer.depth;
-  const rule = depth === 0 ? outerChecksumRule : quotedChecksumRule;
-  const cite = depth === 0 ? 'RFC 7915 §5.5, RFC 1624' : 'RFC 7915 §5.3, RFC 1624';
-  rec.field('updated', layer.inL4, field, depth, layer.outL4, field, depth, rule, cite);
 }
 
 /** RFC 7915 §5.2: Echo Request and Reply: the type by the table, the checksum less the pseudo-header. */
