@@ -66,19 +66,15 @@ function scanOptions(b: Uint8Array, start: number, end: number): number {
   return optionsValid;
 }
 
-/**
- * Writes the fixed fields of `layer`'s IPv6 header at `p` (its Traffic Class and Hop Limit from
- * the layer); the addresses are already in place at p+8 and p+24.
- */
-function writeIpv6Header(o: Uint8Array, p: number, layer: PacketLayer, payloadLen: number, nextHeader: number): void {
-  const trafficClass = layer.trafficClass;
+/** Writes the fixed IPv6 header fields; the addresses are already in place at p+8 and p+24. */
+function writeIpv6Header(o: Uint8Array, p: number, trafficClass: number, payloadLen: number, nextHeader: number, hopLimit: number): void {
   o[p] = 0x60 | (trafficClass >> 4);
   o[p + 1] = (trafficClass & 0x0f) << 4; // flow label 0 (RFC 7915 §4.1)
   o[p + 2] = 0;
   o[p + 3] = 0;
   write16(o, p + 4, payloadLen);
   o[p + 6] = nextHeader;
-  o[p + 7] = layer.hopLimit;
+  o[p + 7] = hopLimit;
 }
 
 /** RFC 8200 §4.5: `offsetAndMore` is the Fragment Offset in bytes with the M flag in bit 0. */
@@ -124,9 +120,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
 
   const x = ctx.xlation46;
-  x.reset(b, s, totalLen, out);
-  x.hairpin = hairpin;
   const outer = x.outer;
+  x.rec = rec;
+  x.b = b;
+  x.out = out;
+  x.packetBytes = totalLen;
+  outer.inIp = s;
   const config = ctx.config;
   const flags = read16(b, s + 6);
   const fragOffsetBytes = (flags & 0x1fff) << 3;
@@ -204,14 +203,18 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   outer.inL4 = l4;
   outer.proto = proto;
-  outer.trafficClass = b[s + 1];
-  outer.hopLimit = hopLimit;
+  const trafficClass = b[s + 1];
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
       return Verdict.fragmentedIcmp;
     }
-    if (isIcmpError) return translateIcmp4Error(x);
+    if (isIcmpError) {
+      outer.trafficClass = trafficClass;
+      outer.hopLimit = hopLimit;
+      x.hairpin = hairpin;
+      return translateIcmp4Error(x);
+    }
   }
 
   const mtu6 = config.mtu.ipv6;
@@ -237,23 +240,28 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   outer.upperLen = payloadLen;
   let nextHeader = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = fixOuterTransport46(x, isFragment);
-    if (verdict !== Verdict.translated) return verdict;
+    const fix = fixTransport46(x, outer);
+    if (fix !== TransportFix.fixed) {
+      const verdict = unfixedOuterTransport46(x, fix, isFragment);
+      if (verdict !== Verdict.translated) return verdict;
+    }
     if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
   }
 
   const id = read16(b, s + 4);
   if (!mustSplit) {
     if (isFragment) {
-      writeIpv6Header(o, p, outer, 8 + payloadLen, protocol.fragment);
+      writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
       writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes | (moreFragments ? 1 : 0), id);
     } else {
-      writeIpv6Header(o, p, outer, payloadLen, nextHeader);
+      writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
     }
     if (rec !== null) rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), isFragment ? p + 40 : -1, false, false);
     recordOutput(out, p, h - p + payloadLen, 6, 0);
     return Verdict.translated;
   }
+  outer.trafficClass = trafficClass;
+  outer.hopLimit = hopLimit;
   outer.fragmentOffsetBytes = fragOffsetBytes;
   outer.moreFragments = moreFragments;
   outer.identification = id;
@@ -316,7 +324,7 @@ function splitIntoFragments(x: Xlation, limit: number, nextHeader: number): numb
       o.copyWithin(q + 48, from, from + length);
       o.copyWithin(q + 8, p + 8, p + 40);
     }
-    writeIpv6Header(o, q, outer, 8 + length, protocol.fragment);
+    writeIpv6Header(o, q, outer.trafficClass, 8 + length, protocol.fragment, outer.hopLimit);
     writeFragmentHeader(o, q + 40, nextHeader, (fragOffsetBytes + i * chunk) | (i < pieces - 1 || moreFragments ? 1 : 0), outer.identification);
   }
   for (let i = 0; i < pieces; i++) {
@@ -326,12 +334,10 @@ function splitIntoFragments(x: Xlation, limit: number, nextHeader: number): numb
 }
 
 /**
- * The transport header of the outer packet (first fragment or whole packet), fixed by
- * transport-46.ts; what it cannot fix refuses the packet.
+ * The outer packet's transport header (first fragment or whole packet) that transport-46.ts did
+ * not fix: refused, except a zero UDP checksum that the configuration may let through.
  */
-function fixOuterTransport46(x: Xlation, isFragment: boolean): number {
-  const fix = fixTransport46(x, x.outer);
-  if (fix === TransportFix.fixed) return Verdict.translated;
+function unfixedOuterTransport46(x: Xlation, fix: number, isFragment: boolean): number {
   if (fix === TransportFix.zeroUdpChecksum) return zeroUdpChecksum46(x, isFragment);
   return refuseUnfixed(x, fix, ipv4Field.totalLength, icmpField.type);
 }
@@ -484,10 +490,10 @@ function translateIcmp4Error(x: Xlation): number {
   if (innerFragOffset === 0) fixTransport46(x, quoted); // what it cannot fix is quoted as it is
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
   if (innerIsFragment) {
-    writeIpv6Header(o, q, quoted, innerPayload6, protocol.fragment);
+    writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, protocol.fragment, quoted.hopLimit);
     writeFragmentHeader(o, q + 40, innerNext, innerFragOffset | ((innerFlags & 0x2000) !== 0 ? 1 : 0), read16(b, inner + 4));
   } else {
-    writeIpv6Header(o, q, quoted, innerPayload6, innerNext);
+    writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, innerNext, quoted.hopLimit);
   }
   if (rec !== null) rec.ipv6HeaderFrom4(inner, q, 1, 'unchanged-quote', innerIsFragment ? q + 40 : -1, false, false);
   const inner6 = innerHeader6 + innerCopied;
@@ -505,7 +511,7 @@ function translateIcmp4Error(x: Xlation): number {
   write16(o, c + 2, 0);
   write32(o, c + 4, rest);
   if (layout.lengthUnits !== 0) o[c + 4] = layout.lengthUnits; // RFC 4884 §4.2: ICMPv6 byte 4
-  writeIpv6Header(o, p, outer, icmpLength, protocol.icmpv6);
+  writeIpv6Header(o, p, outer.trafficClass, icmpLength, protocol.icmpv6, outer.hopLimit);
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {

@@ -161,8 +161,12 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
   const config = ctx.config;
   const x = ctx.xlation64;
-  x.reset(b, s, end - s, out);
   const outer = x.outer;
+  x.rec = rec;
+  x.b = b;
+  x.out = out;
+  x.packetBytes = end - s;
+  outer.inIp = s;
 
   const chain = outerChain;
   walkHeaders(b, s, end, chain);
@@ -272,8 +276,11 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   outer.upperLen = l4Len;
   let proto4 = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = fixOuterTransport64(x);
-    if (verdict !== Verdict.translated) return verdict;
+    const fix = fixTransport64(x, outer);
+    if (fix !== TransportFix.fixed) {
+      const verdict = unfixedOuterTransport64(x, fix);
+      if (verdict !== Verdict.translated) return verdict;
+    }
     if (proto === protocol.icmpv6) proto4 = protocol.icmp;
   }
 
@@ -345,14 +352,12 @@ function hairpin(ctx: XlatContext, b: Uint8Array, s: number, n: number, out: Xla
 }
 
 /**
- * The transport header of the outer packet (first fragment or whole packet), fixed by
- * transport-64.ts; what it cannot fix refuses the packet, except a zero UDP checksum.
+ * The outer packet's transport header (first fragment or whole packet) that transport-64.ts did
+ * not fix: refused, except a zero UDP checksum.
  */
-function fixOuterTransport64(x: Xlation): number {
-  const outer = x.outer;
-  const fix = fixTransport64(x, outer);
-  if (fix === TransportFix.fixed) return Verdict.translated;
+function unfixedOuterTransport64(x: Xlation, fix: number): number {
   if (fix !== TransportFix.zeroUdpChecksum) return refuseUnfixed(x, fix, ipv6Field.payloadLength, icmpv6Field.type);
+  const outer = x.outer;
   const rec = x.rec;
   if (rec !== null) {
     rec.field('copied', outer.inL4, udpField.checksum, 0, outer.outL4, udpField.checksum, 0,
