@@ -6,15 +6,15 @@
 import type { ClatStatus } from '../core/api/status.js';
 import { encodeBase64 } from '../core/api/base64.js';
 import type { Explanation } from '../core/api/explanation.js';
-import type { ExportResult, UpParams } from '../core/api/messages.js';
+import type { ApiError, UpParams } from '../core/api/messages.js';
 import { exportResultToPcapng } from '../core/api/trace-wire.js';
-import type { EngineCall, EngineCallResult, EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
+import type { EngineLink, SessionUpdate, StartEngineResult, UiApi } from '../core/api/ui-schema.js';
 import type { DemoAppName } from '../core/api/demo-apps.js';
 import type { DependencyEntry } from '../core/observe/dependency-ledger.js';
 import type { FlowInfo } from '../core/observe/flow-info.js';
 import { useDemo } from './stores/demo-store.js';
 import { useFlows } from './stores/flows-store.js';
-import { useSession, type ToggleError } from './stores/session-store.js';
+import { useSession } from './stores/session-store.js';
 import { useTrace } from './stores/trace-store.js';
 import { useTraffic } from './stores/traffic-store.js';
 
@@ -99,8 +99,6 @@ export function applyLink(link: EngineLink, previous: EngineLink['state'] | null
   if (previous !== null && previous !== 'connected') useTrace.getState().clear();
 }
 
-const toggleFailure = (code: ToggleError['code'], message: string): ToggleError => ({ code, message, forceHelps: code === 'native-ipv4' });
-
 export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge {
   let queue: SessionUpdate[] = [];
   let scheduled = false;
@@ -118,9 +116,10 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
     useDemo.getState().set(await api.invoke('demo.state', undefined));
   }
 
-  async function call(request: EngineCall): Promise<EngineCallResult> {
+  /** An engine method's answer (its own channel: `engine.up`, …); a host's refusal becomes the answer's error. */
+  async function engine<A>(asking: Promise<A>): Promise<A | { readonly ok: false; readonly error: ApiError }> {
     try {
-      return await api.invoke('engine.call', request);
+      return await asking;
     } catch (error) {
       return { ok: false, error: { code: 'internal', message: (error as Error).message } };
     }
@@ -155,10 +154,9 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
     },
     async setClat(on, options = {}) {
       const session = useSession.getState();
-      session.beginToggle(on ? 'on' : 'off');
-      const answer = on ? await call({ method: 'up', params: options }) : await call({ method: 'down', params: {} });
-      if (answer.ok) session.endToggle({ ok: true, status: answer.result as ClatStatus });
-      else session.endToggle({ ok: false, error: toggleFailure(answer.error.code, answer.error.message) });
+      const request = session.beginToggle(on ? 'on' : 'off');
+      const answer = on ? await engine(api.invoke('engine.up', options)) : await engine(api.invoke('engine.down', {}));
+      session.endToggle(request, answer.ok ? { ok: true, status: answer.result } : { ok: false, error: answer.error });
     },
     async startEngine() {
       try {
@@ -168,9 +166,9 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       }
     },
     async exportPcapng(seconds) {
-      const answer = await call({ method: 'export', params: seconds === undefined ? {} : { seconds } });
+      const answer = await engine(api.invoke('engine.export', seconds === undefined ? {} : { seconds }));
       if (!answer.ok) return { ok: false, message: answer.error.message };
-      const result = answer.result as ExportResult;
+      const result = answer.result;
       const bytes = exportResultToPcapng(result);
       const name = `clatter-${new Date(environment.now()).toISOString().replace(/[:.]/g, '-')}.pcapng`;
       const pairs = `${result.pairs.length} pair${result.pairs.length === 1 ? '' : 's'}`;
@@ -183,15 +181,14 @@ export function createBridge(api: UiApi, environment: BridgeEnvironment): Bridge
       return { ok: true, message: `Downloaded ${name} (${pairs})` };
     },
     async explain(pairId) {
-      const answer = await call({ method: 'explain', params: { pairId } });
+      const answer = await engine(api.invoke('engine.explain', { pairId }));
       if (!answer.ok) return { ok: false, message: answer.error.message };
-      return { ok: true, explanation: answer.result as Explanation };
+      return { ok: true, explanation: answer.result };
     },
     async loadReport() {
-      const answer = await call({ method: 'report', params: {} });
+      const answer = await engine(api.invoke('engine.report', {}));
       if (!answer.ok) return { ok: false, message: answer.error.message };
-      const result = answer.result as { sinceMs: number; entries: readonly DependencyEntry[] };
-      return { ok: true, sinceMs: result.sinceMs, entries: result.entries };
+      return { ok: true, sinceMs: answer.result.sinceMs, entries: answer.result.entries };
     },
     async setDemoApp(app, running) {
       try {

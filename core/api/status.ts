@@ -14,9 +14,12 @@ export const prefixSourceNames: Readonly<Record<PrefixSource, string>> = {
 
 /** The resolvers an RFC 7050 (DNS64) answer came from. */
 export type PrefixResolvers =
-  /** The network's own: the RDNSS of the uplink's RAs (RFC 8106), as RFC 8880 §7.1 asks. */
-  | { readonly source: 'ra'; readonly addresses: readonly string[] }
-  /** The host's (/etc/resolv.conf): the uplink's RAs named none. */
+  /**
+   * The network's own, as RFC 8880 §7.1 asks: the RDNSS of the uplink's RAs (RFC 8106), or, where the
+   * RAs named none, the uplink's resolvers as NetworkManager or systemd-resolved know them (DHCPv6's).
+   */
+  | { readonly source: 'ra' | 'network-manager' | 'resolved'; readonly addresses: readonly string[] }
+  /** The host's (/etc/resolv.conf): the network named none. */
   | { readonly source: 'host' };
 
 export interface PrefixInfo {

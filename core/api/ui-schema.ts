@@ -17,13 +17,20 @@ import type { ClatStatus } from './status.js';
 import type { TracePairJson } from './trace-wire.js';
 import { isDemoAppName, type DemoAppName, type Health } from './demo-apps.js';
 
-/** The engine methods the UI may call; streams (`watch`, `subscribe`, `trace`) belong to the host. */
+/**
+ * The engine methods the UI may call, each on a channel of its own (`engine.status`, `engine.up`,
+ * …) with the engine's own parameter and result types; streams (`watch`, `subscribe`, `trace`)
+ * belong to the host. Everything else is derived from this list: the channels, their parsers, the
+ * hosts' handlers (`engineHandlers`). A new method the UI may call is one more name here.
+ */
 export const uiEngineMethods = ['status', 'up', 'down', 'snapshot', 'flows', 'report', 'export', 'explain'] as const;
 export type UiEngineMethod = (typeof uiEngineMethods)[number];
 
-export type EngineCall = { [M in UiEngineMethod]: { readonly method: M; readonly params: Methods[M]['params'] } }[UiEngineMethod];
+/** An engine method's answer as the UI gets it: the engine's result, or its error as a value. */
+export type EngineAnswer<M extends Method> = { readonly ok: true; readonly result: Methods[M]['result'] } | { readonly ok: false; readonly error: ApiError };
 
-export type EngineCallResult = { readonly ok: true; readonly result: Methods[UiEngineMethod]['result'] } | { readonly ok: false; readonly error: ApiError };
+/** What a host calls the engine through (core/client/ui-relay.ts's `call`). */
+export type EngineCaller = <M extends UiEngineMethod>(method: M, params: Methods[M]['params']) => Promise<EngineAnswer<M>>;
 
 /** Why the host has no engine to talk to, each with what the user can do about it. */
 export type EngineProblem =
@@ -148,16 +155,19 @@ function notify<Payload>(): NotifySpec<Payload> {
 const noArg = (arg: unknown): Parsed<void> =>
   arg === undefined || arg === null ? { ok: true, value: undefined } : { ok: false, error: 'this call takes no argument' };
 
-export function parseEngineCall(arg: unknown): Parsed<EngineCall> {
-  if (typeof arg !== 'object' || arg === null) return { ok: false, error: 'an engine call must be an object' };
-  const { method, params } = arg as { method?: unknown; params?: unknown };
-  if (typeof method !== 'string' || !(uiEngineMethods as readonly string[]).includes(method)) {
-    return { ok: false, error: `the UI may not call ${JSON.stringify(method)}` };
-  }
-  // The engine's own validator, so the two can never disagree about what a call may carry.
-  const parsed = parseRequest({ id: 0, method, params: params ?? {} });
+/** Validates one engine method's parameters with the engine's own validator, so the two can never disagree. */
+function parseEngineParams<M extends UiEngineMethod>(method: M, arg: unknown): Parsed<Methods[M]['params']> {
+  const parsed = parseRequest({ id: 0, method, params: arg ?? {} });
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  return { ok: true, value: { method: method as Method, params: parsed.request.params } as EngineCall };
+  return { ok: true, value: parsed.request.params as Methods[M]['params'] };
+}
+
+type EngineMethodSpecs = { readonly [M in UiEngineMethod]: InvokeSpec<Methods[M]['params'], EngineAnswer<M>> };
+
+function engineMethodSpecs(): EngineMethodSpecs {
+  const specs: Partial<Record<UiEngineMethod, InvokeSpec<unknown, unknown>>> = {};
+  for (const method of uiEngineMethods) specs[method] = invoke((arg) => parseEngineParams(method, arg));
+  return specs as EngineMethodSpecs;
 }
 
 const fileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -196,8 +206,8 @@ export const uiSchema = {
     saveFile: invoke<SaveFileRequest, SaveFileResult>(parseSaveFile),
   },
   engine: {
-    /** One call to the engine's API. */
-    call: invoke<EngineCall, EngineCallResult>(parseEngineCall),
+    /** One channel per engine method the UI may call (`uiEngineMethods`). */
+    ...engineMethodSpecs(),
     /** Starts an engine (Electron: through pkexec and the polkit policy in packaging/). */
     start: invoke<void, StartEngineResult>(noArg),
   },
@@ -273,6 +283,13 @@ export function isInvokeChannel(name: string): name is InvokeChannel {
  * renderer's side is `UiApi` (renderer/bridge.ts derives it for each transport).
  */
 export type InvokeHandlers = { readonly [C in InvokeChannel]: (arg: InvokeArg<C>) => Promise<InvokeResult<C>> };
+
+/** The engine's channels as a host answers them: each one passed to the engine through `call`. */
+export function engineHandlers(call: EngineCaller): Pick<InvokeHandlers, `engine.${UiEngineMethod}`> {
+  const handlers: Partial<Record<`engine.${UiEngineMethod}`, (params: never) => Promise<unknown>>> = {};
+  for (const method of uiEngineMethods) handlers[`engine.${method}`] = (params: Methods[typeof method]['params']) => call(method, params);
+  return handlers as Pick<InvokeHandlers, `engine.${UiEngineMethod}`>;
+}
 
 /** The renderer's view of its host: every invoke channel as a function, every notify channel as a subscription. */
 export interface UiApi {

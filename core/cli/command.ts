@@ -114,3 +114,52 @@ export function parsePort(text: string): number | null {
   const port = Number(text);
   return port <= 65_535 ? port : null;
 }
+
+/** `-h`/`--help`, which every command has (defineCommand adds it). */
+export const helpOption = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** What a command's body gets once its command line has parsed and no help was asked for. */
+export interface CommandContext<O extends Record<string, OptionSpec>> {
+  readonly values: OptionValues<O>;
+  readonly positionals: readonly string[];
+  readonly io: CommandIo;
+  /** Writes the command's one-line error (`clatter <name>: message`); returns `code` (default: failure). */
+  fail(message: string, code?: number): number;
+}
+
+export interface CommandDefinition<O extends Record<string, OptionSpec>> {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  /** The command's options; `--help` is added. */
+  readonly options: O;
+  readonly maxPositionals?: number;
+  run(context: CommandContext<O>): Promise<number>;
+}
+
+/**
+ * A command from its definition, with the prologue every command shares written once: parse the
+ * arguments (a usage error names the option and points at `--help`, exit 2), print the help for
+ * `--help` (exit 0), and give the body `fail` for its errors.
+ */
+export function defineCommand<O extends Record<string, OptionSpec>>(definition: CommandDefinition<O>): Command {
+  const options = { ...definition.options, ...helpOption };
+  return {
+    name: definition.name,
+    summary: definition.summary,
+    help: definition.help,
+    async run(args: readonly string[], io: CommandIo): Promise<number> {
+      const fail = (message: string, code: number = ExitCode.failure): number => {
+        io.stderr(`clatter ${definition.name}: ${message}\n`);
+        return code;
+      };
+      const parsed = parseCommandArgs(args, options, definition.maxPositionals);
+      if (!parsed.ok) return fail(`${parsed.error} (see clatter ${definition.name} --help)`, ExitCode.usage);
+      if (parsed.values.help) {
+        io.stdout(definition.help);
+        return ExitCode.ok;
+      }
+      return definition.run({ values: parsed.values as OptionValues<O>, positionals: parsed.positionals, io, fail });
+    },
+  };
+}

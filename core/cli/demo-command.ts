@@ -14,7 +14,7 @@ import { openDemoWindow } from '../demo/node/demo-window.js';
 import { demoAppNames, isDemoAppName, type DemoAppName } from '../demo/demo-apps.js';
 import type { DemoState } from '../api/ui-schema.js';
 import { findPackageRoot } from '../install/package-root.js';
-import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
+import { type CommandIo, defineCommand, ExitCode, parsePort } from './command.js';
 
 const options = {
   port: { type: 'string' },
@@ -25,7 +25,6 @@ const options = {
   start: { type: 'string' },
   stop: { type: 'string' },
   reap: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: sudo clatter demo [--port N] [--apps LIST] [--no-window]
@@ -54,22 +53,12 @@ Apps (start and stop them on the screen, or with --start/--stop):
   -h, --help     show this help
 `;
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'the CLAT at work in a network of its own, with IPv4-only apps (root)',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number = ExitCode.failure): number => {
-      io.stderr(`clatter demo: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter demo --help)`, ExitCode.usage);
-    const values = parsed.values;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     const modes = [values.down, values.status, values.start, values.stop, values.reap].filter((value) => value !== undefined);
     if (modes.length > 1) return fail('give one of --down, --status, --start, --stop', ExitCode.usage);
     if (values.reap !== undefined) {
@@ -89,7 +78,7 @@ export const demoCommand: Command = {
     if (typeof apps === 'string') return fail(apps, ExitCode.usage);
     return run(io, fail, port, apps, values['no-window'] ?? false);
   },
-};
+});
 
 function parseApps(list: string): DemoAppName[] | string {
   if (list === 'none') return [];

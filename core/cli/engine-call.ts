@@ -5,14 +5,13 @@
 import type { Method, Methods } from '../api/messages.js';
 import type { ClatStatus } from '../api/status.js';
 import { EngineClient, socketPathFromEnv } from '../client/engine-client.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo, type OptionSpec, type OptionValues } from './command.js';
+import { defineCommand, ExitCode, type Command, type OptionSpec, type OptionValues } from './command.js';
 import { formatStatus } from './status-text.js';
 
 /** Options every client command has. */
 export const clientOptions = {
   socket: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type StatusMethod = { [M in Method]: Methods[M]['result'] extends ClatStatus ? M : never }[Method];
@@ -28,29 +27,18 @@ export interface ClientCommandSpec<M extends StatusMethod, O extends Record<stri
 }
 
 export function clientCommand<M extends StatusMethod, O extends Record<string, OptionSpec>>(spec: ClientCommandSpec<M, O>): Command {
-  const options = { ...spec.options, ...clientOptions };
-  return {
+  return defineCommand({
     name: spec.name,
     summary: spec.summary,
     help: spec.help,
-    async run(args: readonly string[], io: CommandIo): Promise<number> {
-      const fail = (message: string, code: number): number => {
-        io.stderr(`clatter ${spec.name}: ${message}\n`);
-        return code;
-      };
-      const parsed = parseCommandArgs(args, options);
-      if (!parsed.ok) return fail(`${parsed.error} (see clatter ${spec.name} --help)`, ExitCode.usage);
-      const values = parsed.values as OptionValues<O & typeof clientOptions>;
-      if (values.help) {
-        io.stdout(spec.help);
-        return ExitCode.ok;
-      }
+    options: { ...spec.options, ...clientOptions },
+    async run({ values, io, fail }) {
       const connected = await EngineClient.connect(socketPathFromEnv(values.socket as string | undefined));
-      if (!connected.ok) return fail(connected.error, ExitCode.failure);
+      if (!connected.ok) return fail(connected.error);
       const client = connected.client;
       try {
         const answer = await client.call(spec.method, spec.params(values));
-        if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
+        if (!answer.ok) return fail(answer.error.message);
         const status = answer.result as ClatStatus;
         io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
         // The engine answered, but the CLAT failed (for `up`: it could not be set up): say so in the exit code.
@@ -59,7 +47,7 @@ export function clientCommand<M extends StatusMethod, O extends Record<string, O
         client.close();
       }
     },
-  };
+  });
 }
 
 /** The help lines of clientOptions. */

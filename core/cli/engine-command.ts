@@ -11,7 +11,7 @@ import { controlHandler } from '../engine/control-handler.js';
 import { ControlServer } from '../engine/control-server.js';
 import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
 import { socketPeer } from '../tun/socket-peer.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 
 const options = {
   socket: { type: 'string' },
@@ -22,7 +22,6 @@ const options = {
   offload: { type: 'string' },
   workers: { type: 'string' },
   'allow-private-wkp': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const deliveries = ['auto', 'ingress', 'force-forwarding', 'packet-socket', 'nat66'] as const;
@@ -122,36 +121,21 @@ function peerChecker(addon: NativeAddon, clatterGid: number | null): (socket: So
   };
 }
 
-export const engineCommand: Command = {
+export const engineCommand = defineCommand({
   name: 'engine',
   summary: 'run the privileged CLAT engine in the foreground',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) {
-      io.stderr(`clatter engine: ${parsed.error} (see clatter engine --help)\n`);
-      return ExitCode.usage;
-    }
-    const { values } = parsed;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     const delivery = values.delivery ?? 'auto';
-    if (!(deliveries as readonly string[]).includes(delivery)) {
-      io.stderr(`clatter engine: --delivery must be one of ${deliveries.join(', ')}\n`);
-      return ExitCode.usage;
-    }
+    if (!(deliveries as readonly string[]).includes(delivery)) return fail(`--delivery must be one of ${deliveries.join(', ')}`, ExitCode.usage);
     const offload = values.offload ?? 'on';
     if (offload !== 'on' && offload !== 'off') {
       io.stderr('clatter engine: --offload must be on or off\n');
       return ExitCode.usage;
     }
     const workers = Number(values.workers ?? '0');
-    if (!/^\d+$/.test(values.workers ?? '0') || workers > maxWorkers) {
-      io.stderr(`clatter engine: --workers must be a whole number from 0 to ${maxWorkers}\n`);
-      return ExitCode.usage;
-    }
+    if (!/^\d+$/.test(values.workers ?? '0') || workers > maxWorkers) return fail(`--workers must be a whole number from 0 to ${maxWorkers}`, ExitCode.usage);
     if (process.getuid?.() !== 0) {
       io.stderr('clatter engine: must run as root (it creates a TUN device and changes routes): sudo clatter engine\n');
       return ExitCode.failure;
@@ -160,8 +144,7 @@ export const engineCommand: Command = {
     try {
       addon = nativeAddon();
     } catch (error) {
-      io.stderr(`clatter engine: ${(error as Error).message}\n`);
-      return ExitCode.failure;
+      return fail(`${(error as Error).message}`, ExitCode.failure);
     }
     const log = (line: string) => io.stderr(`clatter engine: ${line}\n`);
     const stateDir = values['state-dir'] ?? defaultStateDir;
@@ -181,15 +164,11 @@ export const engineCommand: Command = {
     const handler = controlHandler(engine);
     const server = new ControlServer({ socketPath, groupId: clatterGid, handler, checkPeer: peerChecker(addon, clatterGid), log });
     const listening = await server.listen();
-    if (!listening.ok) {
-      io.stderr(`clatter engine: ${listening.error}\n`);
-      return ExitCode.failure;
-    }
+    if (!listening.ok) return fail(`${listening.error}`, ExitCode.failure);
     const started = await engine.start();
     if (!started.ok) {
       await server.close();
-      io.stderr(`clatter engine: ${started.error}\n`);
-      return ExitCode.failure;
+      return fail(`${started.error}`, ExitCode.failure);
     }
     log(`listening on ${socketPath} (state in ${join(stateDir)}${clatterGid === null ? '; no "clatter" group: root only' : ''})`);
     await new Promise<void>((resolve) => {
@@ -204,4 +183,4 @@ export const engineCommand: Command = {
     await server.close();
     return ExitCode.ok;
   },
-};
+});

@@ -6,11 +6,11 @@ import { formatTracePair } from '../wire/describe-packet.js';
 import { decodeBase64 } from '../api/base64.js';
 import type { Explanation } from '../api/explanation.js';
 import type { TracePair } from '../observe/trace-pair.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { explanationLines } from './explanation-text.js';
 
-const options = { socket: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const options = { socket: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 const help = `Usage: clatter explain PAIR [--json] [--socket PATH]
 
@@ -49,34 +49,26 @@ export function parsePairNumber(text: string): number | null {
   return n >= 1 ? n : null;
 }
 
-export const explainCommand: Command = {
+export const explainCommand = defineCommand({
   name: 'explain',
   summary: 'explain one traced pair field by field, with the rule behind each change',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number) => {
-      io.stderr(`clatter explain: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options, 1);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter explain --help)`, ExitCode.usage);
-    if (parsed.values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
-    if (parsed.positionals.length !== 1) return fail('give one pair number (see clatter explain --help)', ExitCode.usage);
-    const pairId = parsePairNumber(parsed.positionals[0]);
-    if (pairId === null) return fail(`"${parsed.positionals[0]}" is not a pair number`, ExitCode.usage);
-    const client = await connectEngine('explain', parsed.values.socket, io);
+  options,
+  maxPositionals: 1,
+  async run({ values, positionals, io, fail }) {
+    if (positionals.length !== 1) return fail('give one pair number (see clatter explain --help)', ExitCode.usage);
+    const pairId = parsePairNumber(positionals[0]);
+    if (pairId === null) return fail(`"${positionals[0]}" is not a pair number`, ExitCode.usage);
+    const client = await connectEngine('explain', values.socket, io);
     if (client === null) return ExitCode.failure;
     try {
       const answer = await client.call('explain', { pairId });
-      if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
-      if (parsed.values.json) io.stdout(`${JSON.stringify(answer.result, null, 2)}\n`);
+      if (!answer.ok) return fail(answer.error.message);
+      if (values.json) io.stdout(`${JSON.stringify(answer.result, null, 2)}\n`);
       else io.stdout(`${[...explainedPairLines(answer.result), ...explanationLines(answer.result)].join('\n')}\n`);
       return ExitCode.ok;
     } finally {
       client.close();
     }
   },
-};
+});

@@ -3,7 +3,7 @@
 // The engine hands over the pairs; the file is written here, with the user's own rights.
 
 import { exportResultToPcapng } from '../api/trace-wire.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { writeFileAtomically } from './write-file-atomically.js';
 
@@ -12,7 +12,6 @@ const options = {
   seconds: { type: 'string' },
   all: { type: 'boolean' },
   socket: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter export --out FILE.pcapng [--seconds N | --all] [--socket PATH]
@@ -31,22 +30,12 @@ twin and the program behind it. Packets are cut to the trace's snap length (128 
 /** An export carries the whole ring: allow answers far larger than a command's. */
 const exportMaxLineBytes = 256 << 20;
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write the recent paired traces as pcapng',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number) => {
-      io.stderr(`clatter export: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter export --help)`, ExitCode.usage);
-    const { values } = parsed;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     if (values.out === undefined) return fail('missing --out (see clatter export --help)', ExitCode.usage);
     if (values.all && values.seconds !== undefined) return fail('--seconds and --all exclude each other', ExitCode.usage);
     const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
@@ -59,10 +48,9 @@ export const exportCommand: Command = {
       const bytes = exportResultToPcapng(answer.result);
       const written = await writeFileAtomically(values.out, bytes);
       if (!written.ok) return fail(`cannot write ${values.out}: ${written.error}`, ExitCode.failure);
-      io.stderr(`clatter export: ${answer.result.pairs.length} pairs written to ${values.out}\n`);
-      return ExitCode.ok;
+      return fail(`${answer.result.pairs.length} pairs written to ${values.out}`, ExitCode.ok);
     } finally {
       client.close();
     }
   },
-};
+});

@@ -2,11 +2,11 @@
 
 import type { FlowInfo } from '../observe/flow-info.js';
 import { programName } from '../observe/dependency-ledger.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { bytesText, protocolText } from './observe-text.js';
 
-const options = { socket: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const options = { socket: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 const help = `Usage: clatter flows [--json] [--socket PATH]
 
@@ -29,30 +29,19 @@ function flowLines(flow: FlowInfo, nowMs: number): string[] {
   ];
 }
 
-export const flowsCommand: Command = {
+export const flowsCommand = defineCommand({
   name: 'flows',
   summary: 'list the flows through the CLAT, grouped by program',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) {
-      io.stderr(`clatter flows: ${parsed.error} (see clatter flows --help)\n`);
-      return ExitCode.usage;
-    }
-    if (parsed.values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
-    const client = await connectEngine('flows', parsed.values.socket, io);
+  options,
+  async run({ values, io, fail }) {
+    const client = await connectEngine('flows', values.socket, io);
     if (client === null) return ExitCode.failure;
     try {
       const answer = await client.call('flows', {});
-      if (!answer.ok) {
-        io.stderr(`clatter flows: ${answer.error.message}\n`);
-        return ExitCode.failure;
-      }
+      if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
       const { flows, capacity, expired, evicted } = answer.result;
-      if (parsed.values.json) {
+      if (values.json) {
         io.stdout(`${JSON.stringify(flows, null, 2)}\n`);
         return ExitCode.ok;
       }
@@ -73,4 +62,4 @@ export const flowsCommand: Command = {
       client.close();
     }
   },
-};
+});

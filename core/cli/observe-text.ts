@@ -1,10 +1,12 @@
 // Small text helpers of the observation commands (flows, report, trace).
 
-export function protocolText(protocol: number): string {
-  if (protocol === 6) return 'tcp';
-  if (protocol === 17) return 'udp';
-  if (protocol === 1) return 'icmp';
-  return `proto ${protocol}`;
+import { protocol } from '../wire/protocol.js';
+
+export function protocolText(number: number): string {
+  if (number === protocol.tcp) return 'tcp';
+  if (number === protocol.udp) return 'udp';
+  if (number === protocol.icmp) return 'icmp';
+  return `proto ${number}`;
 }
 
 export function bytesText(bytes: number): string {

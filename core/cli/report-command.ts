@@ -3,7 +3,7 @@
 // first and last use. What still keeps this host from being IPv6-only.
 
 import type { DependencyEntry } from '../observe/dependency-ledger.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { protocolText } from './observe-text.js';
 
@@ -12,7 +12,6 @@ const options = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   md: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter report [--json | --csv | --md] [--socket PATH]
@@ -63,21 +62,12 @@ function format(entries: readonly DependencyEntry[], kind: 'text' | 'csv' | 'md'
     .join('\n') + '\n';
 }
 
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
   name: 'report',
   summary: 'which programs and IPv4 addresses needed the CLAT (the IPv4-dependency report)',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) {
-      io.stderr(`clatter report: ${parsed.error} (see clatter report --help)\n`);
-      return ExitCode.usage;
-    }
-    const { values } = parsed;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     if ([values.json, values.csv, values.md].filter(Boolean).length > 1) {
       io.stderr('clatter report: choose one of --json, --csv, --md\n');
       return ExitCode.usage;
@@ -86,10 +76,7 @@ export const reportCommand: Command = {
     if (client === null) return ExitCode.failure;
     try {
       const answer = await client.call('report', {});
-      if (!answer.ok) {
-        io.stderr(`clatter report: ${answer.error.message}\n`);
-        return ExitCode.failure;
-      }
+      if (!answer.ok) return fail(answer.error.message, ExitCode.failure);
       if (values.json) io.stdout(`${JSON.stringify(answer.result, null, 2)}\n`);
       else io.stdout(format(answer.result.entries, values.csv ? 'csv' : values.md ? 'md' : 'text'));
       return ExitCode.ok;
@@ -97,4 +84,4 @@ export const reportCommand: Command = {
       client.close();
     }
   },
-};
+});

@@ -36,9 +36,16 @@ function healthLines(health: ReplyHealth | undefined, nowMs: number): [string, s
 /** For a DNS64 prefix: whom discovery asked (RFC 8880 §7.1 wants the network's resolvers). */
 function resolversText(prefix: PrefixInfo): string {
   if (prefix.resolvers === undefined) return '';
-  return prefix.resolvers.source === 'ra'
-    ? ` (asked ${prefix.resolvers.addresses.join(', ')}, the RDNSS of the uplink's RAs)`
-    : " (asked the host's resolvers in /etc/resolv.conf: the uplink's RAs named none)";
+  switch (prefix.resolvers.source) {
+    case 'ra':
+      return ` (asked ${prefix.resolvers.addresses.join(', ')}, the RDNSS of the uplink's RAs)`;
+    case 'network-manager':
+      return ` (asked ${prefix.resolvers.addresses.join(', ')}, the uplink's resolvers as NetworkManager knows them)`;
+    case 'resolved':
+      return ` (asked ${prefix.resolvers.addresses.join(', ')}, the uplink's resolvers as systemd-resolved knows them)`;
+    case 'host':
+      return " (asked the host's resolvers in /etc/resolv.conf: the network named none)";
+  }
 }
 
 export function formatStatus(status: ClatStatus, nowMs = Date.now()): string {

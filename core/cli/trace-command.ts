@@ -7,7 +7,7 @@ import type { Explanation } from '../api/explanation.js';
 import { tracePairFromJson, type TracePairJson } from '../api/trace-wire.js';
 import type { EngineClient } from '../client/engine-client.js';
 import { formatTracePair } from '../wire/describe-packet.js';
-import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode, parsePort } from './command.js';
 import { connectEngine } from './engine-session.js';
 import { explanationLines } from './explanation-text.js';
 
@@ -18,7 +18,6 @@ const options = {
   rate: { type: 'string' },
   count: { type: 'string' },
   explain: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter trace [--explain] [--json] [--filter SPEC] [--rate N] [--count N] [--socket PATH]
@@ -77,22 +76,12 @@ function positive(text: string | undefined, name: string): number | undefined | 
   return Number.isInteger(n) && n > 0 ? n : `--${name} must be a positive whole number`;
 }
 
-export const traceCommand: Command = {
+export const traceCommand = defineCommand({
   name: 'trace',
   summary: 'print the translated packets live, each with its twin',
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number) => {
-      io.stderr(`clatter trace: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter trace --help)`, ExitCode.usage);
-    const { values } = parsed;
-    if (values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io, fail }) {
     const rate = positive(values.rate, 'rate');
     const count = positive(values.count, 'count');
     if (typeof rate === 'string') return fail(rate, ExitCode.usage);
@@ -157,4 +146,4 @@ export const traceCommand: Command = {
       client.close();
     }
   },
-};
+});

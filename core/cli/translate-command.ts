@@ -10,10 +10,10 @@ import { readCapture, type Capture } from '../capture/read-capture.js';
 import { parseSiitConfig, type SiitConfig } from '../xlat/config.js';
 import { Translator } from '../xlat/translator.js';
 import { verdictDescription } from '../xlat/verdict.js';
-import { describeSystemError, ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, describeSystemError, ExitCode, type CommandContext } from './command.js';
 import { ipv4SideName, ipv6SideName, translateCapture, type PacketTranslator, type TranslationReport } from './translate-capture.js';
 import type { Explanation } from '../api/explanation.js';
-import { read16 } from '../wire/checksum.js';
+import { read16 } from '../wire/bytes.js';
 import { explainTranslation } from '../xlat/explain.js';
 import type { XlatOutput } from '../xlat/output.js';
 import { explainedPairLines } from './explain-command.js';
@@ -26,7 +26,6 @@ const options = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   explain: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter translate --config <siit.json> --in <capture> --out <file.pcapng> [--json] [--explain]
@@ -51,25 +50,15 @@ A summary goes to stderr. Exit status: 0 done (even if packets were dropped), 1 
 the capture or the output file was unusable, 2 the command line was wrong.
 `;
 
-export const translateCommand: Command = {
+export const translateCommand = defineCommand({
   name: 'translate',
   summary: 'translate a capture file offline and write the result as pcapng',
   help,
+  options,
   run: runTranslate,
-};
+});
 
-async function runTranslate(args: readonly string[], io: CommandIo): Promise<number> {
-  const fail = (message: string, code: number = ExitCode.failure): number => {
-    io.stderr(`clatter translate: ${message}\n`);
-    return code;
-  };
-  const parsed = parseCommandArgs(args, options);
-  if (!parsed.ok) return fail(`${parsed.error} (see clatter translate --help)`, ExitCode.usage);
-  const { values } = parsed;
-  if (values.help) {
-    io.stdout(help);
-    return ExitCode.ok;
-  }
+async function runTranslate({ values, io, fail }: CommandContext<typeof options>): Promise<number> {
   const missing = (['config', 'in', 'out'] as const).filter((name) => values[name] === undefined);
   if (missing.length > 0) {
     return fail(`missing ${missing.map((name) => `--${name}`).join(', ')} (see clatter translate --help)`, ExitCode.usage);

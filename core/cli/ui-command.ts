@@ -4,12 +4,11 @@
 
 import { socketPathFromEnv } from '../client/engine-client.js';
 import { startUiServer } from '../ui-server/ui-server.js';
-import { ExitCode, parseCommandArgs, parsePort, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode, parsePort } from './command.js';
 
 const options = {
   port: { type: 'string' },
   socket: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter ui [--port N] [--socket PATH]
@@ -23,26 +22,17 @@ it. Open it in a browser; stop with Ctrl-C. The engine must run (sudo clatter en
   -h, --help       show this help
 `;
 
-export const uiCommand: Command = {
+export const uiCommand = defineCommand({
   name: 'ui',
   summary: "serve Clatter's screen to a browser on this machine",
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const fail = (message: string, code: number): number => {
-      io.stderr(`clatter ui: ${message}\n`);
-      return code;
-    };
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) return fail(`${parsed.error} (see clatter ui --help)`, ExitCode.usage);
-    if (parsed.values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
-    const port = parsed.values.port === undefined ? 0 : parsePort(parsed.values.port);
+  options,
+  async run({ values, io, fail }) {
+    const port = values.port === undefined ? 0 : parsePort(values.port);
     if (port === null) return fail('--port must be a port number (0 to 65535)', ExitCode.usage);
     let server;
     try {
-      server = await startUiServer({ socketPath: socketPathFromEnv(parsed.values.socket), port, log: (line) => io.stderr(`${line}\n`) });
+      server = await startUiServer({ socketPath: socketPathFromEnv(values.socket), port, log: (line) => io.stderr(`${line}\n`) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') return fail(`port ${port} is in use: pick another with --port, or leave it out for any free one`, ExitCode.failure);
@@ -58,4 +48,4 @@ export const uiCommand: Command = {
     await server.close();
     return ExitCode.ok;
   },
-};
+});

@@ -2,11 +2,10 @@
 // reports and for checking an installed package: version, commit, Node and the addon's ABI.
 
 import { readBuildInfo, type BuildInfo } from '../install/build-info.js';
-import { ExitCode, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { defineCommand, ExitCode } from './command.js';
 
 const options = {
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const help = `Usage: clatter version [--json]
@@ -35,23 +34,15 @@ export function versionText(info: BuildInfo): string {
   ].join('\n');
 }
 
-export const versionCommand: Command = {
+export const versionCommand = defineCommand({
   name: 'version',
   summary: "show the version, commit and the native addon's ABI",
   help,
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const parsed = parseCommandArgs(args, options);
-    if (!parsed.ok) {
-      io.stderr(`clatter version: ${parsed.error} (see clatter version --help)\n`);
-      return ExitCode.usage;
-    }
-    if (parsed.values.help) {
-      io.stdout(help);
-      return ExitCode.ok;
-    }
+  options,
+  async run({ values, io }) {
     const info = readBuildInfo();
-    io.stdout(parsed.values.json ? `${JSON.stringify(info)}\n` : versionText(info));
+    io.stdout(values.json ? `${JSON.stringify(info)}\n` : versionText(info));
     // A copy whose addon does not load cannot run the engine: say so in the exit code too.
     return info.addon.ok ? ExitCode.ok : ExitCode.failure;
   },
-};
+});

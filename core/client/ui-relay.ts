@@ -6,8 +6,8 @@
 // away it says why and how to fix it, and tries again with backoff (250 ms doubling to 5 s).
 
 import { lstat } from 'node:fs/promises';
-import type { EngineEvent } from '../api/messages.js';
-import type { EngineCall, EngineCallResult, EngineLink, EngineProblem, SessionUpdate } from '../api/ui-schema.js';
+import type { EngineEvent, Methods } from '../api/messages.js';
+import type { EngineAnswer, EngineLink, EngineProblem, SessionUpdate, UiEngineMethod } from '../api/ui-schema.js';
 import { EngineClient } from './engine-client.js';
 import { LiveState } from './live-state.js';
 import { UpdateBatch } from './update-batch.js';
@@ -104,14 +104,14 @@ export class UiRelay {
     void this.connect();
   }
 
-  async call(call: EngineCall): Promise<EngineCallResult> {
+  /** One of the UI's engine methods (an `EngineCaller`); without an engine, why not. */
+  async call<M extends UiEngineMethod>(method: M, params: Methods[M]['params']): Promise<EngineAnswer<M>> {
     const client = this.client;
     if (client === null || this.link.state !== 'connected') {
       const why = this.link.state === 'unavailable' ? this.link.message : 'still connecting to the engine';
       return { ok: false, error: { code: 'internal', message: why } };
     }
-    const answer = await client.call(call.method, call.params as never);
-    return answer as EngineCallResult;
+    return client.call(method, params);
   }
 
   private setLink(link: EngineLink): void {

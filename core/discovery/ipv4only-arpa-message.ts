@@ -8,7 +8,7 @@
 //   question  name (labels), u16 type, u16 class
 //   answer    name (labels or a pointer, §4.1.4), u16 type, u16 class, u32 ttl, u16 rdlength, rdata
 
-import { read16, read32, write16 } from '../wire/checksum.js';
+import { read16, read32, write16 } from '../wire/bytes.js';
 
 const headerBytes = 12;
 const typeAaaa = 28;

@@ -89,6 +89,8 @@ export function initialDiscoveryState(options: InitialDiscoveryOptions): Discove
 }
 
 /** The engine's status contract (core/api/status.ts) for the prefix in effect, or null without one. */
+export function toPrefixInfo(current: CurrentPrefix & { readonly state: 'known' }): PrefixInfo;
+export function toPrefixInfo(current: CurrentPrefix): PrefixInfo | null;
 export function toPrefixInfo(current: CurrentPrefix): PrefixInfo | null {
   if (current.state === 'none') return null;
   return {

@@ -1,5 +1,6 @@
 // What the Router Advertisements of each interface said lately, kept whether a CLAT runs or not: the
-// PREF64 prefixes (RFC 8781) with their lifetimes, and the link's resolvers (RDNSS, RFC 8106). The
+// PREF64 prefixes (RFC 8781) with their lifetimes, the link's resolvers (RDNSS, RFC 8106), and the
+// /64s offered for SLAAC (where the CLAT takes its address, at once on a new network). The
 // engine feeds it every RA the host hears (the kernel's netlink relay, ra-cache-netlink.ts; the raw
 // RA socket while a CLAT runs), so that `up` on a network whose last RA went by minutes ago can use
 // the prefix at once, while it is still valid, instead of waiting for the next one (or for the
@@ -15,6 +16,7 @@
 import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
 import { samePrefix } from './nat64-prefix.js';
 import type { Pref64Option } from './pref64-option.js';
+import type { SlaacPrefix } from './prefix-information-option.js';
 import type { Pref64Input } from './ra-discovery.js';
 import type { RdnssOption } from './rdnss-option.js';
 
@@ -26,6 +28,8 @@ export interface HeardRa {
   readonly router: string | null;
   readonly pref64: readonly Pref64Option[];
   readonly rdnss: readonly RdnssOption[];
+  /** Only from RAs read whole (the raw socket): the kernel's relay leaves Prefix Information out. */
+  readonly slaacPrefixes?: readonly SlaacPrefix[];
 }
 
 interface CachedPref64 {
@@ -42,9 +46,16 @@ interface CachedResolver {
   readonly expiresAtMs: number;
 }
 
+interface CachedSlaacPrefix {
+  readonly prefix: string;
+  readonly expiresAtMs: number;
+}
+
 interface LinkKnowledge {
   pref64: CachedPref64[];
   resolvers: CachedResolver[];
+  /** The most recently announced first. */
+  slaacPrefixes: CachedSlaacPrefix[];
   lastHeardMs: number;
 }
 
@@ -58,10 +69,12 @@ export class RaCache {
 
   /** Takes in what one RA said. */
   observe(ra: HeardRa): void {
-    if (ra.pref64.length === 0 && ra.rdnss.length === 0) return;
+    const slaac = ra.slaacPrefixes ?? [];
+    if (ra.pref64.length === 0 && ra.rdnss.length === 0 && slaac.length === 0) return;
     const link = this.#link(ra.ifindex, ra.atMs);
     for (const option of ra.pref64) link.pref64 = withPref64(link.pref64, ra, option);
     for (const option of ra.rdnss) link.resolvers = withResolvers(link.resolvers, ra.atMs, option);
+    for (const option of slaac) link.slaacPrefixes = withSlaacPrefix(link.slaacPrefixes, ra.atMs, option);
   }
 
   /** The interface lost its link (or is gone): what its RAs said described a network it may not be on. */
@@ -88,11 +101,21 @@ export class RaCache {
     return link.resolvers.filter((entry) => entry.expiresAtMs > nowMs).map((entry) => entry.address);
   }
 
+  /**
+   * The /64s the RAs of `ifindex` offered for SLAAC since it last gained its link, still valid at
+   * `nowMs`, the most recently announced first (as "2001:db8:1:4::").
+   */
+  slaacPrefixes(ifindex: number, nowMs: number): string[] {
+    const link = this.#links.get(ifindex);
+    if (link === undefined) return [];
+    return link.slaacPrefixes.filter((entry) => entry.expiresAtMs > nowMs).map((entry) => entry.prefix);
+  }
+
   #link(ifindex: number, atMs: number): LinkKnowledge {
     let link = this.#links.get(ifindex);
     if (link === undefined) {
       if (this.#links.size >= maxInterfaces) this.#forgetLeastRecentlyHeard();
-      link = { pref64: [], resolvers: [], lastHeardMs: atMs };
+      link = { pref64: [], resolvers: [], slaacPrefixes: [], lastHeardMs: atMs };
       this.#links.set(ifindex, link);
     }
     link.lastHeardMs = Math.max(link.lastHeardMs, atMs);
@@ -124,6 +147,14 @@ function withResolvers(entries: CachedResolver[], atMs: number, option: RdnssOpt
   const expiresAtMs = option.lifetimeS === infiniteLifetimeS ? Number.POSITIVE_INFINITY : atMs + option.lifetimeS * 1000;
   // The latest announcement first, in the router's order (RFC 8106 §5.3.1: its preference).
   return [...addresses.map((address) => ({ address, expiresAtMs })), ...live].slice(0, maxEntriesPerKind);
+}
+
+function withSlaacPrefix(entries: CachedSlaacPrefix[], atMs: number, option: SlaacPrefix): CachedSlaacPrefix[] {
+  const live = entries.filter((entry) => entry.expiresAtMs > atMs && entry.prefix !== option.prefix);
+  // A valid lifetime of 0: the router withdraws the prefix (renumbering, RFC 4862 §5.5.3 e); no new CLAT address there.
+  if (option.validLifetimeS <= 0) return live;
+  const expiresAtMs = option.validLifetimeS === infiniteLifetimeS ? Number.POSITIVE_INFINITY : atMs + option.validLifetimeS * 1000;
+  return [{ prefix: option.prefix, expiresAtMs }, ...live].slice(0, maxEntriesPerKind);
 }
 
 /** At most maxEntriesPerKind, the most recently heard kept (the list is in the order heard). */

@@ -31,7 +31,7 @@ export function raPacketDiscovery(source: RaPacketSource, options: RaDiscoveryOp
     for (const { prefix, lifetimeS } of parsed.ra.pref64) {
       options.onPref64({ kind: 'pref64', atMs, ifindex, router: routerText, prefix, lifetimeS });
     }
-    options.onRa?.({ ifindex, atMs, router: routerText, pref64: parsed.ra.pref64, rdnss: parsed.ra.rdnss });
+    options.onRa?.({ ifindex, atMs, router: routerText, pref64: parsed.ra.pref64, rdnss: parsed.ra.rdnss, slaacPrefixes: parsed.ra.slaacPrefixes });
   });
   return filter;
 }

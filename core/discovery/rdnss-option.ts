@@ -12,7 +12,7 @@
 //   :            Addresses of IPv6 Recursive DNS Servers            :
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
-import { read32 } from '../wire/checksum.js';
+import { read32 } from '../wire/bytes.js';
 import type { NdOption } from './nd-options.js';
 
 export const rdnssOptionType = 25;

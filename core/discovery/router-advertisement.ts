@@ -15,9 +15,10 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //   |   Options ...
 
-import { read16, read32 } from '../wire/checksum.js';
+import { read16, read32 } from '../wire/bytes.js';
 import { parseNdOptions, pref64Options, type NdOption } from './nd-options.js';
 import type { Pref64Option } from './pref64-option.js';
+import { slaacPrefixes, type SlaacPrefix } from './prefix-information-option.js';
 import { rdnssOptions, type RdnssOption } from './rdnss-option.js';
 
 export const routerAdvertisementType = 134;
@@ -45,6 +46,8 @@ export interface RouterAdvertisement {
   readonly pref64: readonly Pref64Option[];
   /** The RDNSS options (RFC 8106): the link's resolvers; malformed ones are ignored. */
   readonly rdnss: readonly RdnssOption[];
+  /** The /64s offered for SLAAC (Prefix Information with the A flag, RFC 4861 §4.6.2). */
+  readonly slaacPrefixes: readonly SlaacPrefix[];
 }
 
 export type RouterAdvertisementParse =
@@ -74,6 +77,7 @@ export function parseRouterAdvertisement(bytes: Uint8Array): RouterAdvertisement
       options: parsed.options,
       pref64: pref64Options(bytes, parsed.options),
       rdnss: rdnssOptions(bytes, parsed.options),
+      slaacPrefixes: slaacPrefixes(bytes, parsed.options),
     },
   };
 }

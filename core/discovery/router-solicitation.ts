@@ -12,7 +12,8 @@
 // multicast RA (RFC 4861 §6.2.6), which every host of the link takes too, and which touches no
 // router's neighbour cache. Standard-only.
 
-import { finishChecksum, sumWords, write16 } from '../wire/checksum.js';
+import { finishChecksum, sumWords } from '../wire/checksum.js';
+import { write16 } from '../wire/bytes.js';
 
 export const routerSolicitationType = 133;
 /** RFC 4291 §2.7.1: all routers, link-local scope. */

@@ -9,29 +9,32 @@
 //   down, from any state ──> off, with every host change undone (core/host/journal.ts)
 //
 // In auto mode the engine brings the CLAT up by itself when the host has IPv6 and no native IPv4
-// default route, and down when native IPv4 appears (RFC 6877 §6.3: the CLAT is for IPv6-only access);
-// native IPv4 is judged per route (core/host/native-ipv4.ts), and status says why the CLAT is on or off.
+// default route, and down when native IPv4 appears (auto-mode.ts); status says why it is on or off.
 //
 // One uplink at a time. Without one named, the CLAT follows the interface of the IPv6 default route:
 // Wi-Fi lost and Ethernet plugged moves it there (a new CLAT address, the old uplink's changes
 // undone), as it does after a resume (resume-watch.ts), when the machine may wake on another network.
+// The uplink's events are watched by uplink-watch.ts; the session and its phase are clat-session.ts.
 
 import type { UpParams, ApiError } from '../api/messages.js';
-import type { ClatStatus, DeliveryMode, PrefixInfo } from '../api/status.js';
+import type { ClatStatus, DeliveryMode } from '../api/status.js';
 import { DiscoveryService } from '../discovery/node/discovery-service.js';
+import { linkResolverLookup } from '../discovery/node/link-resolver-lookup.js';
 import type { Ipv4onlyArpaQuery } from '../discovery/dns-outcome.js';
 import { parseNat64Prefix } from '../discovery/nat64-prefix.js';
 import { toPrefixInfo } from '../discovery/prefix-state.js';
 import { RaCache } from '../discovery/ra-cache.js';
-import { clatNat66Address, loadSecret } from '../host/clat-address.js';
+import { ClatAddressChoice } from '../host/clat-address-choice.js';
 import { findIpv6DefaultUplink, readUplink, type Uplink } from '../host/host-inspect.js';
-import { judgeIpv4DefaultRoutes, nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
+import { nativeIpv4DefaultRoutes } from '../host/native-ipv4.js';
 import { refuseBlockedPath } from '../host/firewall-inspect.js';
 import { findOtherClats } from '../host/other-clats.js';
-import { hasForceForwarding, HostSetup, supportsIngressDelivery } from '../host/host-setup.js';
+import { HostSetup } from '../host/host-setup.js';
 import { HostJournal } from '../host/journal.js';
 import type { NativeAddon } from '../tun/native-addon.js';
-import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
+import type { Ipv6Prefix } from '../wire/address.js';
+import { AutoMode, type AutoModeEngine } from './auto-mode.js';
+import { datapathOf, discovering, type Session } from './clat-session.js';
 import { counterSummary } from './counters.js';
 import { Datapath } from './datapath.js';
 import { HealthWatch, healthContextOf } from './health-watch.js';
@@ -42,8 +45,11 @@ import { RaSocket } from './ra-socket.js';
 import { ResumeWatch } from './resume-watch.js';
 import { watchRouterAdvertisements } from './ra-watch.js';
 import { routerSolicitationSender } from './router-solicitation-sender.js';
-import { afInet, afInet6, rtnetlinkEvents, type RtnetlinkEvent } from './rtnetlink-events.js';
-import { fingerprintOf, mayChangeUplink } from './uplink-identity.js';
+import { rtnetlinkEvents } from './rtnetlink-events.js';
+import { fingerprintOf } from './uplink-identity.js';
+import { UplinkSubnet } from './uplink-subnet.js';
+import { UplinkWatch, type UplinkWatchEngine } from './uplink-watch.js';
+import { eventDebounceMs } from './event-debounce.js';
 
 export interface EngineOptions {
   readonly stateDir: string;
@@ -69,28 +75,8 @@ export interface EngineOptions {
   readonly allowPrivateWkp?: boolean;
 }
 
-interface Session {
-  uplinkName: string;
-  /** No uplink was named: the CLAT moves to the interface of the IPv6 default route. */
-  readonly followsDefaultRoute: boolean;
-  readonly force: boolean;
-  readonly manualPrefix: Ipv6Prefix | null;
-  discovery: DiscoveryService;
-  readonly sinceMs: number;
-  uplink: Uplink;
-  /** What identifies the network the uplink is on: a change means a new CLAT address. */
-  fingerprint: string;
-  datapath: Datapath | null;
-  prefix: PrefixInfo | null;
-  failure: string | null;
-}
-
 type UpResult = { ok: true; result: ClatStatus } | { ok: false; error: ApiError };
 
-const debounceMs = 300;
-/** The fingerprint of an uplink that no longer exists. */
-const uplinkGone = 'gone';
-const retryMs = 2000;
 
 export class ClatEngine {
   /** Counters and rates: everything the UI shows of the traffic in numbers. */
@@ -103,6 +89,8 @@ export class ClatEngine {
   lastInterfaces = { ipv4: 'clat', ipv6: 'uplink' };
   private readonly journal: HostJournal;
   private readonly hostSetup: HostSetup;
+  /** The CLAT's address on an uplink, and its delivery mode. */
+  private readonly addressChoice: ClatAddressChoice;
   /** What every RA the host heard said (PREF64, RDNSS), CLAT on or off: `up` uses it at once. */
   private readonly raCache = new RaCache();
   private raWatch: { close(): void } | null = null;
@@ -114,25 +102,23 @@ export class ClatEngine {
   /** nftables rule set changes (someone's `flush ruleset` takes our tables along). */
   private rulesetEvents: NetlinkSubscription | null = null;
   private rulesetTimer: NodeJS.Timeout | undefined;
-  private uplinkTimer: NodeJS.Timeout | undefined;
-  private routeTimer: NodeJS.Timeout | undefined;
-  private nextHopTimer: NodeJS.Timeout | undefined;
-  private followTimer: NodeJS.Timeout | undefined;
   private readonly resumeWatch: ResumeWatch;
-  /** Why auto mode has the CLAT on or off (shown in status). */
-  private autoReason: string | undefined;
+  /** Null in manual mode. */
+  private readonly auto: AutoMode | null;
+  private readonly uplinkWatch: UplinkWatch;
   private lastStatusJson = '';
   private lastAttemptMs = 0;
-  /** Whether this kernel and nft take ingress delivery's rules (asked once). */
-  private ingressSupported: boolean | undefined;
   /** shutdown() has begun: network events start nothing any more. */
   private closing = false;
 
   constructor(private readonly options: EngineOptions) {
     this.journal = new HostJournal(options.stateDir);
     this.hostSetup = new HostSetup(this.journal, options.log);
+    this.addressChoice = new ClatAddressChoice(this.hostSetup, options.stateDir, options.delivery ?? 'auto', options.log);
     this.monitor = new Monitor(this.observatory, { addon: options.addon });
     this.resumeWatch = new ResumeWatch((sleptMs) => this.enqueueEvent(() => this.resumed(sleptMs)));
+    this.uplinkWatch = new UplinkWatch(this.raCache, this.uplinkWatchEngine());
+    this.auto = options.mode === 'auto' ? new AutoMode(options.tunName, this.autoModeEngine()) : null;
     this.health = new HealthWatch(this.observatory, { running: () => healthContextOf(this.status()), onChange: () => this.publish(), log: options.log });
   }
 
@@ -154,8 +140,11 @@ export class ClatEngine {
     } else {
       this.options.log(`not watching nftables rule set changes: ${rulesets.error}`);
     }
-    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log);
-    if (this.options.mode === 'auto') this.enqueue(() => this.autoCheck());
+    this.raWatch = watchRouterAdvertisements(this.options.addon, this.netlink, this.raCache, this.options.log, (ra) => {
+      if (!this.closing) this.uplinkWatch.raHeard(ra);
+    });
+    const auto = this.auto;
+    if (auto !== null) void this.enqueue(() => auto.check());
     this.observatory.start();
     this.resumeWatch.start();
     return { ok: true };
@@ -168,18 +157,20 @@ export class ClatEngine {
 
   status(): ClatStatus {
     const status = this.sessionStatus();
-    return this.autoReason === undefined ? status : { ...status, auto: this.autoReason };
+    const reason = this.auto?.reason;
+    return reason === undefined ? status : { ...status, auto: reason };
   }
 
   private sessionStatus(): ClatStatus {
     const mode = this.options.mode;
     const session = this.session;
     if (session === null) return this.offReason === undefined ? { state: 'off', mode } : { state: 'off', mode, reason: this.offReason };
-    if (session.failure !== null) return { state: 'error', mode, cause: session.failure, uplink: session.uplinkName };
-    if (session.datapath === null || session.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
-    const datapath = session.datapath;
+    const phase = session.phase;
+    if (phase.state === 'error') return { state: 'error', mode, cause: phase.cause, uplink: session.uplinkName };
+    if (phase.state === 'discovering' || phase.prefix === null) return { state: 'discovering', mode, uplink: session.uplinkName, sinceMs: session.sinceMs };
+    const datapath = phase.datapath;
     const unobserved = (datapath.info.workers ?? 0) > 0 ? { unobserved: datapath.unobserved } : {};
-    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: session.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
+    return { state: 'running', mode, ...datapath.info, ...unobserved, prefix: phase.prefix, sinceMs: session.sinceMs, counters: counterSummary(this.observatory.counters), health: this.health.health() };
   }
 
   up(params: UpParams): Promise<UpResult> {
@@ -192,7 +183,7 @@ export class ClatEngine {
   down(reason?: string): Promise<ClatStatus> {
     return this.enqueue(async () => {
       // Turned off by hand: auto mode's last word ("on: …") no longer describes it.
-      if (reason === undefined) this.autoReason = undefined;
+      if (reason === undefined && this.auto !== null) this.auto.reason = undefined;
       await this.takeDown(reason);
       return this.status();
     });
@@ -203,10 +194,8 @@ export class ClatEngine {
     // First stop hearing the network: the CLAT's own teardown makes link and route events, and an
     // auto mode that acted on them would bring the CLAT back while the engine exits.
     this.closing = true;
-    clearTimeout(this.uplinkTimer);
-    clearTimeout(this.routeTimer);
-    clearTimeout(this.nextHopTimer);
-    clearTimeout(this.followTimer);
+    this.uplinkWatch.stop();
+    this.auto?.stop();
     clearTimeout(this.rulesetTimer);
     this.resumeWatch.stop();
     this.rulesetEvents?.close();
@@ -290,6 +279,8 @@ export class ClatEngine {
         error: { code: 'native-ipv4', message: `this host has native IPv4 (${native.value.join('; ')}): a CLAT is not needed. Use --force to take the IPv4 default route anyway` },
       };
     }
+    const subnet = new UplinkSubnet(this.raCache);
+    subnet.current = subnet.choose(uplink.value);
     const session: Session = {
       uplinkName,
       followsDefaultRoute: params.uplink === undefined,
@@ -298,19 +289,18 @@ export class ClatEngine {
       discovery: this.openDiscovery(uplink.value, manualPrefix),
       sinceMs: Date.now(),
       uplink: uplink.value,
-      fingerprint: fingerprintOf(uplink.value),
-      datapath: null,
-      prefix: null,
-      failure: null,
+      fingerprint: fingerprintOf(uplink.value, subnet.current),
+      subnet,
+      waitingFor: null,
+      phase: discovering,
     };
     this.session = session;
     this.offReason = undefined;
     this.startDiscovery(session);
     this.options.log(`CLAT up on ${uplinkName}: discovering the NAT64 prefix`);
     this.publish();
-    // DAD of the CLAT address (1 to 2 s) while the routers answer the solicitation; the data path takes it then.
-    if (session.discovery.current.state !== 'known') await this.chooseAddress(uplink.value);
-    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change.
+    // A manual prefix (or a known one) is there at once: reconcile now rather than on a change; else
+    // reconcile proves the CLAT's address while the routers answer the solicitation.
     await this.reconcile(session);
     return { ok: true };
   }
@@ -330,6 +320,7 @@ export class ClatEngine {
       manualPrefix,
       raCache: this.raCache,
       sendRouterSolicitation: routerSolicitationSender(this.options.addon),
+      linkResolvers: linkResolverLookup(),
       log: this.options.log,
       ...(this.options.queryDns !== undefined ? { queryDns: this.options.queryDns } : {}),
     });
@@ -344,7 +335,7 @@ export class ClatEngine {
     }));
     discovery.onStatusChange((prefix) => {
       if (!current()) return;
-      if (session.datapath !== null) session.prefix = toPrefixInfo(prefix);
+      if (session.phase.state === 'running') session.phase = { ...session.phase, prefix: toPrefixInfo(prefix) };
       this.publish();
     });
     discovery.start();
@@ -355,44 +346,75 @@ export class ClatEngine {
     if (this.session !== session) return;
     const current = session.discovery.current;
     if (current.state !== 'known') {
-      if (session.datapath !== null) {
+      if (session.phase.state === 'running') {
         this.options.log('the NAT64 prefix is gone: stopping translation until one is known again');
         await this.tearDownDatapath(session);
+      } else if (session.subnet.current !== null && session.uplink.up) {
+        // DAD of the CLAT's address (1 s) while the prefix is awaited (a new network's PREF64 may come
+        // in an RA of its own, or by DNS64): the data path takes the proved address when it comes.
+        this.publish();
+        await this.addressChoice.choose(session.uplink, session.subnet.current);
       }
       this.publish();
       return;
     }
-    if (session.datapath !== null) {
-      session.datapath.setPrefix(current.prefix);
-      session.prefix = toPrefixInfo(current);
-      this.options.log(`NAT64 prefix now ${session.prefix?.prefix} (${current.source})`);
+    if (session.phase.state === 'running') {
+      const before = session.phase.prefix;
+      session.phase.datapath.setPrefix(current.prefix);
+      const prefix = toPrefixInfo(current);
+      session.phase = { ...session.phase, prefix };
+      // Said when it changes: the same prefix confirmed (a cached and a heard PREF64 in a row) is no news.
+      if (before?.prefix !== prefix.prefix || before?.source !== prefix.source) {
+        this.options.log(`NAT64 prefix now ${prefix.prefix} (${current.source})`);
+      }
       this.publish();
       return;
     }
     this.lastAttemptMs = Date.now();
     const started = await this.startDatapath(session, current.prefix);
-    if (!started.ok) {
-      session.failure = started.error;
+    if (!started.ok && started.waiting === true) {
+      // Said once while it stays so: every address event of the link comes back here.
+      if (session.waitingFor !== started.error) this.options.log(`${session.uplinkName}: ${started.error}`);
+      session.waitingFor = started.error;
+    } else if (!started.ok) {
+      session.phase = { state: 'error', cause: started.error };
       this.options.log(`CLAT failed: ${started.error}`);
       await this.hostSetup.undo();
     } else {
-      session.prefix = toPrefixInfo(current);
-      session.failure = null;
-      // (startDatapath set it; TypeScript still narrows it to null from the test above.)
-      const info = (session.datapath as Datapath | null)?.info;
-      this.options.log(`CLAT running: ${info?.clatIpv4} ↔ ${info?.clatIpv6} via ${session.prefix?.prefix} (${current.source})`);
+      const prefix = toPrefixInfo(current);
+      session.phase = { state: 'running', datapath: started.datapath, prefix };
+      session.waitingFor = null;
+      const info = started.datapath.info;
+      this.options.log(
+        `CLAT running: ${info.clatIpv4} ↔ ${info.clatIpv6} via ${prefix.prefix} (${current.source}); ` +
+          `address proved in ${started.addressMs} ms (DAD), data path up in ${started.datapathMs} ms`,
+      );
     }
     this.publish();
   }
 
-  private async startDatapath(session: Session, prefix: Ipv6Prefix): Promise<{ ok: true } | { ok: false; error: string }> {
+  /** Starts the data path; `waiting`: not a failure, the uplink offers no /64 yet (stale ones wait for an RA). */
+  private async startDatapath(
+    session: Session,
+    prefix: Ipv6Prefix,
+  ): Promise<{ ok: true; datapath: Datapath; addressMs: number; datapathMs: number } | { ok: false; error: string; waiting?: true }> {
     const uplink = await readUplink(session.uplinkName);
     if (!uplink.ok) return uplink;
     if (!uplink.value.up) return { ok: false, error: `${session.uplinkName} is down` };
     session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
-    const chosen = await this.chooseAddress(uplink.value);
+    const subnet = (session.subnet.current = session.subnet.choose(uplink.value));
+    session.fingerprint = fingerprintOf(uplink.value, subnet);
+    // No /64 yet on a link that just came back: its RA (solicited) is on its way; not a failure.
+    if (subnet === null && session.subnet.stale().size > 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: the /64s of before the link loss may be another network's" };
+    }
+    if (subnet === null && uplink.value.globalIpv6.length === 0 && uplink.value.tentativeIpv6.length === 0) {
+      return { ok: false, waiting: true, error: "waiting for the network's RA: no IPv6 address on the link yet" };
+    }
+    const choosingMs = Date.now();
+    const chosen = await this.addressChoice.choose(uplink.value, subnet);
     if (!chosen.ok) return chosen;
+    const startingMs = Date.now();
     const { address, delivery } = chosen;
     // A firewall that certainly drops this mode's packets: say so, naming the rule, rather than "running".
     const refused = await refuseBlockedPath(delivery, { uplink: uplink.value.name, tun: this.options.tunName, clatIpv6: address });
@@ -403,68 +425,45 @@ export class ClatEngine {
     const started = await Datapath.start(
       {
         uplink: uplink.value,
+        tunName: this.options.tunName,
         prefix,
         clatIpv6: address,
-        tunName: this.options.tunName,
         ipv4DefaultRoute: !native.ok || native.value.length === 0 || session.force,
         delivery,
         offload: this.options.offload ?? true,
         workers: this.options.workers ?? 0,
-        allowPrivateWkp: this.options.allowPrivateWkp,
+        allowPrivateWkp: this.options.allowPrivateWkp ?? false,
+      },
+      {
+        addon: this.options.addon,
+        hostSetup: this.hostSetup,
+        observatory: this.observatory,
         log: this.options.log,
         onFailure: (reason) => void this.enqueue(() => this.datapathFailed(session, datapath, reason)),
       },
-      this.options.addon,
-      this.hostSetup,
-      this.observatory,
     );
     if (!started.ok) return started;
     datapath = started.datapath;
-    session.datapath = datapath;
     this.lastInterfaces = { ipv4: started.datapath.info.tun, ipv6: started.datapath.info.uplink };
-    return { ok: true };
-  }
-
-  /**
-   * The CLAT's IPv6 address and how its packets travel: an address of its own in the uplink's SLAAC
-   * /64 when there is one, or, on a network that hands out only DHCPv6 /128s, a private address
-   * behind NAT66 (which needs per-interface forwarding, Linux 6.17+).
-   */
-  private async chooseAddress(uplink: Uplink): Promise<{ ok: true; address: string; delivery: DeliveryMode } | { ok: false; error: string }> {
-    const forced = this.options.delivery ?? 'auto';
-    const forwarding = hasForceForwarding(uplink.name);
-    const hasSlaac = uplink.globalIpv6.some((a) => a.prefixLength === 64);
-    if (forced !== 'nat66' && hasSlaac) {
-      const address = await this.hostSetup.chooseClatAddress(uplink, loadSecret(this.options.stateDir));
-      if (!address.ok) return address;
-      this.ingressSupported ??= await supportsIngressDelivery();
-      const delivery = forced === 'auto' ? (this.ingressSupported ? 'ingress' : forwarding ? 'force-forwarding' : 'packet-socket') : forced;
-      return { ok: true, address: address.value, delivery };
-    }
-    if (uplink.globalIpv6.length === 0) return { ok: false, error: `${uplink.name} has no global IPv6 address` };
-    if (!forwarding) {
-      return { ok: false, error: `${uplink.name} has no SLAAC /64 (DHCPv6 only?): the NAT66 fallback needs Linux 6.17 or later (per-interface forwarding)` };
-    }
-    this.options.log(`${uplink.name} has no SLAAC /64: the CLAT uses a private address behind NAT66`);
-    return { ok: true, address: clatNat66Address(uplink.name, loadSecret(this.options.stateDir)), delivery: 'nat66' };
+    return { ok: true, datapath, addressMs: startingMs - choosingMs, datapathMs: Date.now() - startingMs };
   }
 
   /** The running data path broke (a translating thread ended): off, with the cause, until the uplink's next event retries. */
   private async datapathFailed(session: Session, datapath: Datapath | null, reason: string): Promise<void> {
-    if (datapath === null || session.datapath !== datapath || this.session !== session) return;
+    if (datapath === null || datapathOf(session) !== datapath || this.session !== session) return;
     this.options.log(`CLAT failed: ${reason}`);
     await this.tearDownDatapath(session);
-    session.failure ??= reason;
+    // A failed undo is the cause to show, if there was one.
+    if (session.phase.state !== 'error') session.phase = { state: 'error', cause: reason };
     this.publish();
   }
 
   private async tearDownDatapath(session: Session): Promise<void> {
-    const datapath = session.datapath;
-    session.datapath = null;
-    session.prefix = null;
+    const datapath = datapathOf(session);
+    if (datapath !== null) session.phase = discovering;
     await datapath?.stop();
     const problems = await this.hostSetup.undo();
-    if (problems.length > 0) session.failure = `could not undo every host change: ${problems.join('; ')}`;
+    if (problems.length > 0) session.phase = { state: 'error', cause: `could not undo every host change: ${problems.join('; ')}` };
   }
 
   private async takeDown(reason?: string): Promise<void> {
@@ -488,183 +487,57 @@ export class ClatEngine {
     if (this.session === null) return;
     clearTimeout(this.rulesetTimer);
     this.rulesetTimer = setTimeout(() => this.enqueueEvent(async () => {
-      if (this.session?.datapath == null) return;
+      if (this.session?.phase.state !== 'running') return;
       const restored = await this.hostSetup.restoreMissingTables();
       if (restored.length > 0) this.options.log(`a rule set load removed nftables table ${restored.join(', ')}: put back`);
-    }), debounceMs);
+    }), eventDebounceMs);
   }
 
   private onNetlink(datagram: Uint8Array): void {
     if (this.closing) return;
-    // Link and address events concern the uplink; route events concern auto mode. Both are
-    // debounced: our own setup produces bursts of them.
+    // Link and address events concern the uplink; route events concern auto mode too.
     const events = rtnetlinkEvents(datagram);
-    const session = this.session;
-    // While the uplink is gone, a link event may be it coming back (with a new ifindex).
-    const uplinkConcern = (event: RtnetlinkEvent, s: Session) =>
-      mayChangeUplink(event, s.uplink, s.failure !== null) || (event.kind === 'link' && s.fingerprint === uplinkGone);
-    if (session !== null && events.some((event) => uplinkConcern(event, session))) {
-      clearTimeout(this.uplinkTimer);
-      this.uplinkTimer = setTimeout(() => this.enqueueEvent(() => this.checkUplink()), debounceMs);
-    }
-    // Ingress delivery names its next hop in its rules: a route of the uplink's that another router
-    // gives, or any route of the uplink's going away, may move it (a router refreshing its own
-    // default route, which every RA does, does not).
-    // A CLAT that follows the IPv6 default route looks again when a link or an IPv6 default route
-    // changes, or an IPv6 address (the one that makes the default route's interface usable).
-    const followConcern = (event: RtnetlinkEvent) =>
-      event.kind === 'link' || (event.kind === 'route' && event.family === afInet6 && event.destinationLength === 0) || (event.kind === 'address' && event.family === afInet6);
-    if (session?.followsDefaultRoute === true && events.some(followConcern)) {
-      clearTimeout(this.followTimer);
-      this.followTimer = setTimeout(() => this.enqueueEvent(() => this.followDefaultRoute()), debounceMs);
-    }
-    // While a data path is still starting (none yet), its next hop is not known: look once it is.
-    const datapath = session?.datapath;
-    const followsRoutes = datapath === null || datapath?.nextHop !== undefined;
-    if (session !== null && followsRoutes && events.some((event) => mayMoveNextHop(event, session.uplink.ifindex, datapath?.nextHop))) {
-      clearTimeout(this.nextHopTimer);
-      this.nextHopTimer = setTimeout(() => this.enqueueEvent(async () => {
-        if (this.session === session) await session.datapath?.followRoute(this.options.log);
-      }), debounceMs);
-    }
-    // Auto mode watches native IPv4 coming and going: IPv4 default routes, and links and IPv4
-    // addresses (a link set down or its address removed takes its routes without a route event);
-    // and, while off, IPv6 default routes (an IPv6 uplink appearing).
-    const autoConcern = (event: RtnetlinkEvent) =>
-      event.kind === 'link' ||
-      (event.kind === 'address' && event.family === afInet) ||
-      (event.kind === 'route' && event.destinationLength === 0 && (event.family === afInet || (event.family === afInet6 && session === null)));
-    if (this.options.mode === 'auto' && events.some(autoConcern)) {
-      clearTimeout(this.routeTimer);
-      this.routeTimer = setTimeout(() => this.enqueueEvent(() => this.autoCheck()), debounceMs);
-    }
-  }
-
-  /** The uplink went down, came back, or moved to another network: rebuild what depends on it. */
-  private async checkUplink(): Promise<void> {
-    const session = this.session;
-    if (session === null) return;
-    const uplink = await readUplink(session.uplinkName);
-    const fingerprint = uplink.ok ? fingerprintOf(uplink.value) : uplinkGone;
-    if (fingerprint === session.fingerprint) {
-      // Same network, but the last attempt failed (say, the address was still tentative): try again,
-      // at most every retryMs, since each attempt's own DAD probe makes address events too.
-      if (session.datapath === null && session.failure !== null && uplink.ok && uplink.value.up && Date.now() - this.lastAttemptMs >= retryMs) {
-        this.options.log(`retrying on ${session.uplinkName} after: ${session.failure}`);
-        session.failure = null;
-        await this.reconcile(session);
-      }
-      return;
-    }
-    this.options.log(`uplink ${session.uplinkName} changed (${uplink.ok ? (uplink.value.up ? 'new network' : 'down') : 'gone'}): reconfiguring`);
-    session.fingerprint = fingerprint;
-    await this.tearDownDatapath(session);
-    session.failure = null;
-    if (uplink.ok) {
-      session.uplink = uplink.value;
-      session.discovery.changeUplink(uplink.value.ifindex);
-      // A new network: ask its routers at once rather than wait for their next periodic RA.
-      if (uplink.value.up) session.discovery.solicit();
-      if (uplink.value.up) await this.reconcile(session);
-    }
-    this.publish();
-  }
-
-  /**
-   * The interface of the IPv6 default route changed (an interface lost, another plugged in, a
-   * resume on another network): the CLAT moves there, its changes on the old uplink undone.
-   */
-  private async followDefaultRoute(): Promise<void> {
-    const session = this.session;
-    if (session === null || !session.followsDefaultRoute) return;
-    const found = await findIpv6DefaultUplink();
-    // No IPv6 default route at all: stay, and let the uplink's own events say when it is back.
-    if (!found.ok || found.value === session.uplinkName) return;
-    const uplink = await readUplink(found.value);
-    // Not before the new uplink can carry a CLAT: a default route learnt from an RA comes before the
-    // address the same RA gives (SLAAC, after DAD). Moving then would tear down a CLAT that works on
-    // the old uplink for one that cannot start yet; the address's event brings the engine back here.
-    if (!uplink.ok || !uplink.value.up || !canCarryClat(uplink.value)) return;
-    this.options.log(`the IPv6 default route moved from ${session.uplinkName} to ${found.value}: moving the CLAT there`);
-    await this.tearDownDatapath(session);
-    session.discovery.stop();
-    session.uplinkName = uplink.value.name;
-    session.uplink = uplink.value;
-    session.fingerprint = fingerprintOf(uplink.value);
-    session.failure = null;
-    session.discovery = this.openDiscovery(uplink.value, session.manualPrefix);
-    this.startDiscovery(session);
-    await this.reconcile(session);
-    this.publish();
+    this.uplinkWatch.watch(events);
+    this.auto?.watch(events);
   }
 
   /** The machine slept (or its clock jumped): the network may be another one now. */
   private async resumed(sleptMs: number): Promise<void> {
     this.options.log(`resumed after about ${Math.round(sleptMs / 1000)} s: looking at the network again`);
-    if (this.options.mode === 'auto') await this.autoCheck();
-    if (this.session?.followsDefaultRoute === true) await this.followDefaultRoute();
-    await this.checkUplink();
+    await this.auto?.check();
+    if (this.session?.followsDefaultRoute === true) await this.uplinkWatch.followDefaultRoute();
+    await this.uplinkWatch.checkUplink();
     // Whatever the routers said before the sleep may be stale: ask again (a no-op while soliciting).
     this.session?.discovery.solicit();
   }
 
-  private async autoCheck(): Promise<void> {
-    const judged = await judgeIpv4DefaultRoutes(this.options.tunName);
-    if (!judged.ok) return;
-    const native = judged.value.filter((judgement) => judgement.native).map((judgement) => judgement.route);
-    const notCounted = judged.value.flatMap((judgement) => (judgement.native || judgement.why === "the CLAT's own" ? [] : [`${judgement.route}: ${judgement.why}`]));
-    const aside = notCounted.length > 0 ? `; not native IPv4: ${notCounted.join('; ')}` : '';
-    if (this.session !== null) {
-      if (native.length > 0 && !this.session.force) {
-        this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
-        await this.takeDown(`native IPv4 appeared (${native.join('; ')})`);
-      } else {
-        this.autoReason = native.length > 0 ? `on: forced over native IPv4 (${native.join('; ')})` : `on: no native IPv4${aside}`;
-        this.publish();
-      }
-      return;
-    }
-    if (native.length > 0) {
-      this.autoReason = `off: the host has native IPv4 (${native.join('; ')})`;
-      this.publish();
-      return;
-    }
-    const uplink = await findIpv6DefaultUplink();
-    if (!uplink.ok) {
-      this.autoReason = `off: no IPv6 default route${aside}`;
-      this.publish();
-      return;
-    }
-    const before = this.autoReason;
-    this.autoReason = `on: no native IPv4${aside}`;
-    // No uplink named: the CLAT follows the IPv6 default route.
-    const started = await this.bringUp({});
-    if (!started.ok) {
-      this.autoReason = `off: ${started.error.message}`;
-      // Said once, not again at every network event while it stays so (another CLAT stays running).
-      if (this.autoReason !== before) this.options.log(`auto mode: ${started.error.message}`);
-      this.publish();
-    }
+  /** What the uplink watch may do to the engine. */
+  private uplinkWatchEngine(): UplinkWatchEngine {
+    return {
+      session: () => this.session,
+      tearDownDatapath: (session) => this.tearDownDatapath(session),
+      reconcile: (session) => this.reconcile(session),
+      restartDiscovery: (session) => {
+        session.discovery = this.openDiscovery(session.uplink, session.manualPrefix);
+        this.startDiscovery(session);
+      },
+      lastAttemptMs: () => this.lastAttemptMs,
+      publish: () => this.publish(),
+      enqueue: (operation) => this.enqueueEvent(operation),
+      log: this.options.log,
+    };
   }
-}
 
-/**
- * True when a route event may change the next hop of ingress delivery (an IPv6 route that could
- * cover the NAT64 prefix); `nextHop` undefined: not known yet (the data path is starting).
- */
-function mayMoveNextHop(event: RtnetlinkEvent, uplinkIfindex: number, nextHop: string | null | undefined): boolean {
-  if (event.kind !== 'route' || event.family !== afInet6 || event.destinationLength > 96) return false;
-  if (!event.added) return event.oif === uplinkIfindex || event.oif === 0;
-  if (event.oif !== uplinkIfindex) return false;
-  if (nextHop === undefined) return true;
-  const gateway = event.gateway === null ? null : formatIpv6(event.gateway);
-  return gateway !== nextHop;
-}
-
-/**
- * Whether a CLAT can start on `uplink`: a SLAAC /64 for its own address, or, for the NAT66 fallback,
- * any global address and per-interface forwarding (chooseAddress's rules).
- */
-function canCarryClat(uplink: Uplink): boolean {
-  return uplink.globalIpv6.some((a) => a.prefixLength === 64) || (uplink.globalIpv6.length > 0 && hasForceForwarding(uplink.name));
+  /** What auto mode may do to the engine. */
+  private autoModeEngine(): AutoModeEngine {
+    return {
+      session: () => this.session,
+      // No uplink named: the CLAT follows the IPv6 default route.
+      bringUp: () => this.bringUp({}),
+      takeDown: (reason) => this.takeDown(reason),
+      publish: () => this.publish(),
+      enqueue: (operation) => this.enqueueEvent(operation),
+      log: this.options.log,
+    };
+  }
 }

@@ -3,15 +3,15 @@
 // main thread, or with `workers` on worker threads, one per queue of a multi-queue TUN
 // (queue-workers.ts). A prefix change swaps the translator without touching the device.
 
-import type { DeliveryMode, RunningClat } from '../api/status.js';
-import { formatIpv6, parseIpv6, type Ipv6Prefix } from '../wire/address.js';
-import { ipv6NextHop, type Uplink } from '../host/host-inspect.js';
+import type { RunningClat } from '../api/status.js';
+import { formatIpv6, type Ipv6Prefix } from '../wire/address.js';
+import { ipv6NextHop } from '../host/host-inspect.js';
 import { markUnmanaged } from '../host/network-manager.js';
 import { clatIpv4, type HostSetup, type TunPlan } from '../host/host-setup.js';
 import { openLinuxTun, openLinuxTunQueues, type LinuxTun } from '../tun/linux-tun.js';
 import type { NativeAddon } from '../tun/native-addon.js';
 import { AnycastMembership } from './anycast-membership.js';
-import { clatTranslator, clatTranslatorConfig } from './clat-translator.js';
+import { asDeliveryAllows, clatAddressesOf, slotBytesOf, translatorConfigOf, translatorOf, type DatapathConfig } from './datapath-config.js';
 import { warmUpTranslator } from './jit-warm-up.js';
 import type { Observatory } from './observatory.js';
 import { PacketLoop, type PacketSinks, type PacketSource } from './packet-loop.js';
@@ -19,25 +19,11 @@ import { PacketSocketSource, RawIpv6Sink } from './packet-socket-path.js';
 import { QueueWorkers } from './queue-workers.js';
 import { VnetPacketLoop } from './vnet-packet-loop.js';
 
-export interface DatapathParams {
-  readonly uplink: Uplink;
-  readonly prefix: Ipv6Prefix;
-  readonly clatIpv6: string;
-  readonly tunName: string;
-  readonly ipv4DefaultRoute: boolean;
-  readonly delivery: DeliveryMode;
-  /**
-   * TUN offloads (vnet-packet-loop.ts) where the TUN is both ends of the path (ingress,
-   * force-forwarding, nat66); packet-socket delivery sends IPv6 through a raw socket, which takes no super-packets.
-   */
-  readonly offload: boolean;
-  /**
-   * Worker threads that translate, one per TUN queue; 0: the main thread translates. Like the
-   * offloads, only where the TUN is both ends of the path.
-   */
-  readonly workers: number;
-  /** Translate RFC 1918 destinations under 64:ff9b::/96 (draft-ietf-v6ops-nat64-wkp-1918); default off (RFC 6052 §3.1). */
-  readonly allowPrivateWkp?: boolean;
+/** What the data path works with and reports to: the engine's own objects, not configuration. */
+export interface DatapathServices {
+  readonly addon: NativeAddon;
+  readonly hostSetup: HostSetup;
+  readonly observatory: Observatory;
   readonly log: (line: string) => void;
   /** The data path broke while running (a translating thread ended): the engine rebuilds it. */
   readonly onFailure: (reason: string) => void;
@@ -55,6 +41,8 @@ class CleanupStack {
     for (let step = this.steps.pop(); step !== undefined; step = this.steps.pop()) step();
   }
 }
+
+type Started = { ok: true; datapath: Datapath } | { ok: false; error: string };
 
 /** What ingress delivery keeps to follow routing changes (followRoute). */
 interface IngressRoute {
@@ -80,105 +68,89 @@ export class Datapath {
   ) {}
 
   /** Opens the TUN, sets the host up around it and starts translating. */
-  static async start(
-    params: DatapathParams, addon: NativeAddon, hostSetup: HostSetup, observatory: Observatory,
-  ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
-    const offload = params.offload && params.delivery !== 'packet-socket';
-    const workers = params.delivery === 'packet-socket' ? 0 : params.workers;
-    const opened = workers > 0 ? openLinuxTunQueues({ name: params.tunName, offload, count: workers }, addon) : openLinuxTun({ name: params.tunName, offload }, addon);
+  static async start(requested: DatapathConfig, services: DatapathServices): Promise<Started> {
+    const config = asDeliveryAllows(requested);
+    const tun = { name: config.tunName, offload: config.offload };
+    const opened = config.workers > 0 ? openLinuxTunQueues({ ...tun, count: config.workers }, services.addon) : openLinuxTun(tun, services.addon);
     if (!opened.ok) return { ok: false, error: opened.error };
     const queues: readonly LinuxTun[] = 'queues' in opened ? opened.queues : [opened.device];
-    // Whatever is opened from here on is closed again, newest first, if a later step fails.
+    // Whatever is opened from here on is closed again, newest first, if a later step fails or throws:
+    // in one place, whichever step it was.
     const cleanup = new CleanupStack();
     cleanup.defer(() => queues.forEach((queue) => queue.close()));
+    let started: Started | undefined;
     try {
-      const started = await Datapath.build(params, { addon, hostSetup, observatory }, { queues, offload, workers }, cleanup);
-      if (!started.ok) cleanup.unwind();
+      started = await Datapath.build(config, services, queues, cleanup);
       return started;
-    } catch (error) {
-      cleanup.unwind();
-      throw error;
+    } finally {
+      if (started?.ok !== true) cleanup.unwind();
     }
   }
 
   private static async build(
-    params: DatapathParams,
-    parts: { addon: NativeAddon; hostSetup: HostSetup; observatory: Observatory },
-    tun: { queues: readonly LinuxTun[]; offload: boolean; workers: number },
+    config: DatapathConfig,
+    services: DatapathServices,
+    queues: readonly LinuxTun[],
     cleanup: CleanupStack,
-  ): Promise<{ ok: true; datapath: Datapath } | { ok: false; error: string }> {
-    const { addon, hostSetup, observatory } = parts;
-    const { queues, offload, workers } = tun;
+  ): Promise<Started> {
+    const { addon, hostSetup, observatory, log } = services;
     const device = queues[0];
     // Before the TUN is up and has an address: NetworkManager, where it runs, then leaves it alone
     // (no "connected (externally)" profile, no connectivity check through it) and writes nothing.
     const unmanaged = await markUnmanaged(device.name);
-    if (!unmanaged.ok) params.log(`NetworkManager: ${unmanaged.error}`);
+    if (!unmanaged.ok) log(`NetworkManager: ${unmanaged.error}`);
     let nextHop: string | null = null;
-    if (params.delivery === 'ingress') {
-      const found = await ipv6NextHop(params.uplink.name, formatIpv6(params.prefix.address));
+    if (config.delivery === 'ingress') {
+      const found = await ipv6NextHop(config.uplink.name, formatIpv6(config.prefix.address));
       if (!found.ok) return found;
       nextHop = found.value;
     }
     const plan = {
-      uplink: params.uplink,
+      uplink: config.uplink,
       tun: device.name,
-      clatIpv6: params.clatIpv6,
-      ipv4DefaultRoute: params.ipv4DefaultRoute,
-      delivery: params.delivery,
+      clatIpv6: config.clatIpv6,
+      ipv4DefaultRoute: config.ipv4DefaultRoute,
+      delivery: config.delivery,
       nextHop,
     };
     const applied = await hostSetup.applyTun(plan);
     if (!applied.ok) return applied;
-    if (params.delivery === 'ingress') {
-      const joined = AnycastMembership.join(addon, params.uplink.name, params.clatIpv6);
+    if (config.delivery === 'ingress') {
+      const joined = AnycastMembership.join(addon, config.uplink.name, config.clatIpv6);
       if (!joined.ok) return joined;
       cleanup.defer(() => joined.membership.leave());
     }
     let sources: PacketSource[] = [device];
     let sinks: PacketSinks = { ipv4: device, ipv6: device };
-    if (params.delivery === 'packet-socket') {
-      const sink = RawIpv6Sink.open(addon, params.uplink.name, params.clatIpv6);
+    if (config.delivery === 'packet-socket') {
+      const sink = RawIpv6Sink.open(addon, config.uplink.name, config.clatIpv6);
       if (!sink.ok) return sink;
       cleanup.defer(() => sink.sink.close());
-      const source = PacketSocketSource.open(addon, params.uplink.name, params.clatIpv6);
+      const source = PacketSocketSource.open(addon, config.uplink.name, config.clatIpv6);
       if (!source.ok) return source;
       cleanup.defer(() => source.source.close());
       sources = [device, source.source];
       sinks = { ipv4: device, ipv6: sink.sink };
     }
-    // A slot holds the largest packet either side sends, with room to spare for a TUN that is
-    // given a larger MTU later.
-    const slotBytes = Math.max(params.uplink.mtu, 1500) + 256;
-    // Ingress delivery's fwd decrements the Hop Limit after the translator without checking it.
-    const hopDecrementedDownstream = params.delivery === 'ingress';
-    const clatAddresses = { ipv4: 0xc0000001, ipv6: parseIpv6(params.clatIpv6) ?? new Uint8Array(16) };
-    const allowPrivateWkp = params.allowPrivateWkp ?? false;
-    // The IPv6 MTU of the uplink: the RA's MTU when a router announces a smaller one than the link's.
-    const ipv6Mtu = params.uplink.ipv6Mtu;
     // Explanations of recorded pairs re-run the translator with the configuration of their time.
-    const noteConfig = (prefix: Ipv6Prefix): void =>
-      observatory.translatorConfigs.note(clatTranslatorConfig(prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp), performance.now());
-    noteConfig(params.prefix);
+    const noteConfig = (prefix: Ipv6Prefix): void => observatory.translatorConfigs.note(translatorConfigOf(config, prefix), performance.now());
+    noteConfig(config.prefix);
     let translating: Translating;
-    if (workers > 0) {
-      const started = await QueueWorkers.start({
-        queues, slotBytes, prefix: params.prefix, clatIpv6: params.clatIpv6, uplinkMtu: ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp,
-        clat: clatAddresses, counters: observatory.counters, observer: observatory,
-        log: params.log, onFailure: params.onFailure,
-      });
+    if (config.workers > 0) {
+      const started = await QueueWorkers.start(queues, config, { counters: observatory.counters, observer: observatory, log, onFailure: services.onFailure });
       if (!started.ok) return started;
       translating = started.workers;
     } else {
-      const translator = clatTranslator(params.prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp);
-      warmUpTranslator(translator, offload);
-      const loop = offload
-        ? new VnetPacketLoop(device, translator, observatory.counters, clatAddresses)
-        : new PacketLoop(sources, sinks, translator, observatory.counters, slotBytes, clatAddresses);
+      const translator = translatorOf(config, config.prefix);
+      warmUpTranslator(translator, config.offload);
+      const clat = clatAddressesOf(config);
+      const loop = config.offload
+        ? new VnetPacketLoop(device, translator, observatory.counters, clat)
+        : new PacketLoop(sources, sinks, translator, observatory.counters, slotBytesOf(config), clat);
       loop.addObserver(observatory);
       loop.start();
       translating = {
-        setPrefix: (prefix) => loop.setTranslator(clatTranslator(prefix, params.clatIpv6, ipv6Mtu, hopDecrementedDownstream, allowPrivateWkp)),
+        setPrefix: (prefix) => loop.setTranslator(translatorOf(config, prefix)),
         stop: () => loop.stop(),
         unobserved: 0,
       };
@@ -187,19 +159,19 @@ export class Datapath {
       ok: true,
       datapath: new Datapath(
         {
-          uplink: params.uplink.name,
+          uplink: config.uplink.name,
           tun: device.name,
           clatIpv4,
-          clatIpv6: params.clatIpv6,
+          clatIpv6: config.clatIpv6,
           mtu: applied.value.mtu4,
-          delivery: params.delivery,
+          delivery: config.delivery,
           offloads: device.offloads,
-          workers,
-          allowPrivateWkp,
+          workers: config.workers,
+          allowPrivateWkp: config.allowPrivateWkp,
         },
         noteConfigs(translating, noteConfig),
         () => cleanup.unwind(),
-        params.delivery === 'ingress' ? { plan, hostSetup, prefix: params.prefix } : null,
+        config.delivery === 'ingress' ? { plan, hostSetup, prefix: config.prefix } : null,
       ),
     };
   }

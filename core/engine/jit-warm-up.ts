@@ -8,19 +8,19 @@
 // XlatOutput, and with offloads a VnetTranslation), which is what V8's optimizer keys on. It
 // costs tens of milliseconds once per `up`; nothing leaves the process.
 
-import { finishChecksum, sumWords, write16, write32 } from '../wire/checksum.js';
+import { finishChecksum, sumWords } from '../wire/checksum.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { virtioNetHeader } from '../wire/virtio-net-header.js';
 import { outputBufferBytes, XlatOutput } from '../xlat/output.js';
 import type { Translator } from '../xlat/translator.js';
 import { Verdict } from '../xlat/verdict.js';
 import { VnetTranslation } from '../xlat/vnet-translate.js';
+import { protocol } from '../wire/protocol.js';
 
 /** Enough for V8 to optimize the largest of the translator's functions (about 2000 calls, measured). */
 export const warmUpRounds = 3000;
 
-const icmp = 1;
-const tcp = 6;
-const udp = 17;
+const { icmp, tcp, udp } = protocol;
 const kinds = [icmp, udp, tcp] as const;
 
 /**

@@ -29,10 +29,8 @@ import { ProcessIdentity } from './process-identity.js';
 import { readProcNetSockets, type ProcNetSocket } from './proc-net-sockets.js';
 import { SockDiag } from './sock-diag.js';
 import { SocketOwners } from './socket-owners.js';
+import { protocol } from '../wire/protocol.js';
 
-const protocolIcmp = 1;
-const protocolTcp = 6;
-const protocolUdp = 17;
 const batchSize = 64;
 
 export interface ProcessAttributionOptions {
@@ -146,18 +144,18 @@ export class ProcessAttribution {
 
   /** The sockets that may be the flow's local end (several only for raw ICMP). */
   private async socketsOf(key: FlowSocketKey): Promise<FoundSocket[]> {
-    if (key.protocol === protocolTcp || key.protocol === protocolUdp) {
+    if (key.protocol === protocol.tcp || key.protocol === protocol.udp) {
       const found = await this.diag.lookup(key.protocol, key).catch(() => ({ ok: false }) as const);
       if (found.ok) return found.socket !== null && found.socket.inode !== 0 ? [found.socket] : [];
       // sock_diag failed (not built in, or refused): the same question to /proc/net.
-      return bestMatch(readProcNetSockets(key.protocol === protocolTcp ? 'tcp' : 'udp', this.procRoot), key);
+      return bestMatch(readProcNetSockets(key.protocol === protocol.tcp ? 'tcp' : 'udp', this.procRoot), key);
     }
-    if (key.protocol === protocolIcmp) {
+    if (key.protocol === protocol.icmp) {
       if (key.outbound === false) return []; // an echo request from outside: the kernel answers
       const ping = bestMatch(readProcNetSockets('icmp', this.procRoot), key);
       if (ping.length > 0) return ping;
       return readProcNetSockets('raw', this.procRoot).filter(
-        (s) => s.localPort === protocolIcmp && s.inode !== 0 && (s.localV4 === key.localV4 || s.localV4 === 0),
+        (s) => s.localPort === protocol.icmp && s.inode !== 0 && (s.localV4 === key.localV4 || s.localV4 === 0),
       );
     }
     return [];

@@ -14,26 +14,21 @@ import type { PacketBatch } from '../tun/tun-device.js';
 import { nativeAddon } from '../tun/native-addon.js';
 import { ObservationWriter } from '../observe/observation-ring.js';
 import { TrafficCounters } from '../observe/traffic-counters.js';
-import { clatTranslator } from './clat-translator.js';
+import { clatAddressesOf, slotBytesOf, translatorOf, type DatapathConfig } from './datapath-config.js';
 import { warmUpTranslator } from './jit-warm-up.js';
-import { PacketLoop, type ClatAddresses } from './packet-loop.js';
+import { PacketLoop } from './packet-loop.js';
 import { VnetPacketLoop } from './vnet-packet-loop.js';
 
 export interface QueueWorkerData {
-  readonly fd: number;
-  readonly tunName: string;
-  readonly batchSize: number;
-  /** 10 with offloads (virtio-net headers), else 0. */
-  readonly vnetHeaderBytes: number;
-  readonly slotBytes: number;
-  readonly prefix: Ipv6Prefix;
-  readonly clatIpv6: string;
-  readonly uplinkMtu: number;
-  /** clat-translator.ts: 1 with ingress delivery. */
-  readonly hopDecrementedDownstream: boolean;
-  /** clat-translator.ts: RFC 1918 under 64:ff9b::/96. */
-  readonly allowPrivateWkp: boolean;
-  readonly clat: ClatAddresses;
+  /** The TUN queue the main thread opened, and closes after the worker has ended. */
+  readonly queue: {
+    readonly fd: number;
+    readonly tunName: string;
+    readonly batchSize: number;
+    /** 10 with offloads (virtio-net headers), else 0. */
+    readonly vnetHeaderBytes: number;
+  };
+  readonly config: DatapathConfig;
   readonly counters: SharedArrayBuffer;
   readonly observations: SharedArrayBuffer;
   /** The main thread's performance.timeOrigin: observation times are given on its clock. */
@@ -45,7 +40,8 @@ export type QueueWorkerReply = { readonly type: 'started' };
 
 function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void {
   const addon = nativeAddon();
-  const device = new LinuxTun(addon, data.fd, data.tunName, data.batchSize, data.vnetHeaderBytes);
+  const { queue, config } = data;
+  const device = new LinuxTun(addon, queue.fd, queue.tunName, queue.batchSize, queue.vnetHeaderBytes);
   const counters = new TrafficCounters(data.counters);
   const writer = new ObservationWriter(data.observations, performance.timeOrigin - data.mainTimeOrigin);
   // Observations are published once per read batch, not per packet: before each read (the last
@@ -64,18 +60,19 @@ function run(port: NonNullable<typeof parentPort>, data: QueueWorkerData): void 
         writer.publish();
       }),
   };
-  const translator = clatTranslator(data.prefix, data.clatIpv6, data.uplinkMtu, data.hopDecrementedDownstream, data.allowPrivateWkp);
+  const translator = translatorOf(config, config.prefix);
   // Each thread has its own V8 isolate, and so its own optimized code to warm up.
-  warmUpTranslator(translator, data.vnetHeaderBytes > 0);
+  warmUpTranslator(translator, queue.vnetHeaderBytes > 0);
+  const clat = clatAddressesOf(config);
   const loop =
-    data.vnetHeaderBytes > 0
-      ? new VnetPacketLoop(publishing, translator, counters, data.clat)
-      : new PacketLoop([publishing], { ipv4: publishing, ipv6: publishing }, translator, counters, data.slotBytes, data.clat);
+    queue.vnetHeaderBytes > 0
+      ? new VnetPacketLoop(publishing, translator, counters, clat)
+      : new PacketLoop([publishing], { ipv4: publishing, ipv6: publishing }, translator, counters, slotBytesOf(config), clat);
   loop.addObserver(writer);
   loop.start();
   port.on('message', (message: QueueWorkerMessage) => {
     if (message.type === 'prefix') {
-      loop.setTranslator(clatTranslator(message.prefix, data.clatIpv6, data.uplinkMtu, data.hopDecrementedDownstream, data.allowPrivateWkp));
+      loop.setTranslator(translatorOf(config, message.prefix));
       return;
     }
     loop.stop();

@@ -12,7 +12,7 @@ import type { LinuxTun } from '../tun/linux-tun.js';
 import { createObservationBuffer, ObservationReader } from '../observe/observation-ring.js';
 import type { PacketObserver } from '../observe/packet-observer.js';
 import { TrafficCounters, trafficCounterSlots } from '../observe/traffic-counters.js';
-import type { ClatAddresses } from './packet-loop.js';
+import type { DatapathConfig } from './datapath-config.js';
 import type { QueueWorkerData, QueueWorkerMessage, QueueWorkerReply } from './queue-worker.js';
 
 /** Observations a worker may be ahead of the main thread by (8 MiB of slots per worker). */
@@ -22,16 +22,8 @@ const startTimeoutMs = 10_000;
 /** How long stop() lets the workers end by themselves before it terminates them. */
 const stopTimeoutMs = 5_000;
 
-export interface QueueWorkersParams {
-  readonly queues: readonly LinuxTun[];
-  readonly slotBytes: number;
-  readonly prefix: Ipv6Prefix;
-  readonly clatIpv6: string;
-  readonly uplinkMtu: number;
-  readonly hopDecrementedDownstream: boolean;
-  /** clat-translator.ts: RFC 1918 under 64:ff9b::/96. */
-  readonly allowPrivateWkp: boolean;
-  readonly clat: ClatAddresses;
+/** What the workers report to: the engine's observatory, its log and the data path's failure. */
+export interface QueueWorkersHooks {
   /** The engine's counters: each worker's are attached to them as a shard. */
   readonly counters: TrafficCounters;
   readonly observer: PacketObserver;
@@ -60,17 +52,23 @@ export class QueueWorkers {
   /** The workers have ended: the pumps stop. */
   private stopped = false;
 
-  private constructor(private readonly params: QueueWorkersParams) {
-    this.threads = params.queues.map((queue, k) => this.spawn(queue, k));
+  private constructor(
+    queues: readonly LinuxTun[],
+    private readonly config: DatapathConfig,
+    private readonly hooks: QueueWorkersHooks,
+  ) {
+    this.threads = queues.map((queue, k) => this.spawn(queue, k));
     for (const thread of this.threads) {
-      params.counters.attach(thread.counters);
+      hooks.counters.attach(thread.counters);
       void this.pump(thread.reader);
     }
   }
 
   /** Starts a worker per queue; resolves when all of them translate, or fails with why one could not. */
-  static async start(params: QueueWorkersParams): Promise<{ ok: true; workers: QueueWorkers } | { ok: false; error: string }> {
-    const workers = new QueueWorkers(params);
+  static async start(
+    queues: readonly LinuxTun[], config: DatapathConfig, hooks: QueueWorkersHooks,
+  ): Promise<{ ok: true; workers: QueueWorkers } | { ok: false; error: string }> {
+    const workers = new QueueWorkers(queues, config, hooks);
     const started = await Promise.all(workers.threads.map((thread) => whenStarted(thread.worker)));
     const failed = started.find((result) => result !== null);
     if (failed != null) {
@@ -104,35 +102,26 @@ export class QueueWorkers {
     // Termination is safe for the descriptors: the addon's poll handle is closed with the
     // worker's environment (fd-watch.c), before `exited` resolves and the queues are closed.
     const timer = setTimeout(() => {
-      this.params.log(`translating threads did not stop in ${stopTimeoutMs / 1000} s: terminating them`);
+      this.hooks.log(`translating threads did not stop in ${stopTimeoutMs / 1000} s: terminating them`);
       for (const thread of this.threads) void thread.worker.terminate();
     }, stopTimeoutMs);
     await Promise.all(this.threads.map((thread) => thread.exited));
     clearTimeout(timer);
     this.stopped = true;
     for (const thread of this.threads) {
-      thread.reader.drain(this.params.observer, observationCapacity);
+      thread.reader.drain(this.hooks.observer, observationCapacity);
       thread.reader.wake();
-      this.params.counters.detach(thread.counters);
+      this.hooks.counters.detach(thread.counters);
     }
   }
 
   private spawn(queue: LinuxTun, k: number): QueueThread {
-    const { params } = this;
+    const { hooks } = this;
     const counters = new TrafficCounters(new SharedArrayBuffer(trafficCounterSlots * 8));
     const observations = createObservationBuffer(observationCapacity);
     const data: QueueWorkerData = {
-      fd: queue.descriptor,
-      tunName: queue.name,
-      batchSize: queue.batchSize,
-      vnetHeaderBytes: queue.vnetHeaderBytes,
-      slotBytes: params.slotBytes,
-      prefix: params.prefix,
-      clatIpv6: params.clatIpv6,
-      uplinkMtu: params.uplinkMtu,
-      hopDecrementedDownstream: params.hopDecrementedDownstream,
-      allowPrivateWkp: params.allowPrivateWkp,
-      clat: params.clat,
+      queue: { fd: queue.descriptor, tunName: queue.name, batchSize: queue.batchSize, vnetHeaderBytes: queue.vnetHeaderBytes },
+      config: this.config,
       counters: counters.all.buffer as SharedArrayBuffer,
       observations,
       mainTimeOrigin: performance.timeOrigin,
@@ -142,14 +131,14 @@ export class QueueWorkers {
     let lastError: string | null = null;
     worker.on('error', (error) => {
       lastError = error.message;
-      params.log(`translating thread ${k} failed: ${error.stack ?? error.message}`);
+      hooks.log(`translating thread ${k} failed: ${error.stack ?? error.message}`);
     });
     const exited = new Promise<void>((resolve) =>
       worker.once('exit', (code) => {
         resolve();
         if (!this.running || this.stopping !== null || this.failed) return;
         this.failed = true;
-        params.onFailure(`translating thread ${k} ended (${lastError ?? `exit code ${code}`}); its queue's flows went unread`);
+        hooks.onFailure(`translating thread ${k} ended (${lastError ?? `exit code ${code}`}); its queue's flows went unread`);
       }),
     );
     return { worker, exited, counters, reader: new ObservationReader(observations) };
@@ -158,7 +147,7 @@ export class QueueWorkers {
   private async pump(reader: ObservationReader): Promise<void> {
     while (!this.stopped) {
       await reader.whenWritten();
-      while (!this.stopped && reader.drain(this.params.observer, maxObservationsPerTurn) === maxObservationsPerTurn) {
+      while (!this.stopped && reader.drain(this.hooks.observer, maxObservationsPerTurn) === maxObservationsPerTurn) {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }

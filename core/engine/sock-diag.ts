@@ -18,6 +18,7 @@
 // Netlink header fields and the u32s are in host byte order; ports and addresses big-endian.
 
 import { nativeAddon, type NativeAddon } from '../tun/native-addon.js';
+import { protocol as ipProtocol } from '../wire/protocol.js';
 
 export const netlinkSockDiag = 4;
 const sockDiagByFamily = 20;
@@ -26,7 +27,6 @@ const nlmFDump = 0x300;
 const nlmsgError = 2;
 const nlmsgDone = 3;
 const afInet = 2;
-const protocolUdp = 17;
 const headerBytes = 16;
 const requestBytes = headerBytes + 56;
 const diagMsgBytes = 72;
@@ -189,7 +189,7 @@ export class SockDiag {
       // The kernel's TCP lookup reads the request's src as the local end; its UDP lookup
       // (udp_dump_one) passes src and dst to the receive-path lookup, where the packet's
       // source is the remote end: for UDP the two are the other way round.
-      const swap = protocol === protocolUdp;
+      const swap = protocol === ipProtocol.udp;
       const id = r + 8;
       view.setUint16(id, swap ? addresses.remotePort : addresses.localPort, false);
       view.setUint16(id + 2, swap ? addresses.localPort : addresses.remotePort, false);

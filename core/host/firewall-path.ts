@@ -15,6 +15,7 @@
 
 import { parseIpv6 } from '../wire/address.js';
 import { parseNftRuleset, type NftChain, type NftRule, type NftRuleset } from './nft-ruleset.js';
+import { protocolKeywords } from '../wire/protocol.js';
 
 /** One packet of the CLAT's path, as the firewall sees it. */
 export interface PathPacket {
@@ -335,7 +336,7 @@ class PacketWalk {
     if (!isRecord(left)) return unknown;
     const p = this.packet;
     const text = (value: string): PacketValue => ({ texts: [value] });
-    const l4 = { texts: [p.l4proto], number: protocolNumbers[p.l4proto] };
+    const l4 = { texts: [p.l4proto], number: protocolKeywords[p.l4proto] };
     if (isRecord(left.meta)) {
       switch (left.meta.key) {
         case 'iifname':
@@ -459,8 +460,6 @@ interface Known {
   readonly address?: string;
 }
 type PacketValue = typeof absent | typeof unknown | Known;
-
-const protocolNumbers: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, 'ipv6-icmp': 58 };
 
 /** Whether a match's right side (a value, a list, an anonymous set, a prefix) holds the packet's value. */
 function contains(right: unknown, value: Known): Tri {

@@ -49,8 +49,10 @@ export interface Uplink {
    */
   readonly ipv6Mtu: number;
   readonly up: boolean;
-  /** Global IPv6 addresses with their prefix lengths. */
+  /** Global IPv6 addresses with their prefix lengths (past DAD, not deprecated). */
   readonly globalIpv6: readonly { address: string; prefixLength: number; dynamic: boolean }[];
+  /** Global IPv6 addresses still in DAD (RFC 4862 §5.4): an RA's /64 a moment after the RA. */
+  readonly tentativeIpv6: readonly { address: string; prefixLength: number }[];
 }
 
 export type Found<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -61,10 +63,9 @@ export async function readUplink(name: string): Promise<Found<Uplink>> {
   const link = links.value[0];
   const addrs = await ipJson<IpAddr[]>(['-6', 'addr', 'show', 'dev', name, 'scope', 'global']);
   if (!addrs.ok) return addrs;
-  const globalIpv6 = addrs.value
-    .flatMap((entry) => entry.addr_info)
-    .filter((info) => info.family === 'inet6' && !info.tentative && !info.dadfailed && !info.deprecated)
-    .map((info) => ({ address: info.local, prefixLength: info.prefixlen, dynamic: info.dynamic === true }));
+  const infos = addrs.value.flatMap((entry) => entry.addr_info).filter((info) => info.family === 'inet6' && !info.dadfailed && !info.deprecated);
+  const globalIpv6 = infos.filter((info) => !info.tentative).map((info) => ({ address: info.local, prefixLength: info.prefixlen, dynamic: info.dynamic === true }));
+  const tentativeIpv6 = infos.filter((info) => info.tentative === true).map((info) => ({ address: info.local, prefixLength: info.prefixlen }));
   return {
     ok: true,
     value: {
@@ -74,6 +75,7 @@ export async function readUplink(name: string): Promise<Found<Uplink>> {
       ipv6Mtu: ipv6LinkMtu(link.ifname, link.mtu),
       up: link.flags.includes('UP') && link.operstate !== 'DOWN',
       globalIpv6,
+      tentativeIpv6,
     },
   };
 }

@@ -120,20 +120,18 @@ export class HostSetup {
   }
 
   /**
-   * Picks the CLAT's IPv6 address in the uplink's SLAAC /64 and proves it unused by the kernel's
-   * own duplicate address detection (RFC 4862 §5.4): the candidate is added to the uplink, and if
-   * DAD fails the next candidate is tried; the probe address is removed again either way, since an
-   * address assigned to the host would be delivered to the host instead of to the CLAT.
+   * Picks the CLAT's IPv6 address in `subnet`, a /64 of the uplink's (clat-subnet.ts), and proves
+   * it unused by the kernel's own duplicate address detection (RFC 4862 §5.4): the candidate is
+   * added to the uplink, and if DAD fails the next candidate is tried; the probe address is removed
+   * again either way, since an address assigned to the host would be delivered to the host instead
+   * of to the CLAT. The /64 may be one an RA offered a moment ago, with the kernel's own address
+   * there still in DAD: both probes run at once.
    */
-  async chooseClatAddress(uplink: Uplink, secret: Uint8Array): Promise<Found<string>> {
-    const slaac = uplink.globalIpv6.find((a) => a.prefixLength === 64 && a.dynamic) ?? uplink.globalIpv6.find((a) => a.prefixLength === 64);
-    if (slaac === undefined) {
-      return { ok: false, error: `${uplink.name} has no global IPv6 address in a /64 (SLAAC): the CLAT needs one for its address` };
-    }
-    const key = JSON.stringify([uplink.name, uplink.ifindex, clatAddressCandidate(slaac.address, uplink.name, secret, 0)]);
+  async chooseClatAddress(uplink: Uplink, subnet: string, secret: Uint8Array): Promise<Found<string>> {
+    const key = JSON.stringify([uplink.name, uplink.ifindex, clatAddressCandidate(subnet, uplink.name, secret, 0)]);
     if (this.proved?.key === key) return { ok: true, value: this.proved.address };
     for (let counter = 0; counter < maxDadAttempts; counter++) {
-      const candidate = clatAddressCandidate(slaac.address, uplink.name, secret, counter);
+      const candidate = clatAddressCandidate(subnet, uplink.name, secret, counter);
       const outcome = await this.probeAddress(uplink.name, candidate);
       if (!outcome.ok) return outcome;
       if (outcome.value === 'unique') {

@@ -26,6 +26,8 @@ export interface RouterOptions {
   readonly ipv4onlyArpa: boolean;
   /** A second resolver, without DNS64, on isp.plainDnsIpv6. */
   readonly plainResolver: boolean;
+  /** radvd names the router's DNS64 resolver as RDNSS. */
+  readonly raRdnss: boolean;
 }
 
 /** Addresses, routes, forwarding, TUNs and NAT: everything but the daemons. */
@@ -95,7 +97,7 @@ export function startRouterDaemons(ctx: LabContext, options: RouterOptions): Pre
   // a zombie for init to reap it. As PID 1 of a PID namespace of its own, radvd takes the helper
   // down with it and the kernel reaps it (pid_namespaces(7)); unshare's --kill-child passes our
   // SIGTERM on.
-  const radvd = ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu: options.raLinkMtu }));
+  const radvd = ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu: options.raLinkMtu, rdnss: options.raRdnss }));
   ctx.startDaemon('isp', 'radvd', [
     ...['unshare', '--pid', '--fork', '--kill-child=SIGTERM'],
     ...['radvd', '--nodaemon', '--config', radvd, '--pidfile', ctx.path('radvd.pid'), '--logmethod', 'stderr'],
@@ -115,7 +117,7 @@ export function startRouterDaemons(ctx: LabContext, options: RouterOptions): Pre
  * reloaded (SIGHUP); the RAs that follow carry it.
  */
 export function changeRaLinkMtu(ctx: LabContext, options: RouterOptions, linkMtu: number | null): void {
-  ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu }));
+  ctx.writeFile('radvd.conf', radvdConfig({ timing: options.raTiming, linkMtu, rdnss: options.raRdnss }));
   const unshare = ctx.daemons.find((daemon) => daemon.name === 'radvd');
   if (unshare === undefined || unshare.exit !== null) throw new Error('lab: radvd is not running');
   // radvd is the one child of `unshare --fork` (its PID namespace's init); a signal to unshare

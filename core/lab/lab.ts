@@ -60,6 +60,13 @@ export interface LabOptions {
    * the network's): RFC 7050 through it finds nothing.
    */
   readonly hostResolver?: 'dns64' | 'plain';
+  /**
+   * Whether radvd's RAs name the ISP's DNS64 as RDNSS (RFC 8106); default true. false: the host learns
+   * the network's resolver only as NetworkManager's profile gives it (`networkManagerDns`).
+   */
+  readonly raRdnss?: boolean;
+  /** With `networkManager`: resolvers in the uplink's profile (ipv6.dns), as DHCPv6 would give them; default none. */
+  readonly networkManagerDns?: readonly string[];
   /** Lifetime in the PREF64 option; default 3 × the interval, rounded up to 8 s (RFC 8781 §4.1). */
   readonly pref64LifetimeSeconds?: number;
   /** Size of the file the HTTP server serves; default 1 MiB. */
@@ -143,6 +150,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       raLinkMtu: options.raLinkMtu ?? null,
       ipv4onlyArpa: options.dns64Ipv4onlyArpa ?? true,
       plainResolver: options.hostResolver === 'plain',
+      raRdnss: options.raRdnss ?? true,
     };
     await disableServerIpv6(ctx);
     await wireLinks(ctx);
@@ -152,7 +160,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     const file = writeServedFile(ctx, options.httpFileBytes ?? defaultHttpFileBytes);
     const pref64 = startRouterDaemons(ctx, routerOptions);
     startServerDaemons(ctx);
-    const networkManager = options.networkManager ? await startNetworkManager(ctx) : null;
+    const networkManager = options.networkManager ? await startNetworkManager(ctx, { dns: options.networkManagerDns ?? [] }) : null;
 
     // When one wait fails, the others stop too rather than poll a lab that is being removed.
     const giveUp = new AbortController();

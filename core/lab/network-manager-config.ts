@@ -56,10 +56,11 @@ enabled=false
 
 /**
  * The uplink's profile, as a desktop's default wired or Wi-Fi profile on an IPv6-only network:
- * IPv4 off, IPv6 by RAs (SLAAC, RFC 4862) with RFC 7217 stable-privacy addresses. NetworkManager
- * reads keyfiles only when they are private to root (mode 0600).
+ * IPv4 off, IPv6 by RAs (SLAAC, RFC 4862) with RFC 7217 stable-privacy addresses; `dns`, resolvers
+ * for the link beside what the RAs say (NetworkManager lists them with those of RDNSS and DHCPv6).
+ * NetworkManager reads keyfiles only when they are private to root (mode 0600).
  */
-export function uplinkKeyfile(uplink: string): string {
+export function uplinkKeyfile(uplink: string, dns: readonly string[] = []): string {
   return `[connection]
 id=${uplinkConnection}
 uuid=${randomUUID()}
@@ -73,5 +74,5 @@ method=disabled
 [ipv6]
 method=auto
 addr-gen-mode=stable-privacy
-`;
+${dns.length > 0 ? `dns=${dns.join(';')};\n` : ''}`;
 }

@@ -52,13 +52,14 @@ mount -n --bind "$3" /etc/NetworkManager
 mount -n --bind "$4" /var/lib/NetworkManager
 exec dbus-daemon --config-file="$5" --nofork --nopidfile --nosyslog`;
 
-export async function startNetworkManager(ctx: LabContext): Promise<NetworkManagerControl> {
+/** `dns`: resolvers in the uplink's profile (ipv6.dns), which NetworkManager lists as the link's. */
+export async function startNetworkManager(ctx: LabContext, options: { readonly dns?: readonly string[] } = {}): Promise<NetworkManagerControl> {
   const busDir = join(ctx.systemBusSocket, '..');
   const dirs: NetworkManagerDirs = { etc: ctx.path('nm-etc'), lib: ctx.path('nm-lib'), run: ctx.path('nm-run') };
   for (const dir of [busDir, dirs.lib, dirs.run, join(dirs.etc, 'conf.d'), join(dirs.etc, 'system-connections')]) mkdirSync(dir, { recursive: true });
   writeFileSync(join(dirs.etc, 'NetworkManager.conf'), networkManagerConfig(), { mode: 0o644 });
   const keyfile = join(dirs.etc, 'system-connections', `${uplinkConnection}.nmconnection`);
-  writeFileSync(keyfile, uplinkKeyfile(topology.host.uplink), { mode: 0o600 });
+  writeFileSync(keyfile, uplinkKeyfile(topology.host.uplink, options.dns ?? []), { mode: 0o600 });
   chmodSync(keyfile, 0o600);
 
   const bus = ctx.startDaemon('host', 'dbus-daemon', [

@@ -16,6 +16,8 @@ export interface RadvdOptions {
   readonly timing?: RaTiming;
   /** The MTU option (RFC 4861 §4.6.4, AdvLinkMTU); absent: none announced. */
   readonly linkMtu?: number | null;
+  /** The router as RDNSS (RFC 8106); default true. false: the network names its resolvers otherwise (DHCPv6). */
+  readonly rdnss?: boolean;
 }
 
 const intervalsS: Readonly<Record<RaTiming, readonly [number, number]>> = { lab: [3, 10], 'real-world': [200, 600] };
@@ -24,6 +26,7 @@ export function radvdConfig(options: RadvdOptions = {}): string {
   const { isp } = topology;
   const [minIntervalS, maxIntervalS] = intervalsS[options.timing ?? 'lab'];
   const mtu = options.linkMtu == null ? '' : `  AdvLinkMTU ${options.linkMtu};\n`;
+  const rdnss = options.rdnss === false ? '' : `  RDNSS ${isp.ipv6} {\n  };\n`;
   return `interface ${isp.hostLink} {
   AdvSendAdvert on;
   MinRtrAdvInterval ${minIntervalS};
@@ -37,8 +40,6 @@ ${mtu}  # Answer a host's Router Solicitation at once by unicast (RFC 7772) rath
     AdvOnLink on;
     AdvAutonomous on;
   };
-  RDNSS ${isp.ipv6} {
-  };
-};
+${rdnss}};
 `;
 }

@@ -11,9 +11,9 @@
 
 import { dnsAddressAnswers } from './dns-answers.js';
 import type { RemoteNames } from './flow-table.js';
-import { read16 } from '../wire/checksum.js';
+import { read16 } from '../wire/bytes.js';
+import { protocol } from '../wire/protocol.js';
 
-const protocolUdp = 17;
 const dnsPort = 53;
 
 export interface DnsNamesOptions {
@@ -92,7 +92,7 @@ export class DnsNames implements RemoteNames {
  * DNS response (UDP from port 53, first or only fragment), else -1.
  */
 export function ipv4DnsResponseUdp(bytes: Uint8Array, start: number, length: number): number {
-  if (length < 28 || bytes[start] >> 4 !== 4 || bytes[start + 9] !== protocolUdp) return -1;
+  if (length < 28 || bytes[start] >> 4 !== 4 || bytes[start + 9] !== protocol.udp) return -1;
   if ((read16(bytes, start + 6) & 0x1fff) !== 0) return -1;
   const ihl = (bytes[start] & 0x0f) << 2;
   const totalLen = Math.min(read16(bytes, start + 2), length);

@@ -12,8 +12,9 @@
 
 import type { Explanation, FieldPlace, TranslationStep } from '../api/explanation.js';
 import { encodeBase64 } from '../api/base64.js';
-import { checksumIsValid, foldSum, read16, sumWords, write16 } from '../wire/checksum.js';
-import { protocol } from '../wire/ipv6.js';
+import { read16, write16 } from '../wire/bytes.js';
+import { checksumIsValid, foldSum, sumWords } from '../wire/checksum.js';
+import { protocol } from '../wire/protocol.js';
 import type { SiitConfig } from '../xlat/config.js';
 import { explainTranslation, type ExplainResult } from '../xlat/explain.js';
 import { formatField } from '../xlat/explain-values.js';

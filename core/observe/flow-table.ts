@@ -33,14 +33,13 @@ import { FragmentMemo } from './fragment-memo.js';
 import { hashWords, SlotHashIndex } from './slot-hash-index.js';
 import { tcpFlagsSeen, tcpStateCode, tcpStateName, tcpStateOf } from './tcp-flags-seen.js';
 import { formatIpv4, formatIpv6 } from '../wire/address.js';
-import { read16 } from '../wire/checksum.js';
+import { read16, readInt32 } from '../wire/bytes.js';
+import { protocol } from '../wire/protocol.js';
 import { icmp4Type, isIcmp4Error } from '../wire/icmp.js';
 import type { XlatOutput } from '../xlat/output.js';
 import { Verdict } from '../xlat/verdict.js';
 
-const protocolIcmp = 1;
-const protocolTcp = 6;
-const protocolUdp = 17;
+const { icmp: protocolIcmp, tcp: protocolTcp, udp: protocolUdp } = protocol;
 
 /** How long a flow may stay idle before `sweep` removes it. */
 export interface FlowTimeouts {
@@ -274,8 +273,8 @@ export class FlowTable {
     const totalLen = Math.min(read16(v4, at + 2), packetBytes);
     if (ihl < 20 || ihl > totalLen) return -1;
     const proto = v4[at + 9];
-    const src = int32At(v4, at + 12);
-    const dst = int32At(v4, at + 16);
+    const src = readInt32(v4, at + 12);
+    const dst = readInt32(v4, at + 16);
     const fragment = read16(v4, at + 6);
     const identification = read16(v4, at + 4);
     const local = outbound ? src : dst;
@@ -334,8 +333,8 @@ export class FlowTable {
     const ihl = (bytes[inner] & 0x0f) << 2;
     if (ihl < 20 || inner + ihl > end) return -1;
     const proto = bytes[inner + 9];
-    const quotedSrc = int32At(bytes, inner + 12);
-    const quotedDst = int32At(bytes, inner + 16);
+    const quotedSrc = readInt32(bytes, inner + 12);
+    const quotedDst = readInt32(bytes, inner + 16);
     const local = outbound ? quotedDst : quotedSrc;
     const remote = outbound ? quotedSrc : quotedDst;
     let localPort = 0;
@@ -680,9 +679,4 @@ function hashKey(proto: number, local: number, localPort: number, remote: number
 
 function hashId(id: number): number {
   return hashWords(id | 0, Math.floor(id / 0x1_0000_0000) | 0, 0, 0);
-}
-
-/** The 32-bit big-endian word at `at` as an int32 (see the top: no uint32 on the packet path). */
-function int32At(bytes: Uint8Array, at: number): number {
-  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
 }

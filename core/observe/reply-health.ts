@@ -22,9 +22,8 @@ import { icmp4Type } from '../wire/icmp.js';
 import type { XlatOutput } from '../xlat/output.js';
 import { Verdict } from '../xlat/verdict.js';
 import type { PacketObserver } from './packet-observer.js';
+import { protocol } from '../wire/protocol.js';
 
-const protocolIcmp = 1;
-const protocolTcp = 6;
 const tcpSyn = 0x02;
 const tcpAck = 0x10;
 
@@ -100,9 +99,9 @@ export class ReplyHealthDetector implements PacketObserver {
     if (ihl < 20 || (((input[start + 6] << 8) | input[start + 7]) & 0x1fff) !== 0) return;
     const l4 = start + ihl;
     const proto = input[start + 9];
-    if (proto === protocolTcp) {
+    if (proto === protocol.tcp) {
       if (l4 + 14 > start + length || (input[l4 + 13] & (tcpSyn | tcpAck)) !== tcpSyn) return;
-    } else if (proto === protocolIcmp) {
+    } else if (proto === protocol.icmp) {
       if (l4 + 1 > start + length || input[l4] !== icmp4Type.echoRequest) return;
     } else {
       return;

@@ -9,8 +9,8 @@
 // out) and run before sampling, so a sampled stream's "skipped" counts only pairs that matched.
 
 import { parseIpv4, parseIpv6 } from '../wire/address.js';
-import { read16, read32 } from '../wire/checksum.js';
-import { protocol as ipProtocol } from '../wire/ipv6.js';
+import { read16, read32 } from '../wire/bytes.js';
+import { protocol as ipProtocol } from '../wire/protocol.js';
 import { PacketLayers } from '../wire/packet-layers.js';
 import type { ProgramLookup, TracePair } from './trace-pair.js';
 import type { TraceRing } from './trace-ring.js';

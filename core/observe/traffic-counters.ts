@@ -9,6 +9,7 @@
 
 import { engineDropNames, protocolNames, type CounterSnapshot, type DirectionCounters, type DropReasonName, type EngineDropName, type ProtocolName } from '../api/counters.js';
 import { verdictCount, verdictNames } from '../xlat/verdict.js';
+import { protocol } from '../wire/protocol.js';
 
 export const direction46 = 0;
 export const direction64 = 1;
@@ -20,9 +21,9 @@ export const protocolOther = 3;
 
 /** IPv4 protocol number → counter column. */
 export function protocolColumn(ipv4Protocol: number): number {
-  if (ipv4Protocol === 6) return protocolTcp;
-  if (ipv4Protocol === 17) return protocolUdp;
-  if (ipv4Protocol === 1) return protocolIcmp;
+  if (ipv4Protocol === protocol.tcp) return protocolTcp;
+  if (ipv4Protocol === protocol.udp) return protocolUdp;
+  if (ipv4Protocol === protocol.icmp) return protocolIcmp;
   return protocolOther;
 }
 

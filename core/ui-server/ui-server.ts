@@ -10,18 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import {
-  type DemoAppSwitch,
-  type DemoState,
-  type DemoSwitchResult,
-  isInvokeChannel,
-  parseInvokeArg,
-  type EngineLink,
-  type HostInfo,
-  type InvokeArg,
-  type InvokeChannel,
-  type InvokeHandlers,
-} from '../api/ui-schema.js';
+import { dispatchInvoke } from '../api/ui-dispatch.js';
+import { engineHandlers, isInvokeChannel, type DemoAppSwitch, type DemoState, type DemoSwitchResult, type EngineLink, type HostInfo, type InvokeHandlers } from '../api/ui-schema.js';
 import { UiRelay } from '../client/ui-relay.js';
 import { EventStreams, eventMessage } from './event-stream.js';
 import { findPackageRoot } from '../install/package-root.js';
@@ -87,7 +77,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     // The browser's own Fullscreen API does it; there is no window here to change.
     'host.setFullScreen': async () => undefined,
     'host.saveFile': async () => ({ ok: false, error: 'in a browser the page downloads files itself' }),
-    'engine.call': (call) => relay.call(call),
+    ...engineHandlers((method, params) => relay.call(method, params)),
     'engine.start': async () => ({ ok: false, error: 'a browser cannot start the engine: run sudo clatter engine (or sudo systemctl start clatter)' }),
     'session.current': async () => relay.current(),
     'demo.state': async () => options.demo?.state() ?? null,
@@ -139,10 +129,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       } catch {
         return respond(response, 400, 'text/plain; charset=utf-8', 'the body must be a JSON object { "arg": … }');
       }
-      const parsed = parseInvokeArg(channel, arg);
-      if (!parsed.ok) return respond(response, 400, 'application/json', JSON.stringify({ error: parsed.error }));
-      const result = await (handlers[channel] as (arg: InvokeArg<InvokeChannel>) => Promise<unknown>)(parsed.value);
-      return respond(response, 200, 'application/json', JSON.stringify({ result: result ?? null }));
+      const outcome = await dispatchInvoke(handlers, channel, arg);
+      if (outcome.ok) return respond(response, 200, 'application/json', JSON.stringify({ result: outcome.result }));
+      if (outcome.refused === 'failed') throw outcome.thrown;
+      return respond(response, 400, 'application/json', JSON.stringify({ error: outcome.error }));
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'text/plain; charset=utf-8', 'use GET');
     const file = await readStaticFile(staticRoot, rest);

@@ -35,23 +35,3 @@ export function checksumIsValid(sum: number): boolean {
   const folded = foldSum(sum);
   return folded === 0xffff || folded === 0;
 }
-
-export function read16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] << 8) | bytes[offset + 1];
-}
-
-export function write16(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value >>> 8;
-  bytes[offset + 1] = value & 0xff;
-}
-
-export function read32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
-}
-
-export function write32(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value >>> 24;
-  bytes[offset + 1] = (value >>> 16) & 0xff;
-  bytes[offset + 2] = (value >>> 8) & 0xff;
-  bytes[offset + 3] = value & 0xff;
-}

@@ -3,64 +3,74 @@
 // header (identifier and sequence, MTU, pointer) goes into the name where it says something.
 
 import { formatIpv4, formatIpv6 } from './address.js';
-import { read16, read32 } from './checksum.js';
+import { read16, read32 } from './bytes.js';
+import {
+  icmp4ParameterProblem as pp4,
+  icmp4TimeExceeded as te4,
+  icmp4Type as t4,
+  icmp4Unreachable as u4,
+  icmp6ParameterProblem as pp6,
+  icmp6TimeExceeded as te6,
+  icmp6Type as t6,
+  icmp6Unreachable as u6,
+} from './icmp.js';
 
 const unreachable4: Record<number, string> = {
-  0: 'net unreachable',
-  1: 'host unreachable',
-  2: 'protocol unreachable',
-  3: 'port unreachable',
-  5: 'source route failed',
-  6: 'net unknown',
-  7: 'host unknown',
-  8: 'source host isolated',
-  9: 'net prohibited',
-  10: 'host prohibited',
-  11: 'net unreachable for tos',
-  12: 'host unreachable for tos',
-  13: 'admin prohibited filter',
-  14: 'host precedence violation',
-  15: 'precedence cutoff',
+  [u4.networkUnreachable]: 'net unreachable',
+  [u4.hostUnreachable]: 'host unreachable',
+  [u4.protocolUnreachable]: 'protocol unreachable',
+  [u4.portUnreachable]: 'port unreachable',
+  [u4.sourceRouteFailed]: 'source route failed',
+  [u4.destinationNetworkUnknown]: 'net unknown',
+  [u4.destinationHostUnknown]: 'host unknown',
+  [u4.sourceHostIsolated]: 'source host isolated',
+  [u4.networkProhibited]: 'net prohibited',
+  [u4.hostProhibited]: 'host prohibited',
+  [u4.networkUnreachableForTos]: 'net unreachable for tos',
+  [u4.hostUnreachableForTos]: 'host unreachable for tos',
+  [u4.communicationProhibited]: 'admin prohibited filter',
+  [u4.hostPrecedenceViolation]: 'host precedence violation',
+  [u4.precedenceCutoff]: 'precedence cutoff',
 };
 
 const informational4: Record<number, string> = {
-  4: 'source quench',
-  9: 'router advertisement',
-  10: 'router solicitation',
-  13: 'time stamp request',
-  14: 'time stamp reply',
-  15: 'information request',
-  16: 'information reply',
-  17: 'address mask request',
-  18: 'address mask reply',
+  [t4.sourceQuench]: 'source quench',
+  [t4.routerAdvertisement]: 'router advertisement',
+  [t4.routerSolicitation]: 'router solicitation',
+  [t4.timestamp]: 'time stamp request',
+  [t4.timestampReply]: 'time stamp reply',
+  [t4.informationRequest]: 'information request',
+  [t4.informationReply]: 'information reply',
+  [t4.addressMaskRequest]: 'address mask request',
+  [t4.addressMaskReply]: 'address mask reply',
 };
 
 const unreachable6: Record<number, string> = {
-  0: 'unreachable route',
-  1: 'unreachable prohibited',
-  2: 'beyond scope',
-  3: 'unreachable address',
-  4: 'unreachable port',
-  5: 'source address failed policy',
-  6: 'reject route',
+  [u6.noRoute]: 'unreachable route',
+  [u6.adminProhibited]: 'unreachable prohibited',
+  [u6.beyondScope]: 'beyond scope',
+  [u6.addressUnreachable]: 'unreachable address',
+  [u6.portUnreachable]: 'unreachable port',
+  [u6.sourcePolicyFailed]: 'source address failed policy',
+  [u6.rejectRoute]: 'reject route',
 };
 
 const parameterProblem6: Record<number, string> = {
-  0: 'erroneous header field',
-  1: 'unrecognized next header',
-  2: 'unrecognized option',
+  [pp6.erroneousHeaderField]: 'erroneous header field',
+  [pp6.unrecognizedNextHeader]: 'unrecognized next header',
+  [pp6.unrecognizedOption]: 'unrecognized option',
 };
 
 const informational6: Record<number, string> = {
-  130: 'multicast listener query',
-  131: 'multicast listener report',
-  132: 'multicast listener done',
-  133: 'router solicitation',
-  134: 'router advertisement',
-  135: 'neighbor solicitation',
-  136: 'neighbor advertisement',
-  137: 'redirect',
-  143: 'multicast listener report v2',
+  [t6.multicastListenerQuery]: 'multicast listener query',
+  [t6.multicastListenerReport]: 'multicast listener report',
+  [t6.multicastListenerDone]: 'multicast listener done',
+  [t6.routerSolicitation]: 'router solicitation',
+  [t6.routerAdvertisement]: 'router advertisement',
+  [t6.neighborSolicitation]: 'neighbor solicitation',
+  [t6.neighborAdvertisement]: 'neighbor advertisement',
+  [t6.redirect]: 'redirect',
+  [t6.multicastListenerReportV2]: 'multicast listener report v2',
 };
 
 /**
@@ -72,18 +82,18 @@ export function icmp4Name(b: Uint8Array, at: number, end: number): string {
   const code = b[at + 1];
   const hasWord = end - at >= 8;
   switch (type) {
-    case 0:
-    case 8:
-      return `echo ${type === 8 ? 'request' : 'reply'}${hasWord ? `, id ${read16(b, at + 4)}, seq ${read16(b, at + 6)}` : ''}`;
-    case 3:
-      if (code === 4) return `unreachable - need to frag${hasWord ? ` (mtu ${read16(b, at + 6)})` : ''}`;
+    case t4.echoReply:
+    case t4.echoRequest:
+      return `echo ${type === t4.echoRequest ? 'request' : 'reply'}${hasWord ? `, id ${read16(b, at + 4)}, seq ${read16(b, at + 6)}` : ''}`;
+    case t4.destinationUnreachable:
+      if (code === u4.fragmentationNeeded) return `unreachable - need to frag${hasWord ? ` (mtu ${read16(b, at + 6)})` : ''}`;
       return unreachable4[code] ?? `unreachable code ${code}`;
-    case 5:
+    case t4.redirect:
       return `redirect${hasWord ? ` to ${formatIpv4(read32(b, at + 4))}` : ''}`;
-    case 11:
-      return code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : `time exceeded code ${code}`;
-    case 12:
-      return `parameter problem${hasWord && code === 0 ? ` - octet ${b[at + 4]}` : code !== 0 ? ` code ${code}` : ''}`;
+    case t4.timeExceeded:
+      return code === te4.ttlExceeded ? 'time exceeded in-transit' : code === te4.reassemblyTimeExceeded ? 'ip reassembly time exceeded' : `time exceeded code ${code}`;
+    case t4.parameterProblem:
+      return `parameter problem${hasWord && code === pp4.pointerIndicatesError ? ` - octet ${b[at + 4]}` : code !== pp4.pointerIndicatesError ? ` code ${code}` : ''}`;
     default:
       return informational4[type] ?? `type-#${type}`;
   }
@@ -95,20 +105,20 @@ export function icmp6Name(b: Uint8Array, at: number, end: number): string {
   const code = b[at + 1];
   const hasWord = end - at >= 8;
   switch (type) {
-    case 1:
+    case t6.destinationUnreachable:
       return `destination unreachable, ${unreachable6[code] ?? `code ${code}`}`;
-    case 2:
+    case t6.packetTooBig:
       return `packet too big${hasWord ? `, mtu ${read32(b, at + 4)}` : ''}`;
-    case 3:
-      return code === 0 ? 'time exceeded in-transit' : code === 1 ? 'reassembly time exceeded' : `time exceeded code ${code}`;
-    case 4:
+    case t6.timeExceeded:
+      return code === te6.hopLimitExceeded ? 'time exceeded in-transit' : code === te6.reassemblyTimeExceeded ? 'reassembly time exceeded' : `time exceeded code ${code}`;
+    case t6.parameterProblem:
       return `parameter problem, ${parameterProblem6[code] ?? `code ${code}`}${hasWord ? `, pointer ${read32(b, at + 4)}` : ''}`;
-    case 128:
-    case 129:
-      return `echo ${type === 128 ? 'request' : 'reply'}${hasWord ? `, id ${read16(b, at + 4)}, seq ${read16(b, at + 6)}` : ''}`;
-    case 135:
+    case t6.echoRequest:
+    case t6.echoReply:
+      return `echo ${type === t6.echoRequest ? 'request' : 'reply'}${hasWord ? `, id ${read16(b, at + 4)}, seq ${read16(b, at + 6)}` : ''}`;
+    case t6.neighborSolicitation:
       return `neighbor solicitation${end - at >= 24 ? `, who has ${formatIpv6(b, at + 8)}` : ''}`;
-    case 136:
+    case t6.neighborAdvertisement:
       return `neighbor advertisement${end - at >= 24 ? `, tgt is ${formatIpv6(b, at + 8)}` : ''}`;
     default:
       return informational6[type] ?? `type ${type}`;

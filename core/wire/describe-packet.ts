@@ -8,10 +8,10 @@
 // export's comments. Not for the packet path: it builds strings.
 
 import { formatIpv4, formatIpv6 } from './address.js';
-import { read16, read32 } from './checksum.js';
+import { read16, read32 } from './bytes.js';
 import { icmp4Name, icmp6Name } from './describe-icmp.js';
 import { isIcmp4Error, isIcmp6Error } from './icmp.js';
-import { protocol } from './ipv6.js';
+import { protocol } from './protocol.js';
 import { PacketLayers } from './packet-layers.js';
 
 /** tcpdump's letters for the TCP flags, in its order: FIN SYN RST PSH ACK URG ECE CWR. */

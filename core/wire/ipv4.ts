@@ -11,7 +11,8 @@
 //   |                    Options                    |    Padding    |
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
-import { read32, sumWords, finishChecksum, write16 } from './checksum.js';
+import { sumWords, finishChecksum } from './checksum.js';
+import { read32, write16 } from './bytes.js';
 
 export const ipv4 = {
   versionIhl: 0,

@@ -19,19 +19,6 @@ export const ipv6 = {
   fragmentHeaderBytes: 8,
 } as const;
 
-/** Next Header values (IANA "Assigned Internet Protocol Numbers"). */
-export const protocol = {
-  hopByHop: 0,
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  routing: 43,
-  fragment: 44,
-  icmpv6: 58,
-  noNextHeader: 59,
-  destinationOptions: 60,
-} as const;
-
 /** Fragment header field offsets, relative to the header. */
 export const fragmentHeader = {
   nextHeader: 0,

@@ -6,9 +6,10 @@
 //
 // One object is reused for every packet: `locate` overwrites every field.
 
-import { read16, read32 } from './checksum.js';
+import { read16, read32 } from './bytes.js';
 import { ipv4 } from './ipv4.js';
-import { fragmentHeader, ipv6, protocol } from './ipv6.js';
+import { fragmentHeader, ipv6 } from './ipv6.js';
+import { protocol } from './protocol.js';
 
 /** IPsec AH (RFC 4302): an extension header whose length is in 4-byte units (§2.2). */
 const protocolAh = 51;

@@ -7,7 +7,8 @@
 // complement. When a translator changes the addresses, the pseudo-header sum is simply computed
 // again for the new ones: the transport bytes are unchanged and the length is the same on both sides.
 
-import { foldSum, finishChecksum, sumWords, write16 } from './checksum.js';
+import { foldSum, finishChecksum, sumWords } from './checksum.js';
+import { write16 } from './bytes.js';
 
 /** Folded pseudo-header sum of an IPv4 header at `ip` for `l4Bytes` of protocol `proto` (RFC 9293 §3.1). */
 export function pseudoHeaderSum4(b: Uint8Array, ip: number, proto: number, l4Bytes: number): number {

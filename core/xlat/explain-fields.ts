@@ -12,9 +12,9 @@
 //   Source, Destination 32 each; Options
 
 import type { FieldPlace } from '../api/explanation.js';
-import { read16 } from '../wire/checksum.js';
+import { read16 } from '../wire/bytes.js';
 import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 
 export type HeaderName = FieldPlace['header'];
 

@@ -3,10 +3,11 @@
 // Needed, Packet Too Big). The error carries as much of the offending packet as fits in 576
 // bytes (ICMPv4, RFC 1812 §4.3.2.3) or 1280 bytes (ICMPv6, RFC 4443 §2.4 (c)).
 
-import { finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
+import { finishChecksum, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16, write32 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
 import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
 import type { Xlation } from './xlation.js';

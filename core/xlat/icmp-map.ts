@@ -1,6 +1,19 @@
 // The ICMP ↔ ICMPv6 type and code tables of RFC 7915 §4.2 and §5.2, the Parameter Problem pointer
 // maps (Figures 3 and 6), and the RFC 1191 plateaus for Fragmentation Needed without an MTU.
 
+import {
+  icmp4ParameterProblem as pp4,
+  icmp4TimeExceeded as te4,
+  icmp4Type as t4,
+  icmp4Unreachable as u4,
+  icmp6ParameterProblem as pp6,
+  icmp6TimeExceeded as te6,
+  icmp6Type as t6,
+  icmp6Unreachable as u6,
+} from '../wire/icmp.js';
+import { ipv4 } from '../wire/ipv4.js';
+import { ipv6 } from '../wire/ipv6.js';
+
 /** Packs an ICMPv6 or ICMPv4 type and code; -1 means "silently drop". */
 function pack(type: number, code: number): number {
   return (type << 8) | code;
@@ -8,25 +21,35 @@ function pack(type: number, code: number): number {
 
 const drop = -1;
 
+/** ICMPv6 Parameter Problem, Unrecognized Next Header: what an ICMPv4 Protocol Unreachable becomes (RFC 7915 §4.2). */
+export const nextHeaderProblem6 = pack(t6.parameterProblem, pp6.unrecognizedNextHeader);
+/** ICMPv4 Parameter Problem, the pointer indicates the error (RFC 7915 §5.2). */
+export const pointerProblem4 = pack(t4.parameterProblem, pp4.pointerIndicatesError);
+/** ICMPv4 Fragmentation Needed (RFC 7915 §5.2: from an ICMPv6 Packet Too Big). */
+export const fragmentationNeeded4 = pack(t4.destinationUnreachable, u4.fragmentationNeeded);
+
 /** RFC 7915 §4.2: ICMPv4 type/code → ICMPv6 type/code (packed), or -1. */
 export function icmp4to6(type: number, code: number): number {
   switch (type) {
-    case 8: return pack(128, 0); // Echo → Echo Request (code 0)
-    case 0: return pack(129, 0); // Echo Reply
-    case 3: // Destination Unreachable
+    case t4.echoRequest: return pack(t6.echoRequest, 0); // code 0
+    case t4.echoReply: return pack(t6.echoReply, 0);
+    case t4.destinationUnreachable:
       switch (code) {
-        case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12:
-          return pack(1, 0); // No route to destination
-        case 2: return pack(4, 1); // Protocol Unreachable → Parameter Problem, unrecognized Next Header
-        case 3: return pack(1, 4); // Port Unreachable
-        case 4: return pack(2, 0); // Fragmentation Needed → Packet Too Big
-        case 9: case 10: case 13: case 15:
-          return pack(1, 1); // administratively prohibited
-        default: return drop; // 14 (host precedence violation) and unknown codes
+        case u4.networkUnreachable: case u4.hostUnreachable: case u4.sourceRouteFailed:
+        case u4.destinationNetworkUnknown: case u4.destinationHostUnknown: case u4.sourceHostIsolated:
+        case u4.networkUnreachableForTos: case u4.hostUnreachableForTos:
+          return pack(t6.destinationUnreachable, u6.noRoute);
+        case u4.protocolUnreachable: return pack(t6.parameterProblem, pp6.unrecognizedNextHeader);
+        case u4.portUnreachable: return pack(t6.destinationUnreachable, u6.portUnreachable);
+        case u4.fragmentationNeeded: return pack(t6.packetTooBig, 0);
+        case u4.networkProhibited: case u4.hostProhibited: case u4.communicationProhibited: case u4.precedenceCutoff:
+          return pack(t6.destinationUnreachable, u6.adminProhibited);
+        default: return drop; // host precedence violation and unknown codes
       }
-    case 11: return code <= 1 ? pack(3, code) : drop; // Time Exceeded, code unchanged
-    case 12: // Parameter Problem: 0 (pointer) and 2 (bad length) → erroneous header field
-      return code === 0 || code === 2 ? pack(4, 0) : drop;
+    case t4.timeExceeded: // code unchanged
+      return code === te4.ttlExceeded || code === te4.reassemblyTimeExceeded ? pack(t6.timeExceeded, code) : drop;
+    case t4.parameterProblem: // the pointer and a bad length → erroneous header field
+      return code === pp4.pointerIndicatesError || code === pp4.badLength ? pack(t6.parameterProblem, pp6.erroneousHeaderField) : drop;
     default:
       return drop; // Information, Timestamp, Address Mask, Router Advertisement/Solicitation,
     // Source Quench, Redirect, Alternative Host Address and unknown types: single hop or obsolete.
@@ -36,21 +59,23 @@ export function icmp4to6(type: number, code: number): number {
 /** RFC 7915 §5.2: ICMPv6 type/code → ICMPv4 type/code (packed), or -1. */
 export function icmp6to4(type: number, code: number): number {
   switch (type) {
-    case 128: return pack(8, 0);
-    case 129: return pack(0, 0);
-    case 1: // Destination Unreachable
+    case t6.echoRequest: return pack(t4.echoRequest, 0);
+    case t6.echoReply: return pack(t4.echoReply, 0);
+    case t6.destinationUnreachable:
       switch (code) {
-        case 0: case 2: case 3: return pack(3, 1); // host unreachable
-        case 1: return pack(3, 10); // communication with destination host administratively prohibited
-        case 4: return pack(3, 3); // port unreachable
+        case u6.noRoute: case u6.beyondScope: case u6.addressUnreachable:
+          return pack(t4.destinationUnreachable, u4.hostUnreachable);
+        case u6.adminProhibited: return pack(t4.destinationUnreachable, u4.hostProhibited);
+        case u6.portUnreachable: return pack(t4.destinationUnreachable, u4.portUnreachable);
         default: return drop;
       }
-    case 2: return pack(3, 4); // Packet Too Big → Fragmentation Needed
-    case 3: return code <= 1 ? pack(11, code) : drop;
-    case 4: // Parameter Problem
-      if (code === 0) return pack(12, 0);
-      if (code === 1) return pack(3, 2); // unrecognized Next Header → Protocol Unreachable
-      return drop; // code 2 (unrecognized IPv6 option) and others
+    case t6.packetTooBig: return pack(t4.destinationUnreachable, u4.fragmentationNeeded);
+    case t6.timeExceeded:
+      return code === te6.hopLimitExceeded || code === te6.reassemblyTimeExceeded ? pack(t4.timeExceeded, code) : drop;
+    case t6.parameterProblem:
+      if (code === pp6.erroneousHeaderField) return pack(t4.parameterProblem, pp4.pointerIndicatesError);
+      if (code === pp6.unrecognizedNextHeader) return pack(t4.destinationUnreachable, u4.protocolUnreachable);
+      return drop; // an unrecognized IPv6 option and other codes
     default:
       return drop; // MLD, Neighbor Discovery and unknown informational types
   }
@@ -66,12 +91,12 @@ export function mapPointer4to6(pointer: number): number {
 /** RFC 7915 Figure 6: IPv6 header byte → IPv4 header byte; -1: no counterpart (drop). */
 export function mapPointer6to4(pointer: number): number {
   if (pointer <= 1) return pointer; // Version/Traffic Class
-  if (pointer <= 3) return -1; // Flow Label
-  if (pointer <= 5) return 2; // Payload Length → Total Length
-  if (pointer === 6) return 9; // Next Header → Protocol
-  if (pointer === 7) return 8; // Hop Limit → TTL
-  if (pointer <= 23) return 12; // Source Address
-  if (pointer <= 39) return 16; // Destination Address
+  if (pointer < ipv6.payloadLen) return -1; // Flow Label
+  if (pointer < ipv6.nextHeader) return ipv4.totalLen; // Payload Length → Total Length
+  if (pointer === ipv6.nextHeader) return ipv4.protocol; // Next Header → Protocol
+  if (pointer === ipv6.hopLimit) return ipv4.ttl; // Hop Limit → TTL
+  if (pointer < ipv6.dst) return ipv4.src; // Source Address
+  if (pointer < ipv6.headerBytes) return ipv4.dst; // Destination Address
   return -1;
 }
 

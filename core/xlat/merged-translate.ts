@@ -20,9 +20,9 @@
 //
 // Contract: `b[s, s + n)` is the packet; it is left as it was. Standard-only, allocation-free.
 
-import { read16, write16 } from '../wire/checksum.js';
+import { read16, write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
 import type { Translator } from './translator.js';

@@ -8,7 +8,7 @@
 // known. Rules are templates: `{from}` and `{to}` become the fields' values as people read them.
 
 import type { StepAction } from '../api/explanation.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import {
   extensionField, fragmentField, icmpField, icmpv6Field, ipv4Field, ipv6Field, layOutPacket,
   type FieldSpec, type HeaderName, type LaidOutField,
@@ -16,6 +16,8 @@ import {
 import { refusalRules } from './explain-rules.js';
 import { joinHairpinPlace, joinHairpinSteps } from './hairpin-steps.js';
 import { verdictName } from './verdict.js';
+import { icmp4Type, icmp6Type } from '../wire/icmp.js';
+import { fragmentationNeeded4, nextHeaderProblem6 } from './icmp-map.js';
 
 /** A field as the translator saw it: bits counted from the start of the array it lives in. */
 export interface RawPlace {
@@ -384,15 +386,15 @@ export class XlatRecorder {
     this.field('mapped', l4, icmpField.type, 0, c, icmpv6Field.type, 0, 'ICMP Type {from} → ICMPv6 Type {to}', sec);
     this.field('mapped', l4, icmpField.code, 0, c, icmpv6Field.code, 0, 'Code {from} → {to}', sec);
     this.field('computed', l4, icmpField.checksum, 0, c, icmpv6Field.checksum, 0, '{from} → {to}: computed anew over the rebuilt error and the ICMPv6 pseudo-header', 'RFC 7915 §4.3, RFC 4443 §2.3');
-    if (type6 === 2) {
+    if (type6 === icmp6Type.packetTooBig) {
       this.field('computed', l4, icmpField.nextHopMtu, 0, c, icmpv6Field.mtu, 0, plateau
         ? 'Next-Hop MTU {from} (none given: the RFC 1191 plateau below the quoted Total Length) → MTU {to}: plus 20 for the larger IPv6 header, within both links\' MTUs'
         : 'Next-Hop MTU {from} → MTU {to}: plus 20 for the larger IPv6 header, within both links\' MTUs', plateau ? 'RFC 7915 §4.2, RFC 1191 §7' : sec);
       this.dropRestOfHeader(l4, ['Next-Hop MTU'], sec);
-    } else if (mapped === ((4 << 8) | 1)) {
+    } else if (mapped === nextHeaderProblem6) {
       this.field('synthesised', l4, null, 0, c, icmpv6Field.pointer, 0, 'Pointer {to}: Protocol Unreachable becomes Parameter Problem pointing at the Next Header field', sec);
       this.dropRestOfHeader(l4, [], sec);
-    } else if (type6 === 4) {
+    } else if (type6 === icmp6Type.parameterProblem) {
       this.field('mapped', l4, icmpField.pointer, 0, c, icmpv6Field.pointer, 0, 'Pointer {from} → {to}: the IPv4 header byte\'s IPv6 counterpart (Figure 3)', sec);
       this.dropRestOfHeader(l4, ['Pointer'], sec);
     } else {
@@ -414,12 +416,12 @@ export class XlatRecorder {
     this.field('mapped', l4, icmpv6Field.type, 0, c, icmpField.type, 0, 'ICMPv6 Type {from} → ICMP Type {to}', sec);
     this.field('mapped', l4, icmpv6Field.code, 0, c, icmpField.code, 0, 'Code {from} → {to}', sec);
     this.field('computed', l4, icmpv6Field.checksum, 0, c, icmpField.checksum, 0, '{from} → {to}: computed anew over the rebuilt error (ICMP has no pseudo-header)', 'RFC 7915 §5.3, RFC 792');
-    const byte4: FieldSpec = { header: 'icmp', name: type4 === 12 ? 'Pointer' : 'Unused', byte: 4, bit: 0, bits: 8 };
-    const low: FieldSpec = { header: 'icmp', name: mapped === ((3 << 8) | 4) ? 'Next-Hop MTU' : 'Unused', byte: 6, bit: 0, bits: 16 };
-    if (mapped === ((3 << 8) | 4)) {
+    const byte4: FieldSpec = { header: 'icmp', name: type4 === icmp4Type.parameterProblem ? 'Pointer' : 'Unused', byte: 4, bit: 0, bits: 8 };
+    const low: FieldSpec = { header: 'icmp', name: mapped === fragmentationNeeded4 ? 'Next-Hop MTU' : 'Unused', byte: 6, bit: 0, bits: 16 };
+    if (mapped === fragmentationNeeded4) {
       this.field('synthesised', l4, null, 0, c, byte4, 0, 'Unused {to}', sec);
       this.field('computed', l4, icmpv6Field.mtu, 0, c, low, 0, 'MTU {from} → Next-Hop MTU {to}: less 20 for the smaller IPv4 header, within both links\' MTUs', sec);
-    } else if (type4 === 12) {
+    } else if (type4 === icmp4Type.parameterProblem) {
       this.field('mapped', l4, icmpv6Field.pointer, 0, c, byte4, 0, 'Pointer {from} → {to}: the IPv6 header byte\'s IPv4 counterpart (Figure 6)', sec);
       this.field('synthesised', l4, null, 0, c, low, 0, 'Unused {to}', sec);
     } else {
@@ -433,7 +435,7 @@ export class XlatRecorder {
       this.field('synthesised', l4, null, 0, c, length, 0, 'Length {to}: no extension follows the quote', 'RFC 4884 §4.1');
     }
     const type6 = this.input[l4];
-    const used = type6 === 2 ? ['MTU'] : type6 === 4 && type4 === 12 ? ['Pointer'] : lengthUnits !== 0 ? ['Length'] : [];
+    const used = type6 === icmp6Type.packetTooBig ? ['MTU'] : type6 === icmp6Type.parameterProblem && type4 === icmp4Type.parameterProblem ? ['Pointer'] : lengthUnits !== 0 ? ['Length'] : [];
     this.dropRestOfHeader(l4, used, sec);
   }
 

@@ -10,7 +10,7 @@
 //   |64|     prefix                    | u |   v4(32)      | suffix    |
 //   |96|     prefix                                    |    v4(32)     |
 
-import { read32 } from '../wire/checksum.js';
+import { read32 } from '../wire/bytes.js';
 import type { Ipv6Prefix } from '../wire/address.js';
 
 export const rfc6052PrefixLengths: readonly number[] = [32, 40, 48, 56, 64, 96];

@@ -19,9 +19,10 @@
 // payloads go at its end, so the caller keeps room after it. Standard-only, allocation-free.
 
 import { copyBytes } from './copy-bytes.js';
-import { checksumIsValid, read16, read32, sumWords, write16 } from '../wire/checksum.js';
+import { checksumIsValid, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum4 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
 

@@ -10,14 +10,15 @@
 // The state of one translation is the XlatContext's `xlation46` (xlation.ts); the transport
 // fix-up of step 5 is transport-46.ts, shared by the outer packet and the quote in an ICMP error.
 
-import { checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
-import { icmp4HasLengthField, icmp6HasLengthField, isIcmp4Error } from '../wire/icmp.js';
+import { checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { icmp4HasLengthField, icmp4TimeExceeded, icmp4Type, icmp4Unreachable, icmp6HasLengthField, icmp6Type, isIcmp4Error } from '../wire/icmp.js';
 import { ipv4Option } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
 import { copyBytes } from './copy-bytes.js';
-import { icmp4to6, mapPointer4to6, plateauBelow } from './icmp-map.js';
+import { icmp4to6, mapPointer4to6, nextHeaderProblem6, plateauBelow } from './icmp-map.js';
 import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
 import { maxOutputPackets, type XlatOutput } from './output.js';
@@ -167,7 +168,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
-      sendIcmp4Error(x, 11, 0, 0);
+      sendIcmp4Error(x, icmp4Type.timeExceeded, icmp4TimeExceeded.ttlExceeded, 0);
       return Verdict.ttlExpired;
     }
     if (!config.hopDecrementedDownstream) hopLimit--;
@@ -177,7 +178,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     const options = scanOptions(b, s + 20, s + ihl);
     if (options === optionsSourceRoute) {
       if (rec !== null) rec.refuseRange(Verdict.ipv4SourceRoute, 'ipv4-options', 'Options', s + 20, ihl - 20, 0);
-      sendIcmp4Error(x, 3, 5, 0); // Source Route Failed
+      sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.sourceRouteFailed, 0);
       return Verdict.ipv4SourceRoute;
     }
     if (options === optionsMalformed) {
@@ -242,7 +243,7 @@ function translatePayload46(x: Xlation, dontFragment: boolean): number {
   if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
     // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
     if (rec !== null) rec.refuse(Verdict.fragmentationNeeded, s, ipv4Field.flags, 0);
-    sendIcmp4Error(x, 3, 4, mtu6 - 20 - (isFragment ? 8 : 0));
+    sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.fragmentationNeeded, mtu6 - 20 - (isFragment ? 8 : 0));
     return Verdict.fragmentationNeeded;
   }
   const fragmentLimit = Math.min(mtu6, config.lowestIpv6Mtu);
@@ -382,7 +383,7 @@ function zeroUdpChecksum46(x: Xlation, isFragment: boolean): number {
   }
   const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
   if (rec !== null) rec.refuse(verdict, outer.inL4, udpField.checksum, 0);
-  sendIcmp4Error(x, 3, 13, 0);
+  sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.communicationProhibited, 0);
   return verdict;
 }
 
@@ -457,13 +458,13 @@ function translateIcmp4Error(x: Xlation): number {
 
   // ICMPv6 rest-of-header: MTU for Packet Too Big, pointer for Parameter Problem.
   let rest = 0;
-  if (type6 === 2) {
+  if (type6 === icmp6Type.packetTooBig) {
     let mtu4 = read16(b, l4 + 6);
     if (mtu4 === 0) mtu4 = plateauBelow(innerTotal); // RFC 1191 §7, RFC 7915 §4.2
     rest = Math.max(1280, Math.min(mtu4 + 20, config.mtu.ipv6, config.mtu.ipv4 + 20));
-  } else if (mapped === ((4 << 8) | 1)) {
+  } else if (mapped === nextHeaderProblem6) {
     rest = 6; // Protocol Unreachable → the IPv6 Next Header field
-  } else if (type6 === 4) {
+  } else if (type6 === icmp6Type.parameterProblem) {
     const pointer = mapPointer4to6(b[l4 + 4]);
     if (pointer < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.pointer, 0);
@@ -533,7 +534,7 @@ function translateIcmp4Error(x: Xlation): number {
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {
-    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === 2, layout.lengthUnits);
+    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
     rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, x.hairpin), -1, false, true);
   }
   recordOutput(out, p, 40 + icmpLength, 6, 0);

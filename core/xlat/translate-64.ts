@@ -12,16 +12,17 @@
 // The state of one translation is the XlatContext's `xlation64` (xlation.ts); the transport
 // fix-up of step 4 is transport-64.ts, shared by the outer packet and the quote in an ICMPv6 error.
 
-import { checksumIsValid, finishChecksum, read16, read32, sumWords, write16, write32 } from '../wire/checksum.js';
-import { icmp4HasLengthField, icmp6HasLengthField, isIcmp6Error } from '../wire/icmp.js';
+import { checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { icmp4HasLengthField, icmp6HasLengthField, icmp6ParameterProblem, icmp6TimeExceeded, icmp6Type, icmp6Unreachable, isIcmp6Error } from '../wire/icmp.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
 import { copyBytes } from './copy-bytes.js';
 import { icmp4ErrorMaxBytes, nextOutputStart, recordOutput, sendIcmp6Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
-import { icmp6to4, mapPointer6to4 } from './icmp-map.js';
+import { icmp6to4, mapPointer6to4, pointerProblem4 } from './icmp-map.js';
 import type { XlatOutput } from './output.js';
 import { extensionField, fragmentField, icmpv6Field, ipv4Field, ipv6Field, udpField } from './explain-fields.js';
 import type { AddressHow, XlatRecorder } from './recorder.js';
@@ -50,7 +51,12 @@ function isExtensionToSkip(nextHeader: number): boolean {
   return nextHeader === protocol.hopByHop || nextHeader === protocol.destinationOptions || nextHeader === protocol.routing;
 }
 
-/** Walks the extension headers of the IPv6 packet at `s`, up to `end` (exclusive). */
+/**
+ * Walks the extension headers of the IPv6 packet at `s`, up to `end` (exclusive). A refusal stops
+ * the walk where the chain cannot be read further; a Routing header with segments left does not:
+ * the walk goes on to the upper layer, which decides whether the refusal may be answered (no
+ * ICMPv6 error about an ICMPv6 error, RFC 4443 §2.4 (e)).
+ */
 function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain): void {
   let nextHeader = b[s + 6];
   let offset = s + 40;
@@ -60,30 +66,21 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
     if (isExtensionToSkip(nextHeader)) {
       // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
       if (chain.fragment >= 0) break;
-      if (offset + 8 > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
-      }
-      const length = (b[offset + 1] + 1) << 3;
-      if (offset + length > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
+      if (offset + 8 > end || offset + ((b[offset + 1] + 1) << 3) > end) {
+        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
+        break;
       }
       if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
-        chain.verdict = Verdict.ipv6RoutingHeader;
-        chain.pointer = offset + 3 - s; // the Segments Left field
-        return;
+        refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
       }
+      const length = (b[offset + 1] + 1) << 3;
       nextHeader = b[offset];
       offset += length;
     } else if (nextHeader === protocol.fragment) {
       if (chain.fragment >= 0) break;
       if (offset + 8 > end) {
-        chain.verdict = Verdict.ipv6BadExtensionHeader;
-        chain.pointer = offset - s;
-        return;
+        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
+        break;
       }
       chain.fragment = offset;
       nextHeader = b[offset];
@@ -93,11 +90,17 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
     }
   }
   if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
-    chain.verdict = Verdict.ipv6ExtensionAfterFragment;
-    chain.pointer = chain.fragment - s; // its Next Header names the header that follows
+    refuseChain(chain, Verdict.ipv6ExtensionAfterFragment, chain.fragment - s); // its Next Header names the header that follows
   }
   chain.proto = nextHeader;
   chain.l4 = offset;
+}
+
+/** The chain's first refusal is the one reported. */
+function refuseChain(chain: HeaderChain, verdict: number, pointer: number): void {
+  if (chain.verdict !== Verdict.translated) return;
+  chain.verdict = verdict;
+  chain.pointer = pointer;
 }
 
 function addressSum6(b: Uint8Array, offset: number): number {
@@ -176,13 +179,13 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   outer.inL4 = l4;
   if (chain.verdict === Verdict.ipv6RoutingHeader) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer - 3, extensionField.segmentsLeft, 0);
-    sendIcmp6Error(x, 4, 0, chain.pointer);
+    sendIcmp6Error(x, icmp6Type.parameterProblem, icmp6ParameterProblem.erroneousHeaderField, chain.pointer);
     return chain.verdict;
   }
   if (chain.verdict === Verdict.ipv6ExtensionAfterFragment) {
     if (rec !== null) rec.refuse(chain.verdict, s + chain.pointer, fragmentField.nextHeader, 0);
     // RFC 7915 §5.1 "SHOULD be dropped and logged", with the §5.4 default error (Jool does the same).
-    sendIcmp6Error(x, 1, 1, 0);
+    sendIcmp6Error(x, icmp6Type.destinationUnreachable, icmp6Unreachable.adminProhibited, 0);
     return chain.verdict;
   }
   if (chain.verdict !== Verdict.translated) {
@@ -216,7 +219,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (config.decrementTtl) {
     if (ttl <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
-      sendIcmp6Error(x, 3, 0, 0);
+      sendIcmp6Error(x, icmp6Type.timeExceeded, icmp6TimeExceeded.hopLimitExceeded, 0);
       return Verdict.ttlExpired;
     }
     ttl--;
@@ -256,7 +259,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (totalLen > config.mtu.ipv4) {
     // RFC 7915 §5.1 and §6: Packet Too Big with the IPv4 MTU plus the header growth.
     if (rec !== null) rec.refuse(Verdict.packetTooBig, s, ipv6Field.payloadLength, 0);
-    sendIcmp6Error(x, 2, 0, Math.max(1280, config.mtu.ipv4 + 20));
+    sendIcmp6Error(x, icmp6Type.packetTooBig, 0, Math.max(1280, config.mtu.ipv4 + 20));
     return Verdict.packetTooBig;
   }
 
@@ -429,11 +432,11 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   }
 
   let rest = 0;
-  if (type === 2) {
+  if (type === icmp6Type.packetTooBig) {
     // RFC 7915 §5.2: minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20).
     const advertised = read32(b, l4 + 4);
     rest = Math.max(68, Math.min(advertised - 20, config.mtu.ipv4, config.mtu.ipv6 - 20));
-  } else if (mapped === ((12 << 8) | 0)) {
+  } else if (mapped === pointerProblem4) {
     const pointer = read32(b, l4 + 4);
     const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
     if (pointer4 < 0) {

@@ -5,8 +5,9 @@
 // ICMP Echo gets its ICMPv6 type and the pseudo-header ICMPv6 adds (RFC 4443 §2.3).
 // What is not fixed is reported (transport-fix.ts): the outer packet refuses it, a quote keeps it.
 
-import { adjustChecksum, read16, read32, sumWords, write16 } from '../wire/checksum.js';
-import { protocol } from '../wire/ipv6.js';
+import { adjustChecksum, sumWords } from '../wire/checksum.js';
+import { read16, read32, write16 } from '../wire/bytes.js';
+import { protocol } from '../wire/protocol.js';
 import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp4to6 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';

@@ -5,8 +5,9 @@
 // and an ICMPv6 Echo gets its ICMP type and loses the pseudo-header ICMP does not have (RFC 792).
 // What is not fixed is reported (transport-fix.ts): the outer packet refuses it, a quote keeps it.
 
-import { adjustChecksum, read16, sumWords, write16 } from '../wire/checksum.js';
-import { protocol } from '../wire/ipv6.js';
+import { adjustChecksum, sumWords } from '../wire/checksum.js';
+import { read16, write16 } from '../wire/bytes.js';
+import { protocol } from '../wire/protocol.js';
 import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp6to4 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';

@@ -19,8 +19,8 @@
 // payloads go at its end, so the caller keeps room after it. Standard-only, allocation-free.
 
 import { copyBytes } from './copy-bytes.js';
-import { read16, write16 } from '../wire/checksum.js';
-import { protocol } from '../wire/ipv6.js';
+import { read16, write16 } from '../wire/bytes.js';
+import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
 

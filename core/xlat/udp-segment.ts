@@ -10,9 +10,10 @@
 // checksum field held only a partial sum (NEEDS_CSUM), so it is computed in full here (RFC 768).
 // Standard-only, allocation-free.
 
-import { finishChecksum, read16, sumWords, write16 } from '../wire/checksum.js';
+import { finishChecksum, sumWords } from '../wire/checksum.js';
+import { read16, write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { copyBytes } from './copy-bytes.js';
 import { udpChecksumToSend } from './transport-fix.js';

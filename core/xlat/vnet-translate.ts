@@ -29,9 +29,10 @@
 // translator gets a virtio-net header in its headroom (`out.headroomBytes` ≥ 10): a plain one, or
 // the translated GSO/partial one. Standard-only and allocation-free, like the translator.
 
-import { adjustChecksum, read16, write16 } from '../wire/checksum.js';
+import { adjustChecksum } from '../wire/checksum.js';
+import { read16, write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
-import { protocol } from '../wire/ipv6.js';
+import { protocol } from '../wire/protocol.js';
 import { completePartialChecksum, pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, vnetCsumOffset, vnetCsumStart, vnetGsoSize, writePlainVnetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
 import { copyBytes } from './copy-bytes.js';

@@ -3,11 +3,11 @@
 // files through a save dialog, full screen to the window. Arguments arrive validated
 // (ipc-host.ts); every answer is a value of the schema's result type.
 
-import type { EngineCall, EngineCallResult, EngineLink, HostInfo, InvokeHandlers, SaveFileRequest, SaveFileResult, StartEngineResult } from '../../core/api/ui-schema.js';
+import { engineHandlers, type EngineCaller, type EngineLink, type HostInfo, type InvokeHandlers, type SaveFileRequest, type SaveFileResult, type StartEngineResult } from '../../core/api/ui-schema.js';
 
 export interface HostDeps {
   readonly version: string;
-  readonly relay: { call(call: EngineCall): Promise<EngineCallResult>; current(): EngineLink; retryNow(): void };
+  readonly relay: { readonly call: EngineCaller; current(): EngineLink; retryNow(): void };
   readonly starter: { readonly canStart: boolean; start(): Promise<StartEngineResult> };
   readonly setFullScreen: (on: boolean) => void;
   readonly saveFile: (request: SaveFileRequest) => Promise<SaveFileResult>;
@@ -19,7 +19,7 @@ export function hostHandlers(deps: HostDeps): InvokeHandlers {
     'host.info': async () => info,
     'host.setFullScreen': async (on) => deps.setFullScreen(on),
     'host.saveFile': (request) => deps.saveFile(request),
-    'engine.call': (call) => deps.relay.call(call),
+    ...engineHandlers((method, params) => deps.relay.call(method, params)),
     'engine.start': async () => {
       const started = await deps.starter.start();
       // Connect now rather than at the end of the current backoff.

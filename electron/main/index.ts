@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 
   const trayView = (): TrayView => ({ toggle: toggle.state(), canStartEngine: starter.canStart, startingEngine: starter.starting });
   const toggle = new ToggleController(
-    (call) => relay.call(call),
+    (method, params) => relay.call(method, params),
     () => tray?.show(trayView()),
   );
 

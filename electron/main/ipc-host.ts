@@ -1,23 +1,15 @@
 // The main process's end of the renderer IPC (STYLE.md: the Mullvad pattern). One `ipcMain.handle`
 // per invoke channel, the list derived from the schema in core/api/ui-schema.ts; every message is
 // checked twice before a handler sees it: it must come from our window's main frame (not a
-// subframe, not another window or webContents), and its argument must pass the schema's parser.
-// Handlers get only validated arguments. Refusals and handler failures go back as values
+// subframe, not another window or webContents), and then core/api/ui-dispatch.ts checks its
+// channel and argument against the schema, as `clatter ui` does. Handlers get only validated arguments. Refusals and handler failures go back as values
 // (electron/ipc-reply.ts); nothing thrown crosses the boundary.
 //
 // Notify channels go the other way (`session.link`, `session.update`): `sendNotify` is the one
 // typed way to push them, so a payload cannot drift from the schema.
 
-import {
-  isInvokeChannel,
-  parseInvokeArg,
-  uiChannels,
-  type InvokeArg,
-  type InvokeChannel,
-  type InvokeHandlers,
-  type NotifyChannel,
-  type NotifyPayload,
-} from '../../core/api/ui-schema.js';
+import { uiChannels, type InvokeHandlers, type NotifyChannel, type NotifyPayload } from '../../core/api/ui-schema.js';
+import { dispatchInvoke } from '../../core/api/ui-dispatch.js';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { IpcReply } from '../ipc-reply.js';
 
@@ -53,19 +45,19 @@ export async function handleInvoke(
     log(`ipc: refused ${channel} from a frame that is not our window's main frame`);
     return { ok: false, error: 'refused: not from the Clatter window' };
   }
-  if (!isInvokeChannel(channel)) return { ok: false, error: `unknown channel ${JSON.stringify(channel)}` };
   // The preload sends exactly one argument; anything else did not come through it.
   if (args.length > 1) return { ok: false, error: `${channel} takes one argument` };
-  const parsed = parseInvokeArg(channel, args[0]);
-  if (!parsed.ok) return { ok: false, error: `${channel}: ${parsed.error}` };
-  const handler = handlers[channel] as (arg: InvokeArg<InvokeChannel>) => Promise<unknown>;
-  try {
-    const result = await handler(parsed.value);
-    return { ok: true, result: result ?? null };
-  } catch (error) {
-    // A handler should answer with values; a throw is a bug, reported without its stack.
-    log(`ipc: ${channel} failed: ${(error as Error).stack ?? String(error)}`);
-    return { ok: false, error: `${channel} failed: ${(error as Error).message}` };
+  const outcome = await dispatchInvoke(handlers, channel, args[0]);
+  if (outcome.ok) return outcome;
+  switch (outcome.refused) {
+    case 'unknown-channel':
+      return { ok: false, error: outcome.error };
+    case 'bad-argument':
+      return { ok: false, error: `${channel}: ${outcome.error}` };
+    case 'failed':
+      // A handler should answer with values; a throw is a bug, reported without its stack.
+      log(`ipc: ${channel} failed: ${(outcome.thrown as Error).stack ?? String(outcome.thrown)}`);
+      return { ok: false, error: `${channel} failed: ${outcome.error}` };
   }
 }
 

@@ -1,14 +1,13 @@
-// The CLAT on/off switch as the shell shows it (the tray's "CLAT on" item). Optimistic: a click
-// shows the new position at once (`pending`), then the engine decides: its answer to `up`/`down`,
-// or a status event saying the CLAT is on or off, confirms it; a refused call puts the switch back
-// where the engine last said it was and keeps the reason in `error`. Only the engine's status is
-// ever the truth; `pending` is what the user asked for and has not been confirmed yet.
+// The CLAT on/off switch as the shell shows it (the tray's "CLAT on" item): the engine's reach,
+// and the switch itself, whose optimistic rule (what confirms a click, what puts it back) is the
+// window's too: core/api/clat-switch.ts. This class only asks the engine and feeds the reducer.
 //
 // No electron import: it talks to the engine through a `call` function (UiRelay.call) and reports
 // through `onChange`, so it is unit tested as it is.
 
-import type { EngineProblem, EngineCall, EngineCallResult, EngineLink } from '../../core/api/ui-schema.js';
-import { statusIsOn, switchShowsOn, type ClatStatus } from '../../core/api/status.js';
+import { initialSwitch, reduceSwitch, switchOn, type ClatSwitch, type SwitchAnswer, type SwitchEvent } from '../../core/api/clat-switch.js';
+import type { EngineAnswer, EngineCaller, EngineLink, EngineProblem } from '../../core/api/ui-schema.js';
+import type { ClatStatus } from '../../core/api/status.js';
 
 export type EngineReach =
   | { readonly state: 'connecting' }
@@ -27,15 +26,14 @@ export interface ToggleState {
 
 /** Where the switch is drawn: the request in flight, else the engine's word. */
 export function shownOn(state: ToggleState): boolean {
-  return switchShowsOn(state.pending, state.status);
+  return switchOn(state);
 }
 
-export type EngineCaller = (call: EngineCall) => Promise<EngineCallResult>;
-
 export class ToggleController {
-  private current: ToggleState = { engine: { state: 'connecting' }, status: null, pending: null, error: null };
-  /** Bumped per request, so an answer to an older click cannot undo a newer one. */
-  private request = 0;
+  private engine: EngineReach = { state: 'connecting' };
+  private switch: ClatSwitch = initialSwitch;
+  /** A failure that is not the switch's: asked without an engine to ask. */
+  private unreachable: string | null = null;
 
   constructor(
     private readonly call: EngineCaller,
@@ -43,62 +41,51 @@ export class ToggleController {
   ) {}
 
   state(): ToggleState {
-    return this.current;
+    const { status, pending, failure } = this.switch;
+    // The tray shows no status without an engine: it could have changed since.
+    return { engine: this.engine, status: this.engine.state === 'connected' ? status : null, pending, error: this.unreachable ?? failure?.message ?? null };
   }
 
   /** The relay's link changed (UiRelay's onLink). */
   setLink(link: EngineLink): void {
     if (link.state === 'connected') {
-      this.update({ engine: { state: 'connected' } });
-      this.setStatus(link.snapshot.status);
-      return;
+      this.engine = { state: 'connected' };
+      return this.apply({ kind: 'status', status: link.snapshot.status });
     }
-    // Without an engine nothing is pending: no one is left to confirm it.
-    this.request++;
-    const engine: EngineReach = link.state === 'connecting' ? { state: 'connecting' } : { state: 'unavailable', problem: link.problem, message: link.message, fix: link.fix };
-    this.update({ engine, status: null, pending: null });
+    this.engine = link.state === 'connecting' ? { state: 'connecting' } : { state: 'unavailable', problem: link.problem, message: link.message, fix: link.fix };
+    this.apply({ kind: 'lost' });
   }
 
   /** A status from the engine (a `session.update` batch's newest, or the link's snapshot). */
   setStatus(status: ClatStatus): void {
-    const confirmed = this.current.pending !== null && (status.state === 'error' || statusIsOn(status) === (this.current.pending === 'on'));
-    this.update({
-      status,
-      ...(confirmed ? { pending: null } : {}),
-      ...(confirmed && status.state === 'error' ? { error: status.cause } : {}),
-    });
+    this.apply({ kind: 'status', status });
   }
 
   toggle(): Promise<void> {
-    return this.set(!shownOn(this.current));
+    return this.set(!shownOn(this.state()));
   }
 
   /** Asks the engine to turn the CLAT on or off; resolves when the engine has answered. */
   async set(on: boolean): Promise<void> {
-    if (this.current.engine.state !== 'connected') {
-      this.update({ error: this.current.engine.state === 'unavailable' ? this.current.engine.message : 'still connecting to the engine' });
-      return;
+    if (this.engine.state !== 'connected') {
+      this.unreachable = this.engine.state === 'unavailable' ? this.engine.message : 'still connecting to the engine';
+      return this.onChange(this.state());
     }
-    const request = ++this.request;
-    this.update({ pending: on ? 'on' : 'off', error: null });
-    let answer: EngineCallResult;
+    this.apply({ kind: 'requested', wanted: on ? 'on' : 'off' });
+    const request = this.switch.request;
+    let answer: EngineAnswer<'up' | 'down'>;
     try {
-      answer = await this.call({ method: on ? 'up' : 'down', params: {} });
+      answer = on ? await this.call('up', {}) : await this.call('down', {});
     } catch (error) {
       answer = { ok: false, error: { code: 'internal', message: (error as Error).message } };
     }
-    if (request !== this.request) return;
-    if (!answer.ok) {
-      // Reverted: `status` still holds the engine's last word.
-      this.update({ pending: null, error: answer.error.message });
-      return;
-    }
-    const status = answer.result as ClatStatus;
-    this.update({ status, pending: null, error: status.state === 'error' ? status.cause : null });
+    const settled: SwitchAnswer = answer.ok ? { ok: true, status: answer.result } : { ok: false, failure: answer.error };
+    this.apply({ kind: 'answered', request, answer: settled });
   }
 
-  private update(change: Partial<ToggleState>): void {
-    this.current = { ...this.current, ...change };
-    this.onChange(this.current);
+  private apply(event: SwitchEvent): void {
+    if (event.kind === 'requested') this.unreachable = null;
+    this.switch = reduceSwitch(this.switch, event);
+    this.onChange(this.state());
   }
 }

@@ -1,5 +1,7 @@
 // Numbers for people: SI rates (bits/s, packets/s), binary sizes, ages, clock times.
 
+import { protocol } from '../../core/wire/protocol.js';
+
 const siUnits = ['', 'k', 'M', 'G', 'T'];
 
 /** 1234567 → "1.23 M" (three significant digits, SI prefixes). */
@@ -66,7 +68,7 @@ export function formatClock(atMs: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-const protocolNames: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' };
+const protocolNames: Record<number, string> = { [protocol.icmp]: 'ICMP', [protocol.tcp]: 'TCP', [protocol.udp]: 'UDP', [protocol.icmpv6]: 'ICMPv6' };
 
 export function formatProtocol(protocol: number): string {
   return protocolNames[protocol] ?? `proto ${protocol}`;

@@ -6,14 +6,16 @@
 //
 // Options: --seconds N (per measurement, default 2), --json.
 
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { finishChecksum, sumWords, write16, write32 } from '../../core/wire/checksum.js';
+import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
+import { write16, write32 } from '../../core/wire/bytes.js';
 import { parseIpv6 } from '../../core/wire/address.js';
 import { parseSiitConfig } from '../../core/xlat/config.js';
 import { outputBufferBytes, XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';
 import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
+import { gcCount } from './gc-counter.js';
 
 const clatIpv6 = '2001:db8:1:2::c1a7';
 const config = parseSiitConfig({
@@ -76,11 +78,6 @@ interface Result {
   gcDuringMeasure: number;
 }
 
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  gcCount += list.getEntries().length;
-}).observe({ entryTypes: ['gc'] });
-
 function measure(direction: '46' | '64', size: number, seconds: number): Result {
   const inputRegion = 4096;
   const arena = new Uint8Array(inputRegion + outputBufferBytes(0));
@@ -103,7 +100,7 @@ function measure(direction: '46' | '64', size: number, seconds: number): Result 
     batch *= 2;
   }
   (globalThis as { gc?: () => void }).gc?.();
-  const gcBefore = gcCount;
+  const gcBefore = gcCount();
   const heapBefore = process.memoryUsage().heapUsed;
   let packets = 0;
   let failures = 0;
@@ -124,7 +121,7 @@ function measure(direction: '46' | '64', size: number, seconds: number): Result 
     gbitPerSecond: Number(((pps * size * 8) / 1e9).toFixed(2)),
     nsPerPacket: Number((1e9 / pps).toFixed(1)),
     heapBytesPerPacket: Number((Math.max(0, heapAfter - heapBefore) / packets).toFixed(4)),
-    gcDuringMeasure: gcCount - gcBefore,
+    gcDuringMeasure: gcCount() - gcBefore,
   };
 }
 

@@ -2,12 +2,12 @@
 // shows up as exactly that many packets (and bytes) on each side and direction, no more, no less;
 // also when worker threads translate (`--workers 2`), each counting into its own shard.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CounterSnapshot } from '../../core/api/counters.js';
 import { EngineClient } from '../../core/client/engine-client.js';
-import { createLab, type Lab } from '../../core/lab/lab.js';
 import { python3 } from '../../core/lab/required-packages.js';
-import { EngineProcess, engineDir, runningWith, tearDown } from './engine-process.js';
+import { runningWith } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -47,30 +47,24 @@ function delta(after: CounterSnapshot, before: CounterSnapshot, direction: 'out4
 }
 
 describe.skipIf(!isRoot).each([0, 2])('exact counters with --workers %i', (workers) => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
-
-  beforeAll(async () => {
-    lab = await createLab();
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, workers });
-    await engine.up();
-    // Settled on the RA's prefix: no reconfiguration while counting.
-    await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000);
-    // The first packets to a new router neighbour: done before counting.
-    await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '10', serverIpv4], { timeoutMs: 15_000 });
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: { workers },
+    afterStart: async ({ lab, engine }) => {
+      await engine.up();
+      // Settled on the RA's prefix: no reconfiguration while counting.
+      await engine.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000);
+      // The first packets to a new router neighbour: done before counting.
+      await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '10', serverIpv4], { timeoutMs: 15_000 });
+    },
+  });
 
   it('20 pings and 50 UDP echoes are counted exactly, on both sides, both ways', async () => {
-    const before = await counters(engine!.socket);
-    const ping = await lab.exec('host', ['ping', '-n', '-c', '20', '-i', '0.05', '-s', '56', '-W', '5', serverIpv4], { timeoutMs: 30_000 });
+    const before = await counters(setup.engine.socket);
+    const ping = await setup.lab.exec('host', ['ping', '-n', '-c', '20', '-i', '0.05', '-s', '56', '-W', '5', serverIpv4], { timeoutMs: 30_000 });
     expect(ping.stdout).toMatch(/^20 packets transmitted, 20 received/m);
-    const udp = await lab.exec('host', [python3, '-c', udpSeries, serverIpv4, String(lab.server.udpEchoPort), '50', '100'], { timeoutMs: 60_000 });
+    const udp = await setup.lab.exec('host', [python3, '-c', udpSeries, serverIpv4, String(setup.lab.server.udpEchoPort), '50', '100'], { timeoutMs: 60_000 });
     expect(udp.stdout.trim()).toBe('50');
-    const after = await counters(engine!.socket);
+    const after = await counters(setup.engine.socket);
 
     // ICMP echo: 20 requests out (IPv4 20+8+56 = 84 bytes, IPv6 40+8+56 = 104), 20 replies in.
     expect(delta(after, before, 'out46', 'icmp')).toEqual({ ipv4: { packets: 20, bytes: 20 * 84 }, ipv6: { packets: 20, bytes: 20 * 104 } });

@@ -12,13 +12,14 @@
 // One lab and one engine (the engine's default delivery) for the whole file; the cases run in order,
 // a firewall's cases one after the other, and each firewall is removed before the next is loaded.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { labFirewalls, missingFirewallPackages, rulesetSnapshot, type LabFirewall, type LoadedFirewall } from '../../core/lab/firewalls/index.js';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import type { Lab } from '../../core/lab/lab.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { httpGet, udpExchange } from '../../core/lab/probes.js';
 import { python3 } from '../../core/lab/required-packages.js';
-import { asRunning, EngineProcess, engineDir, removeEngineDir, tearDown } from './engine-process.js';
+import { asRunning, EngineProcess, engineDir, removeEngineDir } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -151,25 +152,22 @@ async function unsolicitedIpv4Arrives(lab: Lab, clatIpv6: string, waitMs: number
 }
 
 describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess;
   /** The host's ruleset with no firewall and the CLAT off. */
   let bare: string;
 
-  beforeAll(async () => {
-    const missing = missingFirewallPackages();
-    if (missing.length > 0) throw new Error(`missing Debian packages: ${missing.join(' ')} (sh scripts/ensure-test-tools.sh installs them)`);
-    lab = await createLab();
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
-    bare = await rulesetSnapshot(lab);
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: {},
+    beforeEngine: async () => {
+      const missing = missingFirewallPackages();
+      if (missing.length > 0) throw new Error(`missing Debian packages: ${missing.join(' ')} (sh scripts/ensure-test-tools.sh installs them)`);
+    },
+    afterStart: async ({ lab }) => {
+      bare = await rulesetSnapshot(lab);
+    },
+  });
 
   async function ensureDown(): Promise<void> {
-    if ((await engine.status()).state !== 'off') expect((await engine.down()).state).toBe('off');
+    if ((await setup.engine.status()).state !== 'off') expect((await setup.engine.down()).state).toBe('off');
   }
 
   describe.each(labFirewalls)('$name', (firewall: LabFirewall) => {
@@ -178,7 +176,7 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
     let firewallAlone: string;
 
     async function load(): Promise<void> {
-      loaded = await firewall.load(lab);
+      loaded = await firewall.load(setup.lab);
     }
 
     /** Removes the firewall; what is left is the bare ruleset (the CLAT is off). */
@@ -186,7 +184,7 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
       const firewallNow = loaded;
       loaded = null;
       await firewallNow?.remove();
-      expect(await rulesetSnapshot(lab), `the ruleset after removing ${firewall.name}`).toBe(bare);
+      expect(await rulesetSnapshot(setup.lab), `the ruleset after removing ${firewall.name}`).toBe(bare);
     }
 
     afterAll(async () => {
@@ -196,28 +194,28 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
 
     it('loaded before up: ping, HTTP, UDP and TCP with offloads through the CLAT', async () => {
       await load();
-      firewallAlone = await rulesetSnapshot(lab);
+      firewallAlone = await rulesetSnapshot(setup.lab);
       expect(firewallAlone).not.toBe(bare);
-      expect((await engine.up()).state).toBe('running');
-      await carriesTraffic(lab, engine, ['upload', 'download']);
+      expect((await setup.engine.up()).state).toBe('running');
+      await carriesTraffic(setup.lab, setup.engine, ['upload', 'download']);
     }, 60_000);
 
     it('loaded before up: down leaves its ruleset as it was before up', async () => {
       await ensureDown();
-      expect(await rulesetSnapshot(lab)).toBe(firewallAlone);
+      expect(await rulesetSnapshot(setup.lab)).toBe(firewallAlone);
     }, 60_000);
 
     it('loaded while running: ping, HTTP, UDP and a TCP download with offloads through the CLAT', async () => {
       await ensureDown();
       await unload();
-      expect((await engine.up()).state).toBe('running');
+      expect((await setup.engine.up()).state).toBe('running');
       await load();
-      await carriesTraffic(lab, engine, ['download']);
+      await carriesTraffic(setup.lab, setup.engine, ['download']);
     }, 60_000);
 
     it('loaded while running: down leaves its ruleset as it is without the CLAT', async () => {
       await ensureDown();
-      expect(await rulesetSnapshot(lab)).toBe(firewallAlone);
+      expect(await rulesetSnapshot(setup.lab)).toBe(firewallAlone);
     }, 60_000);
 
     it('reloaded while running: ping, HTTP, UDP and a TCP upload with offloads; down leaves its ruleset as before up', async () => {
@@ -226,15 +224,15 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
       // One reload first, without the CLAT: ufw's first reload fills two chains its enable left
       // empty, so "as before up" is the ruleset after a reload.
       await loaded!.reload();
-      const beforeUp = await rulesetSnapshot(lab);
-      expect((await engine.up()).state).toBe('running');
+      const beforeUp = await rulesetSnapshot(setup.lab);
+      expect((await setup.engine.up()).state).toBe('running');
       try {
         await loaded!.reload();
-        await carriesTraffic(lab, engine, ['upload']);
+        await carriesTraffic(setup.lab, setup.engine, ['upload']);
       } finally {
         await ensureDown();
       }
-      expect(await rulesetSnapshot(lab)).toBe(beforeUp);
+      expect(await rulesetSnapshot(setup.lab)).toBe(beforeUp);
     }, 60_000);
 
     if (firewall.drops === 'forward') {
@@ -242,13 +240,13 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
         await ensureDown();
         await unload();
         const forwardingDir = engineDir();
-        const forwarding = await EngineProcess.start(lab, { dir: forwardingDir, delivery: 'force-forwarding' });
+        const forwarding = await EngineProcess.start(setup.lab, { dir: forwardingDir, delivery: 'force-forwarding' });
         try {
           expect(asRunning(await forwarding.up()).delivery).toBe('force-forwarding');
-          const answered = await pollUntil(async () => (await udpEchoAnswers(lab)) || null, { timeoutMs: 5_000, what: 'UDP echo through the forward hook, no firewall' }).then(() => true, () => false);
+          const answered = await pollUntil(async () => (await udpEchoAnswers(setup.lab)) || null, { timeoutMs: 5_000, what: 'UDP echo through the forward hook, no firewall' }).then(() => true, () => false);
           expect(answered, 'UDP echo through the forward hook, no firewall').toBe(true);
           await load();
-          expect(await udpEchoAnswers(lab), `UDP echo through the forward hook, ${firewall.name} loaded`).toBe(false);
+          expect(await udpEchoAnswers(setup.lab), `UDP echo through the forward hook, ${firewall.name} loaded`).toBe(false);
         } finally {
           await forwarding.stop();
           removeEngineDir(forwardingDir);
@@ -258,12 +256,12 @@ describe.skipIf(!isRoot)('the CLAT behind desktop firewalls', () => {
       it('really drops IPv4 the host did not ask for: an unasked datagram through the CLAT stops when it is loaded', async () => {
         await ensureDown();
         await unload();
-        const clatIpv6 = asRunning(await engine.up()).clatIpv6;
+        const clatIpv6 = asRunning(await setup.engine.up()).clatIpv6;
         try {
           // Arriving gets a loaded machine's time; not arriving, the half second the lab needs at most.
-          expect(await unsolicitedIpv4Arrives(lab, clatIpv6, 5_000), 'an unasked datagram, no firewall').toBe(true);
+          expect(await unsolicitedIpv4Arrives(setup.lab, clatIpv6, 5_000), 'an unasked datagram, no firewall').toBe(true);
           await load();
-          expect(await unsolicitedIpv4Arrives(lab, clatIpv6, 500), `an unasked datagram, ${firewall.name} loaded`).toBe(false);
+          expect(await unsolicitedIpv4Arrives(setup.lab, clatIpv6, 500), `an unasked datagram, ${firewall.name} loaded`).toBe(false);
         } finally {
           await ensureDown();
         }

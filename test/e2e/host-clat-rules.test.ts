@@ -4,10 +4,11 @@
 // announce (RFC 4861 §4.6.4, minus 28 for the IPv6 and Fragment headers), also when it changes
 // while the CLAT runs; and the RFC 1918 setting for the well-known prefix is shown in status.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../core/lab/lab.js';
 import { httpGet } from '../../core/lab/probes.js';
-import { asRunning, EngineProcess, engineDir, isRunning, tearDown } from './engine-process.js';
+import { asRunning, isRunning } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -46,31 +47,21 @@ function hops(output: string): string[] {
 }
 
 describe.skipIf(!isRoot)('the finer rules of a host CLAT', () => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
-
-  beforeAll(async () => {
-    lab = await createLab({ raLinkMtu: raMtu });
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({ lab: { raLinkMtu: raMtu }, engine: {} });
 
   it('the IPv4 route MTU is the RA MTU minus 28, not the link MTU minus 28', async () => {
     // The kernel applied the RA's MTU to the uplink's IPv6 MTU; the device keeps 1500.
-    expect((await lab.exec('host', ['sysctl', '-n', `net.ipv6.conf.${lab.host.uplink}.mtu`])).stdout.trim()).toBe(String(raMtu));
-    expect((await lab.exec('host', ['cat', `/sys/class/net/${lab.host.uplink}/mtu`])).stdout.trim()).toBe('1500');
-    const status = asRunning(await engine!.up());
+    expect((await setup.lab.exec('host', ['sysctl', '-n', `net.ipv6.conf.${setup.lab.host.uplink}.mtu`])).stdout.trim()).toBe(String(raMtu));
+    expect((await setup.lab.exec('host', ['cat', `/sys/class/net/${setup.lab.host.uplink}/mtu`])).stdout.trim()).toBe('1500');
+    const status = asRunning(await setup.engine.up());
     expect(status.mtu).toBe(raMtu - 28);
-    expect(await ipv4Route(lab)).toEqual({ mtu: raMtu - 28, advmss: raMtu - 28 - 40 });
-    expect(await refusedAbove(lab, raMtu - 28)).toMatch(new RegExp(`message too long, mtu=${raMtu - 28}`));
-    await download(lab);
+    expect(await ipv4Route(setup.lab)).toEqual({ mtu: raMtu - 28, advmss: raMtu - 28 - 40 });
+    expect(await refusedAbove(setup.lab, raMtu - 28)).toMatch(new RegExp(`message too long, mtu=${raMtu - 28}`));
+    await download(setup.lab);
   }, 60_000);
 
   it('traceroute through the CLAT shows the access router (no IPv4 form) as 192.0.0.8, then the NAT64 and the server', async () => {
-    const result = await lab.exec('host', ['traceroute', '-n', '-q', '1', '-w', '2', '-m', '8', serverIpv4], { timeoutMs: 60_000 });
+    const result = await setup.lab.exec('host', ['traceroute', '-n', '-q', '1', '-w', '2', '-m', '8', serverIpv4], { timeoutMs: 60_000 });
     console.log(`traceroute through the CLAT:\n${result.stdout}`);
     const path = hops(result.stdout);
     // The CLAT itself is one router hop (192.0.0.2), then the ISP router's Time Exceeded from
@@ -82,20 +73,20 @@ describe.skipIf(!isRoot)('the finer rules of a host CLAT', () => {
   }, 90_000);
 
   it('follows a smaller MTU the router announces while the CLAT runs', async () => {
-    lab.setRaLinkMtu(changedRaMtu);
-    const status = await engine!.waitForStatus((s) => isRunning(s) && s.mtu === changedRaMtu - 28, `running with MTU ${changedRaMtu - 28}`, 30_000);
+    setup.lab.setRaLinkMtu(changedRaMtu);
+    const status = await setup.engine.waitForStatus((s) => isRunning(s) && s.mtu === changedRaMtu - 28, `running with MTU ${changedRaMtu - 28}`, 30_000);
     expect(asRunning(status).mtu).toBe(changedRaMtu - 28);
-    expect(await ipv4Route(lab)).toEqual({ mtu: changedRaMtu - 28, advmss: changedRaMtu - 28 - 40 });
-    expect(await refusedAbove(lab, changedRaMtu - 28)).toMatch(new RegExp(`message too long, mtu=${changedRaMtu - 28}`));
-    await download(lab);
+    expect(await ipv4Route(setup.lab)).toEqual({ mtu: changedRaMtu - 28, advmss: changedRaMtu - 28 - 40 });
+    expect(await refusedAbove(setup.lab, changedRaMtu - 28)).toMatch(new RegExp(`message too long, mtu=${changedRaMtu - 28}`));
+    await download(setup.lab);
   }, 60_000);
 
   it('RFC 1918 under 64:ff9b::/96: off by default, on with --allow-private-wkp, shown in status', async () => {
-    expect(asRunning(await engine!.status()).allowPrivateWkp).toBe(false);
-    expect((await engine!.cli(['status'])).stdout).toMatch(/^private IPv4\s+not under 64:ff9b::\/96 \(RFC 6052 §3\.1\)$/m);
-    await engine!.stop();
-    engine = await EngineProcess.start(lab, { dir: dir!, allowPrivateWkp: true });
-    expect(asRunning(await engine.up()).allowPrivateWkp).toBe(true);
-    expect((await engine.cli(['status'])).stdout).toMatch(/^private IPv4\s+translated under 64:ff9b::\/96 too \(--allow-private-wkp/m);
+    expect(asRunning(await setup.engine.status()).allowPrivateWkp).toBe(false);
+    expect((await setup.engine.cli(['status'])).stdout).toMatch(/^private IPv4\s+not under 64:ff9b::\/96 \(RFC 6052 §3\.1\)$/m);
+    await setup.engine.stop();
+    await setup.startEngine({ allowPrivateWkp: true });
+    expect(asRunning(await setup.engine.up()).allowPrivateWkp).toBe(true);
+    expect((await setup.engine.cli(['status'])).stdout).toMatch(/^private IPv4\s+translated under 64:ff9b::\/96 too \(--allow-private-wkp/m);
   }, 60_000);
 });

@@ -6,11 +6,12 @@
 // router takes over; and no packet leaves with Hop Limit 0 (the kernel's fwd decrements after the
 // translator without checking: the translator checks and leaves the decrement to it).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../core/lab/lab.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { httpGet } from '../../core/lab/probes.js';
-import { asRunning, EngineProcess, engineDir, tearDown } from './engine-process.js';
+import { asRunning } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -39,74 +40,69 @@ async function uplinkSysctls(lab: Lab): Promise<string> {
 }
 
 describe.skipIf(!isRoot)('ingress delivery (the default)', () => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
   let sysctlsBefore: string;
 
-  beforeAll(async () => {
-    lab = await createLab();
-    // What NetworkManager leaves on an uplink it manages: the kernel takes no RAs there.
-    await lab.exec('host', ['sysctl', '-qw', `net.ipv6.conf.${lab.host.uplink}.accept_ra=0`]);
-    sysctlsBefore = await uplinkSysctls(lab);
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir });
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: {},
+    beforeEngine: async (lab) => {
+      // What NetworkManager leaves on an uplink it manages: the kernel takes no RAs there.
+      await lab.exec('host', ['sysctl', '-qw', `net.ipv6.conf.${lab.host.uplink}.accept_ra=0`]);
+      sysctlsBefore = await uplinkSysctls(lab);
+    },
+  });
 
   it('is chosen by default and changes no forwarding or RA sysctl of the uplink; the kernel answers for the CLAT address as anycast', async () => {
-    const status = asRunning(await engine!.up(['--prefix', '2001:db8:64::/96']));
+    const status = asRunning(await setup.engine.up(['--prefix', '2001:db8:64::/96']));
     expect(status.delivery).toBe('ingress');
     expect(status.offloads?.length).toBeGreaterThan(0);
-    expect(await uplinkSysctls(lab)).toBe(sysctlsBefore);
-    expect((await lab.exec('host', ['ip', '-6', 'neigh', 'show', 'proxy'])).stdout).toBe('');
+    expect(await uplinkSysctls(setup.lab)).toBe(sysctlsBefore);
+    expect((await setup.lab.exec('host', ['ip', '-6', 'neigh', 'show', 'proxy'])).stdout).toBe('');
     const hex = status.clatIpv6.split(':').map((group) => group.padStart(4, '0')).join('');
-    expect((await lab.exec('host', ['cat', '/proc/net/anycast6'])).stdout).toContain(hex);
-    expect(received(await ping(lab))).toBeGreaterThanOrEqual(3);
+    expect((await setup.lab.exec('host', ['cat', '/proc/net/anycast6'])).stdout).toContain(hex);
+    expect(received(await ping(setup.lab))).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
   it('carries traffic with forward chains that drop everything loaded before and while it runs', async () => {
-    await lab.exec('host', ['nft', '-f', '-'], { input: forwardDropRuleset });
+    await setup.lab.exec('host', ['nft', '-f', '-'], { input: forwardDropRuleset });
     try {
-      expect(received(await ping(lab))).toBeGreaterThanOrEqual(3);
-      const response = await httpGet(lab, 'host', `http://${serverIpv4}${lab.server.http.path}`, 20_000);
-      expect(response.sha256).toBe(lab.server.http.sha256);
+      expect(received(await ping(setup.lab))).toBeGreaterThanOrEqual(3);
+      const response = await httpGet(setup.lab, 'host', `http://${serverIpv4}${setup.lab.server.http.path}`, 20_000);
+      expect(response.sha256).toBe(setup.lab.server.http.sha256);
       // And the firewall is really there: forwarding through this host is what it drops.
-      const listed = (await lab.exec('host', ['nft', 'list', 'chain', 'inet', 'clatter_test_filter', 'forward'])).stdout;
+      const listed = (await setup.lab.exec('host', ['nft', 'list', 'chain', 'inet', 'clatter_test_filter', 'forward'])).stdout;
       expect(listed).toContain('policy drop');
     } finally {
-      await lab.exec('host', ['nft', 'delete', 'table', 'inet', 'clatter_test_filter']);
-      await lab.exec('host', ['nft', 'delete', 'table', 'ip6', 'clatter_test_legacy']);
+      await setup.lab.exec('host', ['nft', 'delete', 'table', 'inet', 'clatter_test_filter']);
+      await setup.lab.exec('host', ['nft', 'delete', 'table', 'ip6', 'clatter_test_legacy']);
     }
   }, 60_000);
 
   it('follows the next hop when another router takes over the route to the NAT64 prefix, and back', async () => {
-    const nextHopInRules = async () => /fwd ip6 to (\S+) device "uplink"/.exec((await lab.exec('host', ['nft', 'list', 'table', 'netdev', 'clatter'])).stdout)?.[1];
-    expect(await nextHopInRules()).toBe(lab.isp.linkLocal);
+    const nextHopInRules = async () => /fwd ip6 to (\S+) device "uplink"/.exec((await setup.lab.exec('host', ['nft', 'list', 'table', 'netdev', 'clatter'])).stdout)?.[1];
+    expect(await nextHopInRules()).toBe(setup.lab.isp.linkLocal);
     // A second router address on the same link (the ISP's), preferred by a lower metric.
-    await lab.exec('isp', ['ip', '-6', 'addr', 'add', 'fe80::2/64', 'dev', lab.isp.hostLink, 'nodad']);
-    await lab.exec('host', ['ip', '-6', 'route', 'add', 'default', 'via', 'fe80::2', 'dev', lab.host.uplink, 'metric', '10']);
+    await setup.lab.exec('isp', ['ip', '-6', 'addr', 'add', 'fe80::2/64', 'dev', setup.lab.isp.hostLink, 'nodad']);
+    await setup.lab.exec('host', ['ip', '-6', 'route', 'add', 'default', 'via', 'fe80::2', 'dev', setup.lab.host.uplink, 'metric', '10']);
     try {
       await pollUntil(async () => (await nextHopInRules()) === 'fe80::2' || null, { timeoutMs: 5_000, what: 'the rules to name fe80::2' });
-      expect(received(await ping(lab))).toBeGreaterThanOrEqual(3);
-      const neighbours = (await lab.exec('host', ['ip', '-6', 'neigh', 'show', 'dev', lab.host.uplink])).stdout;
+      expect(received(await ping(setup.lab))).toBeGreaterThanOrEqual(3);
+      const neighbours = (await setup.lab.exec('host', ['ip', '-6', 'neigh', 'show', 'dev', setup.lab.host.uplink])).stdout;
       expect(neighbours).toMatch(/^fe80::2 lladdr/m);
     } finally {
-      await lab.exec('host', ['ip', '-6', 'route', 'del', 'default', 'via', 'fe80::2', 'dev', lab.host.uplink]);
+      await setup.lab.exec('host', ['ip', '-6', 'route', 'del', 'default', 'via', 'fe80::2', 'dev', setup.lab.host.uplink]);
     }
-    await pollUntil(async () => (await nextHopInRules()) === lab.isp.linkLocal || null, { timeoutMs: 5_000, what: 'the rules to name the first router again' });
-    expect(received(await ping(lab))).toBeGreaterThanOrEqual(3);
-    await lab.exec('isp', ['ip', '-6', 'addr', 'del', 'fe80::2/64', 'dev', lab.isp.hostLink]);
+    await pollUntil(async () => (await nextHopInRules()) === setup.lab.isp.linkLocal || null, { timeoutMs: 5_000, what: 'the rules to name the first router again' });
+    expect(received(await ping(setup.lab))).toBeGreaterThanOrEqual(3);
+    await setup.lab.exec('isp', ['ip', '-6', 'addr', 'del', 'fe80::2/64', 'dev', setup.lab.isp.hostLink]);
   }, 60_000);
 
   it('is one hop: TTL 1 expires at the CLAT, TTL 2 at the next router, and nothing leaves with Hop Limit 0', async () => {
-    const capture = lab.spawn('isp', ['tcpdump', '-n', '-l', '-v', '-i', lab.isp.hostLink, 'ip6 and icmp6 and ip6[7] == 0'], { name: 'tcpdump' });
+    const capture = setup.lab.spawn('isp', ['tcpdump', '-n', '-l', '-v', '-i', setup.lab.isp.hostLink, 'ip6 and icmp6 and ip6[7] == 0'], { name: 'tcpdump' });
     try {
       await capture.waitForOutput(/listening on/, 10_000);
-      expect(await ping(lab, ['-t', '1'])).toMatch(/From 192\.0\.0\.2 icmp_seq=\d+ Time to live exceeded/);
+      expect(await ping(setup.lab, ['-t', '1'])).toMatch(/From 192\.0\.0\.2 icmp_seq=\d+ Time to live exceeded/);
       // The router's Time Exceeded comes from an address with no IPv4 form: 192.0.0.8 (RFC 7600).
-      expect(await ping(lab, ['-t', '2'])).toMatch(/From 192\.0\.0\.8 icmp_seq=\d+ Time to live exceeded/);
+      expect(await ping(setup.lab, ['-t', '2'])).toMatch(/From 192\.0\.0\.8 icmp_seq=\d+ Time to live exceeded/);
     } finally {
       await capture.stop();
     }
@@ -114,8 +110,8 @@ describe.skipIf(!isRoot)('ingress delivery (the default)', () => {
   }, 60_000);
 
   it('down removes its table and leaves the sysctls as they were', async () => {
-    expect((await engine!.down()).state).toBe('off');
-    expect((await lab.exec('host', ['nft', 'list', 'tables'])).stdout).not.toContain('netdev clatter');
-    expect(await uplinkSysctls(lab)).toBe(sysctlsBefore);
+    expect((await setup.engine.down()).state).toBe('off');
+    expect((await setup.lab.exec('host', ['nft', 'list', 'tables'])).stdout).not.toContain('netdev clatter');
+    expect(await uplinkSysctls(setup.lab)).toBe(sysctlsBefore);
   }, 60_000);
 });

@@ -11,10 +11,11 @@
 //     way back through the NAT64 and the CLAT.
 // status.auto says why the CLAT is on each time. One lab, one auto engine; the host as before at the end.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { describe, expect, it } from 'vitest';
+import type { Lab } from '../../core/lab/lab.js';
 import { pollUntil } from '../../core/lab/poll.js';
-import { EngineProcess, engineDir, isRunning, tearDown, type RunningStatus } from './engine-process.js';
+import { isRunning, type RunningStatus } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 import { hostSnapshot } from './host-snapshot.js';
 import { seconds, TimedLines } from './timed-lines.js';
 
@@ -31,74 +32,70 @@ async function pingCount(lab: Lab, address: string, count = 3): Promise<number> 
 }
 
 describe.skipIf(!isRoot)('auto mode judges native IPv4 per route', () => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
   let pristine: string;
 
-  beforeAll(async () => {
-    lab = await createLab();
-    pristine = await hostSnapshot(lab);
-    dir = engineDir();
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: null,
+    beforeEngine: async (lab) => {
+      pristine = await hostSnapshot(lab);
+    },
+  });
 
   it('a 169.254/16-only interface with a default route does not keep the CLAT off; a routable address on it does', async () => {
     const { dev, peer } = linkLocal;
-    await lab.exec('host', ['ip', 'link', 'add', dev, 'type', 'veth', 'peer', 'name', peer]);
-    await lab.exec('host', ['ip', 'link', 'set', peer, 'up']);
-    await lab.exec('host', ['ip', 'link', 'set', dev, 'up']);
-    await lab.exec('host', ['ip', 'address', 'add', linkLocal.address, 'dev', dev]);
-    await lab.exec('host', ['ip', 'route', 'add', 'default', 'dev', dev, 'metric', String(linkLocal.metric)]);
+    await setup.lab.exec('host', ['ip', 'link', 'add', dev, 'type', 'veth', 'peer', 'name', peer]);
+    await setup.lab.exec('host', ['ip', 'link', 'set', peer, 'up']);
+    await setup.lab.exec('host', ['ip', 'link', 'set', dev, 'up']);
+    await setup.lab.exec('host', ['ip', 'address', 'add', linkLocal.address, 'dev', dev]);
+    await setup.lab.exec('host', ['ip', 'route', 'add', 'default', 'dev', dev, 'metric', String(linkLocal.metric)]);
     const llRoute = `default via - dev ${dev}`;
 
     // The engine starts with the link-local default route there: auto mode turns the CLAT on.
     const startedMs = Date.now();
-    engine = await EngineProcess.start(lab, { dir: dir!, auto: true });
-    const clat = engine;
+    await setup.startEngine({ auto: true });
+    const clat = setup.engine;
     const log = new TimedLines(clat.process);
     const on = await clat.waitForStatus(isRunning, 'running by itself beside the link-local route', 15_000);
     console.log(`link-local: CLAT running ${seconds(Date.now() - startedMs)} after the auto engine started (at most, polled)`);
     expect(on.auto).toBe(`on: no native IPv4; not native IPv4: ${llRoute}: ${dev} has only link-local IPv4 (169.254/16)`);
-    expect(await pingCount(lab, lab.server.ipv4)).toBe(3);
+    expect(await pingCount(setup.lab, setup.lab.server.ipv4)).toBe(3);
 
     // The control: a routable address on the same interface makes its default route native IPv4.
     const routableMs = Date.now();
-    await lab.exec('host', ['ip', 'address', 'add', linkLocal.routable, 'dev', dev]);
+    await setup.lab.exec('host', ['ip', 'address', 'add', linkLocal.routable, 'dev', dev]);
     const aside = await log.waitFor(/CLAT down: native IPv4 appeared/, routableMs, 10_000);
     expect(await clat.status()).toMatchObject({ state: 'off', auto: `off: the host has native IPv4 (${llRoute})` });
-    await lab.exec('host', ['ip', 'address', 'del', linkLocal.routable, 'dev', dev]);
+    await setup.lab.exec('host', ['ip', 'address', 'del', linkLocal.routable, 'dev', dev]);
     const back = await log.waitFor(/CLAT running: /, aside.atMs, 15_000);
     expect(await clat.waitForStatus(isRunning, 'running again with only link-local IPv4 beside it', 5_000)).toMatchObject({ auto: on.auto });
     console.log(`link-local: a routable address on ${dev} took the CLAT down in ${seconds(aside.atMs - routableMs)}; without it the CLAT was back ${seconds(back.atMs - aside.atMs)} later`);
 
-    await lab.exec('host', ['ip', 'link', 'del', dev]);
+    await setup.lab.exec('host', ['ip', 'link', 'del', dev]);
     await pollUntil(async () => (await clat.status()).auto === 'on: no native IPv4' || null, { timeoutMs: 5_000, what: 'status without the link-local route' });
   }, 60_000);
 
   it('an IPv4-only tunnel over the CLAT with its own default route keeps the CLAT on, and traffic flows inside it', async () => {
-    const clat = engine!;
+    const clat = setup.engine;
     const before = await clat.waitForRunning();
     const log = new TimedLines(clat.process);
     const { dev } = tunnel;
     const overlay = (address: string) => `${address}/${tunnel.overlayLength}`;
     const vxlan = ['type', 'vxlan', 'id', tunnel.id, 'dstport', tunnel.port, 'srcport', tunnel.port, String(Number(tunnel.port) + 1), 'udpcsum'];
     // The server's end, towards the address the NAT64 masquerades the CLAT's traffic to.
-    await lab.exec('server', ['ip', 'link', 'add', dev, ...vxlan, 'remote', lab.isp.ipv4, 'local', lab.server.ipv4]);
-    await lab.exec('server', ['ip', 'link', 'set', dev, 'mtu', tunnel.mtu, 'up']);
-    await lab.exec('server', ['ip', 'address', 'add', overlay(tunnel.serverOverlay), 'dev', dev]);
-    await lab.exec('server', ['ip', 'address', 'add', `${tunnel.behind}/32`, 'dev', 'lo']);
+    await setup.lab.exec('server', ['ip', 'link', 'add', dev, ...vxlan, 'remote', setup.lab.isp.ipv4, 'local', setup.lab.server.ipv4]);
+    await setup.lab.exec('server', ['ip', 'link', 'set', dev, 'mtu', tunnel.mtu, 'up']);
+    await setup.lab.exec('server', ['ip', 'address', 'add', overlay(tunnel.serverOverlay), 'dev', dev]);
+    await setup.lab.exec('server', ['ip', 'address', 'add', `${tunnel.behind}/32`, 'dev', 'lo']);
     // The host's end, as a VPN client would set it up: the endpoint pinned to the path it has (the
     // CLAT), the tunnel's own default route ahead of the CLAT's.
     const tunnelMs = Date.now();
-    await lab.exec('host', ['ip', 'link', 'add', dev, ...vxlan, 'remote', lab.server.ipv4]);
-    await lab.exec('host', ['ip', 'link', 'set', dev, 'mtu', tunnel.mtu, 'up']);
-    await lab.exec('host', ['ip', 'address', 'add', overlay(tunnel.hostOverlay), 'dev', dev]);
-    await lab.exec('host', ['ip', 'route', 'add', `${lab.server.ipv4}/32`, 'dev', before.tun]);
-    await lab.exec('host', ['ip', 'route', 'add', 'default', 'via', tunnel.serverOverlay, 'dev', dev, 'metric', String(tunnel.metric)]);
+    await setup.lab.exec('host', ['ip', 'link', 'add', dev, ...vxlan, 'remote', setup.lab.server.ipv4]);
+    await setup.lab.exec('host', ['ip', 'link', 'set', dev, 'mtu', tunnel.mtu, 'up']);
+    await setup.lab.exec('host', ['ip', 'address', 'add', overlay(tunnel.hostOverlay), 'dev', dev]);
+    await setup.lab.exec('host', ['ip', 'route', 'add', `${setup.lab.server.ipv4}/32`, 'dev', before.tun]);
+    await setup.lab.exec('host', ['ip', 'route', 'add', 'default', 'via', tunnel.serverOverlay, 'dev', dev, 'metric', String(tunnel.metric)]);
 
-    const why = `on: no native IPv4; not native IPv4: default via ${tunnel.serverOverlay} dev ${dev}: ${dev} is a vxlan tunnel whose endpoint ${lab.server.ipv4} is reached through the CLAT`;
+    const why = `on: no native IPv4; not native IPv4: default via ${tunnel.serverOverlay} dev ${dev}: ${dev} is a vxlan tunnel whose endpoint ${setup.lab.server.ipv4} is reached through the CLAT`;
     await clat.waitForStatus((status) => status.auto === why, 'judging the tunnel', 10_000);
     console.log(`tunnel: status named the tunnel as not native IPv4 within ${seconds(Date.now() - tunnelMs)} (polled)`);
     // It stays on: no "CLAT down", the same data path as before.
@@ -110,16 +107,16 @@ describe.skipIf(!isRoot)('auto mode judges native IPv4 per route', () => {
     // Traffic inside the tunnel: to the overlay peer, and beyond it through the tunnel's default
     // route; the encapsulated packets reach the server from the NAT64's address, so they crossed
     // the CLAT (whose 4→6 counter grows by them).
-    expect((await lab.exec('host', ['ip', '-4', 'route', 'get', tunnel.behind])).stdout).toContain(`dev ${dev}`);
-    const capture = lab.spawn('server', ['tcpdump', '-l', '-n', '-i', 'eth0', `udp and src host ${lab.isp.ipv4} and src port ${tunnel.port} and dst port ${tunnel.port}`], { name: 'tcpdump' });
+    expect((await setup.lab.exec('host', ['ip', '-4', 'route', 'get', tunnel.behind])).stdout).toContain(`dev ${dev}`);
+    const capture = setup.lab.spawn('server', ['tcpdump', '-l', '-n', '-i', 'eth0', `udp and src host ${setup.lab.isp.ipv4} and src port ${tunnel.port} and dst port ${tunnel.port}`], { name: 'tcpdump' });
     try {
       await capture.waitForOutput(/listening on/, 10_000);
       const translatedBefore = (still as RunningStatus).counters.translated46;
-      expect(await pingCount(lab, tunnel.serverOverlay)).toBe(3);
-      expect(await pingCount(lab, tunnel.behind)).toBe(3);
+      expect(await pingCount(setup.lab, tunnel.serverOverlay)).toBe(3);
+      expect(await pingCount(setup.lab, tunnel.behind)).toBe(3);
       await pollUntil(async () => (capture.output.match(/ > /g)?.length ?? 0) >= 6 || null, { timeoutMs: 5_000, what: 'tcpdump to print the encapsulated echo requests' });
       const after = await clat.waitForStatus((status): status is RunningStatus => isRunning(status) && status.counters.translated46 - translatedBefore >= 6, 'counting the tunnel packets', 5_000);
-      console.log(`tunnel: 6 pings inside ${dev} answered; ${capture.output.match(/ > /g)?.length} VXLAN packets from ${lab.isp.ipv4} at the server; CLAT 4→6 count +${after.counters.translated46 - translatedBefore}`);
+      console.log(`tunnel: 6 pings inside ${dev} answered; ${capture.output.match(/ > /g)?.length} VXLAN packets from ${setup.lab.isp.ipv4} at the server; CLAT 4→6 count +${after.counters.translated46 - translatedBefore}`);
     } finally {
       await capture.stop();
     }
@@ -128,25 +125,25 @@ describe.skipIf(!isRoot)('auto mode judges native IPv4 per route', () => {
     // route that pinned the endpoint there, so the endpoint is routed into the tunnel itself. That
     // must not count as native IPv4, or the CLAT would never come back under the tunnel.
     const lostMs = Date.now();
-    await lab.uplinkDown();
-    const looped = `on: no native IPv4; not native IPv4: default via ${tunnel.serverOverlay} dev ${dev}: ${dev} is a vxlan tunnel whose endpoint ${lab.server.ipv4} is routed into the tunnel itself`;
+    await setup.lab.uplinkDown();
+    const looped = `on: no native IPv4; not native IPv4: default via ${tunnel.serverOverlay} dev ${dev}: ${dev} is a vxlan tunnel whose endpoint ${setup.lab.server.ipv4} is routed into the tunnel itself`;
     const away = await clat.waitForStatus((status) => !isRunning(status) && status.auto === looped, 'waiting for the link, the tunnel judged looped', 10_000);
     expect(away.state).toBe('discovering');
     const upMs = Date.now();
-    await lab.uplinkUp();
+    await setup.lab.uplinkUp();
     const backRunning = await log.waitFor(/CLAT running: /, upMs, 20_000);
     expect(log.find(/CLAT down/, lostMs)).toBeNull();
     // The VPN client pins its endpoint to the CLAT again, and the tunnel carries traffic once more.
-    await lab.exec('host', ['ip', 'route', 'replace', `${lab.server.ipv4}/32`, 'dev', before.tun]);
+    await setup.lab.exec('host', ['ip', 'route', 'replace', `${setup.lab.server.ipv4}/32`, 'dev', before.tun]);
     await clat.waitForStatus((status) => isRunning(status) && status.auto === why, 'running, the tunnel over it again', 10_000);
-    expect(await pingCount(lab, tunnel.behind)).toBe(3);
+    expect(await pingCount(setup.lab, tunnel.behind)).toBe(3);
     console.log(`tunnel: after ${seconds(upMs - lostMs)} without carrier, the CLAT was running again ${seconds(backRunning.atMs - upMs)} after it came back, and the tunnel carried pings again`);
 
     // The tunnel gone, the CLAT is still on with no tunnel to mention; then off, and the host as before.
-    await lab.exec('host', ['ip', 'link', 'del', dev]);
-    await lab.exec('host', ['ip', 'route', 'del', `${lab.server.ipv4}/32`, 'dev', before.tun]);
+    await setup.lab.exec('host', ['ip', 'link', 'del', dev]);
+    await setup.lab.exec('host', ['ip', 'route', 'del', `${setup.lab.server.ipv4}/32`, 'dev', before.tun]);
     await pollUntil(async () => (await clat.status()).auto === 'on: no native IPv4' || null, { timeoutMs: 5_000, what: 'status without the tunnel' });
     expect(await clat.stop()).toEqual({ code: 0, signal: null });
-    expect(await hostSnapshot(lab)).toBe(pristine);
+    expect(await hostSnapshot(setup.lab)).toBe(pristine);
   }, 60_000);
 });

@@ -8,11 +8,11 @@
 // translated by its own thread, and the same traffic arrives intact. Each mode has its own lab
 // and engine.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '../../core/lab/poll.js';
 import { httpGet, udpExchange } from '../../core/lab/probes.js';
-import { asRunning, EngineProcess, engineDir, tearDown } from './engine-process.js';
+import { asRunning } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const serverIpv4 = '203.0.113.10';
@@ -34,34 +34,28 @@ const modes = [
 ] as const;
 
 describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --workers $workers', ({ offload, workers }) => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
-
-  beforeAll(async () => {
-    lab = await createLab();
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, offload, workers });
-    expect((await engine.up()).state).toBe('running');
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: { offload, workers },
+    afterStart: async ({ engine }) => {
+      expect((await engine.up()).state).toBe('running');
+    },
+  });
 
   it('reports the offloads the kernel granted', async () => {
-    const status = asRunning(await engine!.status());
+    const status = asRunning(await setup.engine.status());
     if (offload === 'on') expect(status.offloads).toEqual(expect.arrayContaining(['csum', 'tso4', 'tso6']));
     else expect(status.offloads ?? []).toEqual([]);
-    const text = await engine!.cli(['status']);
+    const text = await setup.engine.cli(['status']);
     expect(text.stdout).toMatch(offload === 'on' ? /offloads\s+csum tso4 tso6/ : /offloads\s+off/);
   });
 
   it('translates on the main thread, or on one worker thread per TUN queue', async () => {
-    const status = asRunning(await engine!.status());
+    const status = asRunning(await setup.engine.status());
     expect(status.workers ?? 0).toBe(workers);
-    const link = await lab.exec('host', ['ip', '-details', 'link', 'show', 'dev', status.tun]);
+    const link = await setup.lab.exec('host', ['ip', '-details', 'link', 'show', 'dev', status.tun]);
     if (workers > 0) expect(link.stdout).toMatch(new RegExp(`multi_queue numqueues ${workers}\\b`));
     else expect(link.stdout).not.toMatch(/multi_queue/);
-    const text = await engine!.cli(['status']);
+    const text = await setup.engine.cli(['status']);
     expect(text.stdout).toMatch(workers > 0 ? new RegExp(`translating\\s+${workers} worker threads`) : /translating\s+main thread/);
   });
 
@@ -71,11 +65,11 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
    */
   async function tcpThroughTun(download: boolean): Promise<{ received: number; longest: number }> {
     const filter = download ? `ip and tcp and src host ${serverIpv4}` : `ip and tcp and dst host ${serverIpv4}`;
-    const capture = lab.spawn('host', ['tcpdump', '-l', '-n', '-i', 'clat', '-c', '400', filter], { name: 'tcpdump' });
+    const capture = setup.lab.spawn('host', ['tcpdump', '-l', '-n', '-i', 'clat', '-c', '400', filter], { name: 'tcpdump' });
     try {
       await capture.waitForOutput(/listening on/, 10_000);
-      const argv = ['iperf3', '--client', serverIpv4, '--port', String(lab.server.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
-      const run = await lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
+      const argv = ['iperf3', '--client', serverIpv4, '--port', String(setup.lab.server.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
+      const run = await setup.lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
       const report = JSON.parse(run.stdout) as { error?: string; end?: { sum_received?: { bytes?: number } } };
       expect(report.error).toBeUndefined();
       await pollUntil(async () => tcpLengths(capture.output).length >= 50 || null, { timeoutMs: 5_000, what: 'tcpdump to print the transfer' });
@@ -90,7 +84,7 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
     expect(received).toBeGreaterThan(minimumTransferBytes);
     if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
     else expect(longest).toBeLessThanOrEqual(mssBytes);
-    expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
+    expect(asRunning(await setup.engine.status()).counters.dropped).toEqual({});
   }, 90_000);
 
   it('carries a TCP download intact, coalesced into super-packets for the host only with offloads on', async () => {
@@ -98,18 +92,18 @@ describe.skipIf(!isRoot).each(modes)('CLAT in the lab with --offload $offload --
     expect(received).toBeGreaterThan(minimumTransferBytes);
     if (offload === 'on') expect(longest).toBeGreaterThan(mssBytes);
     else expect(longest).toBeLessThanOrEqual(mssBytes);
-    expect(asRunning(await engine!.status()).counters.dropped).toEqual({});
+    expect(asRunning(await setup.engine.status()).counters.dropped).toEqual({});
   }, 90_000);
 
   it('carries a download, UDP of every size up to the MTU and ping', async () => {
-    const response = await httpGet(lab, 'host', `http://${serverIpv4}${lab.server.http.path}`, 20_000);
+    const response = await httpGet(setup.lab, 'host', `http://${serverIpv4}${setup.lab.server.http.path}`, 20_000);
     expect(response.status).toBe(200);
-    expect(response.sha256).toBe(lab.server.http.sha256);
+    expect(response.sha256).toBe(setup.lab.server.http.sha256);
     for (const size of [1, 64, 1000, 1444]) {
       const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7 + size) & 0xff);
-      expect(new Uint8Array(await udpExchange(lab, 'host', serverIpv4, lab.server.udpEchoPort, payload))).toEqual(payload);
+      expect(new Uint8Array(await udpExchange(setup.lab, 'host', serverIpv4, setup.lab.server.udpEchoPort, payload))).toEqual(payload);
     }
-    const ping = await lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.2', '-w', '10', serverIpv4], { timeoutMs: 15_000 });
+    const ping = await setup.lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.2', '-w', '10', serverIpv4], { timeoutMs: 15_000 });
     expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
   }, 60_000);
 });

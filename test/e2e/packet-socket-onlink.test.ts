@@ -13,13 +13,13 @@
 // Last, a UDP super-packet from the peer, which no packet socket can cut into its datagrams, is a
 // named drop rather than one long datagram for the host.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startOnlinkPeer, type OnlinkPeer } from '../../core/lab/onlink-peer.js';
 import { pollUntil } from '../../core/lab/poll.js';
 import { httpGet, udpExchange } from '../../core/lab/probes.js';
 import { python3 } from '../../core/lab/required-packages.js';
-import { asRunning, EngineProcess, engineDir, tearDown } from './engine-process.js';
+import { asRunning } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 
 const isRoot = process.getuid?.() === 0;
 const prefix = '2001:db8:64::/96';
@@ -64,26 +64,23 @@ const linkModes: readonly LinkMode[] = [
 ];
 
 describe.skipIf(!isRoot)('packet-socket delivery with an IPv6 peer on the uplink link', () => {
-  let lab: Lab;
   let peer: OnlinkPeer;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
-
-  beforeAll(async () => {
-    lab = await createLab({ pref64: null });
-    peer = await startOnlinkPeer(lab);
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, delivery: 'packet-socket' });
-    const status = asRunning(await engine.up(['--prefix', prefix]));
-    expect(status.delivery).toBe('packet-socket');
-    expect(status.prefix).toMatchObject({ prefix, source: 'manual' });
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    lab: { pref64: null },
+    engine: { delivery: 'packet-socket' },
+    beforeEngine: async (lab) => {
+      peer = await startOnlinkPeer(lab);
+    },
+    afterStart: async ({ engine }) => {
+      const status = asRunning(await engine.up(['--prefix', prefix]));
+      expect(status.delivery).toBe('packet-socket');
+      expect(status.prefix).toMatchObject({ prefix, source: 'manual' });
+    },
+  });
 
   async function iperf3(download: boolean): Promise<number> {
     const argv = ['iperf3', '--client', peer.ipv4, '--port', String(peer.iperf3Port), '--time', '2', '--json', '--connect-timeout', '3000', ...(download ? ['--reverse'] : [])];
-    const run = await lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
+    const run = await setup.lab.exec('host', argv, { check: false, timeoutMs: 60_000 });
     const report = JSON.parse(run.stdout) as { error?: string; end?: { sum_received?: { bytes?: number } } };
     expect(report.error).toBeUndefined();
     return report.end?.sum_received?.bytes ?? -1;
@@ -94,14 +91,14 @@ describe.skipIf(!isRoot)('packet-socket delivery with an IPv6 peer on the uplink
     let droppedBefore: Record<string, number>;
 
     beforeAll(async () => {
-      droppedBefore = asRunning(await engine!.status()).counters.dropped;
+      droppedBefore = asRunning(await setup.engine.status()).counters.dropped;
       const onOff = (on: boolean) => (on ? 'on' : 'off');
-      await lab.exec('isp', ['ethtool', '-K', 'host0', 'tso', onOff(mode.peerSegmentation), 'gso', onOff(mode.peerSegmentation)]);
-      await lab.exec('host', ['ethtool', '-K', 'uplink', 'gro', onOff(mode.hostGro !== 'off'), 'rx-gro-list', onOff(mode.hostGro === 'fraglist')]);
+      await setup.lab.exec('isp', ['ethtool', '-K', 'host0', 'tso', onOff(mode.peerSegmentation), 'gso', onOff(mode.peerSegmentation)]);
+      await setup.lab.exec('host', ['ethtool', '-K', 'uplink', 'gro', onOff(mode.hostGro !== 'off'), 'rx-gro-list', onOff(mode.hostGro === 'fraglist')]);
     }, 30_000);
 
     it('the packet socket sees partial checksums, and merged packets where the mode makes them', async () => {
-      const capture = lab.spawn('host', ['tcpdump', '-n', '-vv', '-l', '-i', 'uplink', '-c', '300', `ip6 and tcp and src host ${peer.ipv6} and ip6[4:2] > 100`], { name: 'tcpdump' });
+      const capture = setup.lab.spawn('host', ['tcpdump', '-n', '-vv', '-l', '-i', 'uplink', '-c', '300', `ip6 and tcp and src host ${peer.ipv6} and ip6[4:2] > 100`], { name: 'tcpdump' });
       try {
         await capture.waitForOutput(/listening on/, 10_000);
         expect(await iperf3(true)).toBeGreaterThan(minimumTransferBytes);
@@ -122,17 +119,17 @@ describe.skipIf(!isRoot)('packet-socket delivery with an IPv6 peer on the uplink
     }, 90_000);
 
     it('carries a download intact, UDP echo of every size up to the MTU and ping, dropping nothing', async () => {
-      const response = await httpGet(lab, 'host', `http://${peer.ipv4}${peer.http.path}`, 20_000);
+      const response = await httpGet(setup.lab, 'host', `http://${peer.ipv4}${peer.http.path}`, 20_000);
       expect(response.status).toBe(200);
       expect(response.body.length).toBe(peer.http.sizeBytes);
       expect(response.sha256).toBe(peer.http.sha256);
       for (const size of [1, 64, 1000, 1444]) {
         const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7 + size) & 0xff);
-        expect(new Uint8Array(await udpExchange(lab, 'host', peer.ipv4, peer.udpEchoPort, payload))).toEqual(payload);
+        expect(new Uint8Array(await udpExchange(setup.lab, 'host', peer.ipv4, peer.udpEchoPort, payload))).toEqual(payload);
       }
-      const ping = await lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.2', '-w', '10', peer.ipv4], { timeoutMs: 15_000 });
+      const ping = await setup.lab.exec('host', ['ping', '-n', '-c', '3', '-i', '0.2', '-w', '10', peer.ipv4], { timeoutMs: 15_000 });
       expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
-      const counters = asRunning(await engine!.status()).counters;
+      const counters = asRunning(await setup.engine.status()).counters;
       expect(counters.dropped).toEqual(droppedBefore);
       expect(counters.bytes64).toBeGreaterThan(peer.http.sizeBytes);
     }, 60_000);
@@ -140,16 +137,16 @@ describe.skipIf(!isRoot)('packet-socket delivery with an IPv6 peer on the uplink
 
   it('drops by name a UDP super-packet from the peer (UDP_SEGMENT), which has no datagram bounds to cut at', async () => {
     // The peer hands the veth its UDP unsegmented (GSO on), the uplink merges nothing itself.
-    await lab.exec('isp', ['ethtool', '-K', 'host0', 'tso', 'on', 'gso', 'on']);
-    await lab.exec('host', ['ethtool', '-K', 'uplink', 'gro', 'off', 'rx-gro-list', 'off']);
-    const before = asRunning(await engine!.status());
+    await setup.lab.exec('isp', ['ethtool', '-K', 'host0', 'tso', 'on', 'gso', 'on']);
+    await setup.lab.exec('host', ['ethtool', '-K', 'uplink', 'gro', 'off', 'rx-gro-list', 'off']);
+    const before = asRunning(await setup.engine.status());
     const droppedBefore = before.counters.dropped;
-    const listener = lab.spawn('host', [python3, '-c', udpReceiver, '5555'], { name: 'udp receiver' });
+    const listener = setup.lab.spawn('host', [python3, '-c', udpReceiver, '5555'], { name: 'udp receiver' });
     try {
       await listener.waitForOutput(/listening/, 10_000);
       // Three datagrams of 1000 bytes in one send: over the veth they stay one 3048-byte packet.
-      await lab.exec('isp', [python3, '-c', udpSegmentSender, peer.ipv6, before.clatIpv6, '5555', '1000', '3000']);
-      const status = await engine!.waitForStatus(
+      await setup.lab.exec('isp', [python3, '-c', udpSegmentSender, peer.ipv6, before.clatIpv6, '5555', '1000', '3000']);
+      const status = await setup.engine.waitForStatus(
         (s) => s.state === 'running' && (s.counters.dropped.mergedUntranslatable ?? 0) > (droppedBefore.mergedUntranslatable ?? 0),
         'counting the UDP super-packet as mergedUntranslatable',
         10_000,

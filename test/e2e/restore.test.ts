@@ -8,10 +8,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab } from '../../core/lab/lab.js';
+import { describe, expect, it } from 'vitest';
 import { pollUntil } from '../../core/lab/poll.js';
-import { EngineProcess, engineDir, runningWith, tearDown } from './engine-process.js';
+import { EngineProcess, runningWith } from './engine-process.js';
+import { labWithEngine } from './lab-engine.js';
 import { hostSnapshot } from './host-snapshot.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -33,27 +33,22 @@ const deliveries = [
 ] as const;
 
 describe.skipIf(!isRoot).each(deliveries)('the CLAT restores the host ($delivery): down, SIGTERM, kill -9 and restart', ({ delivery, running: runningMarks, journal: journalMarks }) => {
-  let lab: Lab;
-  let dir: string | undefined;
-  let engine: EngineProcess | undefined;
   /** The host before any CLAT ran. */
   let pristine: string;
 
-  beforeAll(async () => {
-    lab = await createLab();
-    pristine = await hostSnapshot(lab);
-    dir = engineDir();
-    engine = await EngineProcess.start(lab, { dir, delivery });
-  }, 90_000);
-
-  afterAll(() => tearDown(engine, lab, dir), 60_000);
+  const setup = labWithEngine({
+    engine: { delivery },
+    beforeEngine: async (lab) => {
+      pristine = await hostSnapshot(lab);
+    },
+  });
 
   /** Up, and settled on the RA's prefix (so that every change the engine makes has been made), with traffic through it. */
   async function upAndRunning(clat: EngineProcess): Promise<string> {
     await clat.up();
     await clat.waitForStatus(runningWith('2001:db8:64::/96', 'ra'), 'running with the PREF64 prefix', 15_000);
-    await lab.exec('host', ['ping', '-n', '-c', '2', '-i', '0.2', '-w', '10', '203.0.113.10'], { timeoutMs: 15_000 });
-    const running = await hostSnapshot(lab);
+    await setup.lab.exec('host', ['ping', '-n', '-c', '2', '-i', '0.2', '-w', '10', '203.0.113.10'], { timeoutMs: 15_000 });
+    const running = await hostSnapshot(setup.lab);
     // The snapshot sees what the CLAT changed, so an equal one after restoring means something.
     expect(running).not.toBe(pristine);
     expect(running).toMatch(/"ifname": "clat"/);
@@ -62,27 +57,27 @@ describe.skipIf(!isRoot).each(deliveries)('the CLAT restores the host ($delivery
   }
 
   it('`clatter down` puts back addresses, routes, proxy neighbours and sysctls exactly', async () => {
-    const clat = engine!;
+    const clat = setup.engine;
     await upAndRunning(clat);
     const status = await clat.down();
     expect(status).toEqual({ state: 'off', mode: 'manual' });
-    expect(await hostSnapshot(lab)).toBe(pristine);
+    expect(await hostSnapshot(setup.lab)).toBe(pristine);
     expect(existsSync(join(clat.stateDir, journalFile))).toBe(false);
   }, 60_000);
 
   it('SIGTERM of a running engine restores the host too', async () => {
-    await upAndRunning(engine!);
-    const exit = await engine!.stop();
+    await upAndRunning(setup.engine);
+    const exit = await setup.engine.stop();
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(engine!.log).toMatch(/SIGTERM: turning the CLAT off and exiting/);
-    expect(await hostSnapshot(lab)).toBe(pristine);
-    engine = await EngineProcess.start(lab, { dir: dir!, delivery });
+    expect(setup.engine.log).toMatch(/SIGTERM: turning the CLAT off and exiting/);
+    expect(await hostSnapshot(setup.lab)).toBe(pristine);
+    await setup.startEngine({ delivery });
   }, 60_000);
 
   it('after kill -9 under traffic, the restarted engine undoes the journal and the host is restored', async () => {
-    const clat = engine!;
+    const clat = setup.engine;
     await upAndRunning(clat);
-    const ping = lab.spawn('host', ['ping', '-n', '-i', '0.1', '203.0.113.10'], { name: 'ping' });
+    const ping = setup.lab.spawn('host', ['ping', '-n', '-i', '0.1', '203.0.113.10'], { name: 'ping' });
     try {
       // Traffic flows through the CLAT when it dies.
       await pollUntil(async () => (ping.output.match(/bytes from 203\.0\.113\.10/g)?.length ?? 0) >= 5 || null, { timeoutMs: 15_000, what: '5 ping replies' });
@@ -91,8 +86,8 @@ describe.skipIf(!isRoot).each(deliveries)('the CLAT restores the host ($delivery
 
       // The TUN went with the process, its addresses and routes with it; what was set on the uplink
       // stayed, and the journal says how to undo it.
-      expect((await lab.exec('host', ['ip', 'link', 'show', 'clat'], { check: false })).code).not.toBe(0);
-      const crashed = await hostSnapshot(lab);
+      expect((await setup.lab.exec('host', ['ip', 'link', 'show', 'clat'], { check: false })).code).not.toBe(0);
+      const crashed = await hostSnapshot(setup.lab);
       expect(crashed).not.toBe(pristine);
       for (const mark of runningMarks) expect(crashed).toMatch(mark);
       const journal = readFileSync(join(clat.stateDir, journalFile), 'utf8');
@@ -100,17 +95,17 @@ describe.skipIf(!isRoot).each(deliveries)('the CLAT restores the host ($delivery
 
       // The same state dir, with the ping still going: the new engine undoes the dead one's changes
       // before it says it is listening...
-      engine = await EngineProcess.start(lab, { dir: dir!, delivery });
-      expect(engine.log).toMatch(/undoing \d+ host changes left by a previous run/);
-      expect(engine.log).not.toMatch(/undo failed/);
-      expect(existsSync(join(engine.stateDir, journalFile))).toBe(false);
-      expect(await engine.status()).toEqual({ state: 'off', mode: 'manual' });
+      await setup.startEngine({ delivery });
+      expect(setup.engine.log).toMatch(/undoing \d+ host changes left by a previous run/);
+      expect(setup.engine.log).not.toMatch(/undo failed/);
+      expect(existsSync(join(setup.engine.stateDir, journalFile))).toBe(false);
+      expect(await setup.engine.status()).toEqual({ state: 'off', mode: 'manual' });
     } finally {
       await ping.stop();
     }
-    expect(await hostSnapshot(lab)).toBe(pristine);
+    expect(await hostSnapshot(setup.lab)).toBe(pristine);
     // ...and `clatter down` on the restarted engine changes nothing further.
-    expect(await engine.down()).toEqual({ state: 'off', mode: 'manual' });
-    expect(await hostSnapshot(lab)).toBe(pristine);
+    expect(await setup.engine.down()).toEqual({ state: 'off', mode: 'manual' });
+    expect(await hostSnapshot(setup.lab)).toBe(pristine);
   }, 90_000);
 });

@@ -31,20 +31,13 @@ import { seconds, TimedLines } from './timed-lines.js';
 
 const isRoot = process.getuid?.() === 0;
 
-/** The issue's figure: the CLAT back within 2 s of the new network's RA. Printed, met or not. */
-const targetAfterRaMs = 2_000;
 /**
- * What the engine does today, asserted, from the network's RAs (its /64 and its PREF64). In a row:
- * the kernel's DAD of the host's SLAAC address (1 s, RFC 4862 §5.4), which the engine waits for;
- * then, the address taken for a new network, the engine starts its discovery over and forgets the
- * PREF64 it heard (clat-engine.ts checkUplink → discovery changeUplink), so it waits for the next
- * PREF64 RA (every 3 s in the lab) unless DNS64 answers first; then its own DAD of the CLAT's address
- * (1 s) and the data path. Both figures are printed; the report says what would meet the 2 s.
+ * The issue's figure, asserted: the CLAT back within 2 s of the new network's RA (its /64 and its
+ * PREF64). The engine takes the /64 from the RA as it arrives (the raw RA socket), with the old
+ * network's /64 stale since the carrier loss, and proves the CLAT's address by DAD (1 s, RFC 4862
+ * §5.4) while the kernel proves its own; then the data path (a few hundred ms).
  */
-const kernelDadMs = 1_000;
-const labPref64IntervalMs = 3_000;
-const engineStartMs = 2_000;
-const todayAfterRaMs = kernelDadMs + labPref64IntervalMs + engineStartMs;
+const targetAfterRaMs = 2_000;
 
 /** How long the link is away when roaming and while suspended (the issue's 30 s). */
 const awayMs = 30_000;
@@ -102,8 +95,12 @@ describe.skipIf(!isRoot)('roaming, a dual-stack network, suspend and resume (aut
      * the lab's radvd and PREF64 sender send them apart, so "the network's RA" is the later of the two.
      */
     const cameBack = async (network: { readonly slaacPrefix: string }, sinceMs: number) => {
-      const running = await log.waitFor(new RegExp(`CLAT running: 192\\.0\\.0\\.1 ↔ (${network.slaacPrefix.replace('::/64', ':')}\\S+) via (\\S+) \\((\\w+)\\)`), sinceMs, 20_000);
-      const [, clatIpv6, prefix, source] = running.match;
+      const running = await log.waitFor(
+        new RegExp(`CLAT running: 192\\.0\\.0\\.1 ↔ (${network.slaacPrefix.replace('::/64', ':')}\\S+) via (\\S+) \\((\\w+)\\); address proved in (\\d+) ms \\(DAD\\), data path up in (\\d+) ms`),
+        sinceMs,
+        20_000,
+      );
+      const [, clatIpv6, prefix, source, dadMs, datapathMs] = running.match;
       const ra = await wire.waitForRa((heard) => heard.prefixes.includes(network.slaacPrefix), sinceMs, 5_000, `the first RA with ${network.slaacPrefix}`);
       const address = await slaacUsable(network.slaacPrefix, sinceMs);
       const prefixHeard =
@@ -117,13 +114,16 @@ describe.skipIf(!isRoot)('roaming, a dual-stack network, suspend and resume (aut
         addressMs: address.atMs - sinceMs,
         prefixMs: prefixHeard.atMs - sinceMs,
         runningMs: running.atMs - sinceMs,
+        dadMs: Number(dadMs),
+        datapathMs: Number(datapathMs),
+        raAtMs: Math.max(ra.atMs, prefixHeard.atMs),
         afterRaMs: running.atMs - Math.max(ra.atMs, prefixHeard.atMs),
         afterAddressMs: running.atMs - Math.max(address.atMs, prefixHeard.atMs),
       };
     };
     const describeBack = (back: Awaited<ReturnType<typeof cameBack>>) =>
       `the /64's RA +${seconds(back.raMs)}, the host's SLAAC address usable +${seconds(back.addressMs)}, the prefix ${back.prefix} heard +${seconds(back.prefixMs)}; ` +
-      `CLAT running (${back.clatIpv6}) +${seconds(back.runningMs)}: ${seconds(back.afterRaMs)} after the network's RAs ` +
+      `CLAT running (${back.clatIpv6}; its DAD ${seconds(back.dadMs)}, data path ${seconds(back.datapathMs)}) +${seconds(back.runningMs)}: ${seconds(back.afterRaMs)} after the network's RAs ` +
       `(the issue's ${seconds(targetAfterRaMs)}: ${back.afterRaMs <= targetAfterRaMs ? 'met' : 'not met'}), ${seconds(back.afterAddressMs)} after the host's address and that prefix`;
     try {
       await downloads.waitForSuccesses(3, 0, 15_000);
@@ -142,9 +142,12 @@ describe.skipIf(!isRoot)('roaming, a dual-stack network, suspend and resume (aut
       // In the lab the DNS64 answer may come before the PREF64 RA; the CLAT ends up with B's PREF64 (RAs rank first).
       const onB = await clat.waitForStatus(runningIn(networkB.slaacPrefix, networkB.pref64), "running with network B's /64 and PREF64", 20_000);
       const downloadB = await firstDownloadAfter(upMs);
-      console.log(`roaming: carrier back after ${seconds(upMs - lostMs)} away; then ${describeBack(backB)}; first download +${seconds(downloadB - upMs)}`);
+      console.log(
+        `roaming: carrier back after ${seconds(upMs - lostMs)} away; then ${describeBack(backB)}; first download +${seconds(downloadB - upMs)} ` +
+          `(${seconds(downloadB - backB.raAtMs)} after the network's RAs)`,
+      );
       expect(onB.uplink).toBe(uplink);
-      expect(backB.afterRaMs).toBeLessThanOrEqual(todayAfterRaMs);
+      expect(backB.afterRaMs).toBeLessThanOrEqual(targetAfterRaMs);
 
       // 2. A dual-stack network: IPv4 on the link, as DHCPv4 would configure it.
       await lab.exec('isp', ['ip', 'address', 'add', `${nativeIpv4.router}/${nativeIpv4.prefixLength}`, 'dev', lab.isp.hostLink]);
@@ -195,9 +198,12 @@ describe.skipIf(!isRoot)('roaming, a dual-stack network, suspend and resume (aut
       const onA = await clat.waitForStatus(runningIn(networkA.slaacPrefix, networkA.pref64), "running with network A's /64 and PREF64", 20_000);
       const downloadA = await firstDownloadAfter(resumedMs);
       // After a resume the kernel first redoes DAD of the link-local address and solicits (RFC 4861 §6.3.7).
-      console.log(`resume: after ${seconds(resumedMs - sleptMs)} asleep; then ${describeBack(backA)}; first download +${seconds(downloadA - resumedMs)}`);
+      console.log(
+        `resume: after ${seconds(resumedMs - sleptMs)} asleep; then ${describeBack(backA)}; first download +${seconds(downloadA - resumedMs)} ` +
+          `(${seconds(downloadA - backA.raAtMs)} after the network's RAs)`,
+      );
       expect(onA.uplink).toBe(uplink);
-      expect(backA.afterRaMs).toBeLessThanOrEqual(todayAfterRaMs);
+      expect(backA.afterRaMs).toBeLessThanOrEqual(targetAfterRaMs);
     } finally {
       await downloads.stop();
       await wire.stop();

@@ -4,7 +4,8 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { finishChecksum, read16, sumWords, write16 } from '../../core/wire/checksum.js';
+import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
+import { read16, write16 } from '../../core/wire/bytes.js';
 import { parseSiitConfig, type SiitConfig, type SiitConfigJson } from '../../core/xlat/config.js';
 import { XlatOutput } from '../../core/xlat/output.js';
 import { Translator } from '../../core/xlat/translator.js';

@@ -1,7 +1,8 @@
 // What every packet the translator emits must look like, whatever it was given: a version that
 // matches the side it leaves by, lengths that agree with the bytes, a valid IPv4 header checksum.
 
-import { checksumIsValid, read16, sumWords } from '../../core/wire/checksum.js';
+import { checksumIsValid, sumWords } from '../../core/wire/checksum.js';
+import { read16 } from '../../core/wire/bytes.js';
 import type { XlatOutput } from '../../core/xlat/output.js';
 import { verdictCount } from '../../core/xlat/verdict.js';
 

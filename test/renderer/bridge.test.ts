@@ -3,7 +3,7 @@
 // and hands it to the browser or the host's save dialog; and the HTTP transport.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DemoState, EngineCall, EngineCallResult, HostInfo, InvokeArg, InvokeChannel, InvokeResult, NotifyChannel, NotifyPayload, SessionUpdate, UiApi } from '../../core/api/ui-schema.js';
+import { uiEngineMethods, type DemoState, type EngineAnswer, type HostInfo, type InvokeArg, type InvokeChannel, type InvokeResult, type NotifyChannel, type NotifyPayload, type SessionUpdate, type UiApi, type UiEngineMethod } from '../../core/api/ui-schema.js';
 import { createBridge } from '../../renderer/bridge.js';
 import { useDemo } from '../../renderer/stores/demo-store.js';
 import { useFlows } from '../../renderer/stores/flows-store.js';
@@ -18,7 +18,8 @@ import { counters, echoPair, flow, offStatus, rate, runningStatus, snapshot } fr
 class FakeHost implements UiApi {
   readonly invoked: { channel: string; arg: unknown }[] = [];
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
-  engine: (call: EngineCall) => EngineCallResult = () => ({ ok: true, result: offStatus });
+  /** Answers every `engine.<method>` channel. */
+  engine: (call: { method: UiEngineMethod; params: unknown }) => EngineAnswer<UiEngineMethod> = () => ({ ok: true, result: offStatus });
   hostInfo: HostInfo = { kind: 'browser', canStartEngine: false, version: '1.0.0' };
   saved: { name: string; base64: string } | null = null;
   demo: DemoState | null = null;
@@ -32,7 +33,7 @@ class FakeHost implements UiApi {
         this.saved = arg as { name: string; base64: string };
         return { ok: true, saved: true, path: `/home/alice/${this.saved.name}` };
       },
-      'engine.call': () => this.engine(arg as EngineCall),
+      ...(Object.fromEntries(uiEngineMethods.map((method) => [`engine.${method}`, () => this.engine({ method, params: arg })])) as Record<`engine.${UiEngineMethod}`, () => unknown>),
       'engine.start': () => ({ ok: false, error: 'no' }),
       'session.current': () => ({ state: 'connected', socketPath: '/s', snapshot: snapshot(offStatus, 1), flows: [flow(1, 'curl', 5)] }),
       'demo.state': () => this.demo,
@@ -207,13 +208,13 @@ describe('bridge', () => {
     expect(await bridge.explain(3)).toEqual({ ok: false, message: 'the engine is not running' });
   });
 
-  it('asks the engine to explain a pair, through the same engine call as the rest', async () => {
+  it('asks the engine to explain a pair, on the channel of its own', async () => {
     const { bridge, host } = setup();
     await bridge.start();
     const explanation = echoExplanation(12);
-    host.engine = (call) => (call.method === 'explain' && call.params.pairId === 12 ? { ok: true, result: explanation } : { ok: false, error: { code: 'bad-request', message: 'no such pair' } });
+    host.engine = (call) => (call.method === 'explain' && (call.params as { pairId: number }).pairId === 12 ? { ok: true, result: explanation } : { ok: false, error: { code: 'bad-request', message: 'no such pair' } });
     expect(await bridge.explain(12)).toEqual({ ok: true, explanation });
-    expect(host.invoked.at(-1)).toEqual({ channel: 'engine.call', arg: { method: 'explain', params: { pairId: 12 } } });
+    expect(host.invoked.at(-1)).toEqual({ channel: 'engine.explain', arg: { pairId: 12 } });
     expect(await bridge.explain(13)).toEqual({ ok: false, message: 'no such pair' });
   });
 });
@@ -256,8 +257,8 @@ describe('HTTP transport', () => {
   });
 
   it('a refused call throws with the server reason', async () => {
-    const { api } = transport({ ok: false, status: 400, body: JSON.stringify({ error: 'the UI may not call "watch"' }) });
-    await expect(api.invoke('engine.call', { method: 'status', params: {} })).rejects.toThrow('engine.call: 400 the UI may not call "watch"');
+    const { api } = transport({ ok: false, status: 400, body: JSON.stringify({ error: 'unexpected parameter "mtu"' }) });
+    await expect(api.invoke('engine.up', { uplink: 'wlan0' })).rejects.toThrow('engine.up: 400 unexpected parameter "mtu"');
   });
 
   it('delivers events by channel, ignores junk, and tells when the stream (re)opens', () => {

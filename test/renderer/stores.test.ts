@@ -21,9 +21,9 @@ describe('session store', () => {
     const session = useSession.getState();
     session.setStatus(offStatus);
     expect(toggleShowsOn(useSession.getState())).toBe(false);
-    session.beginToggle('on');
+    const request = session.beginToggle('on');
     expect(toggleShowsOn(useSession.getState())).toBe(true);
-    session.endToggle({ ok: true, status: runningStatus });
+    session.endToggle(request, { ok: true, status: runningStatus });
     expect(useSession.getState().pending).toBeNull();
     expect(toggleShowsOn(useSession.getState())).toBe(true);
   });
@@ -31,8 +31,8 @@ describe('session store', () => {
   it('a refusal puts the toggle back and keeps the reason', () => {
     const session = useSession.getState();
     session.setStatus(offStatus);
-    session.beginToggle('on');
-    session.endToggle({ ok: false, error: { code: 'native-ipv4', message: 'the host has native IPv4', forceHelps: true } });
+    const request = session.beginToggle('on');
+    session.endToggle(request, { ok: false, error: { code: 'native-ipv4', message: 'the host has native IPv4' } });
     expect(toggleShowsOn(useSession.getState())).toBe(false);
     expect(useSession.getState().lastError).toMatchObject({ code: 'native-ipv4', forceHelps: true });
     // The next attempt clears it.

@@ -2,7 +2,8 @@
 // checksums (the kernel drops packets whose checksums are wrong before any socket sees them).
 
 import { parseIpv4, parseIpv6 } from '../../core/wire/address.js';
-import { finishChecksum, sumWords, write16, write32 } from '../../core/wire/checksum.js';
+import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
+import { write16, write32 } from '../../core/wire/bytes.js';
 
 function ipv4(text: string): number {
   const address = parseIpv4(text);

@@ -66,7 +66,8 @@ describe('ipv4only.arpa messages', () => {
     expect(parseIpv4onlyArpaReply(reply(7, 0x0100, []), 7).kind).toBe('not-ours');
     expect(parseIpv4onlyArpaReply(reply(7, 0x8180, [], questionHex('example')), 7).kind).toBe('not-ours');
     expect(parseIpv4onlyArpaReply(reply(7, 0x8180, [], questionHex('ipv4only.arpa', 1)), 7).kind).toBe('not-ours');
-    for (let length = 0; length < 30; length++) expect(() => parseIpv4onlyArpaReply(reply(7, 0x8180, []).subarray(0, length), 7)).not.toThrow();
+    // Cut short anywhere before its question ends, it cannot be known as ours.
+    for (let length = 0; length < 30; length++) expect(parseIpv4onlyArpaReply(reply(7, 0x8180, []).subarray(0, length), 7)).toEqual({ kind: 'not-ours' });
   });
 
   it('takes the question in any letter case (RFC 4343)', () => {

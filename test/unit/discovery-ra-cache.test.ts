@@ -67,6 +67,23 @@ describe('RaCache', () => {
     expect(cache.resolvers(2, 1e15)).toEqual(['2001:db8::53']);
   });
 
+  it('keeps the /64s offered for SLAAC, the latest announced first, until their valid lifetime; 0 withdraws one', () => {
+    const cache = new RaCache();
+    const offer = (prefix: string, validLifetimeS: number) => ({ prefix, validLifetimeS });
+    cache.observe(heard({ atMs: 1_000, slaacPrefixes: [offer('2001:db8:1:2::', 60)] }));
+    cache.observe(heard({ atMs: 2_000, slaacPrefixes: [offer('2001:db8:1:4::', 86_400)] }));
+    expect(cache.slaacPrefixes(2, 3_000)).toEqual(['2001:db8:1:4::', '2001:db8:1:2::']);
+    expect(cache.slaacPrefixes(3, 3_000)).toEqual([]);
+    expect(cache.slaacPrefixes(2, 61_000)).toEqual(['2001:db8:1:4::']);
+    // Announced again: first again.
+    cache.observe(heard({ atMs: 4_000, slaacPrefixes: [offer('2001:db8:1:2::', 60)] }));
+    expect(cache.slaacPrefixes(2, 5_000)).toEqual(['2001:db8:1:2::', '2001:db8:1:4::']);
+    cache.observe(heard({ atMs: 6_000, slaacPrefixes: [offer('2001:db8:1:2::', 0)] }));
+    expect(cache.slaacPrefixes(2, 7_000)).toEqual(['2001:db8:1:4::']);
+    cache.forget(2);
+    expect(cache.slaacPrefixes(2, 7_000)).toEqual([]);
+  });
+
   it('forgets an interface whole', () => {
     const cache = new RaCache();
     cache.observe(heard({ atMs: 1_000, pref64: [pref64('2001:db8:64::/96', 600)], rdnss: [rdnss(600, '2001:db8::53')] }));

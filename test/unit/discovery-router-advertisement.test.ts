@@ -40,6 +40,8 @@ describe('parseRouterAdvertisement', () => {
     ]);
     // RFC 8106 §5.1: the RDNSS option read out too (lifetime 0x0708 = 1800 s).
     expect(ra.rdnss.map((option) => [option.addresses.map((a) => formatIpv6(a)), option.lifetimeS])).toEqual([[['2001:db8::53'], 1800]]);
+    // RFC 4861 §4.6.2: the Prefix Information with the A flag, a /64 offered for SLAAC (valid 0x0e10 = 3600 s).
+    expect(ra.slaacPrefixes).toEqual([{ prefix: '2001:db8:1::', validLifetimeS: 3600 }]);
   });
 
   it('keeps a malformed PREF64 in the option list but not among the usable ones', () => {
@@ -81,7 +83,10 @@ describe('parseRouterAdvertisement', () => {
       const bytes = Uint8Array.from({ length: random() % 120 }, random);
       if (bytes.length > 0 && n % 2 === 0) bytes[0] = 134;
       if (bytes.length > 1 && n % 2 === 0) bytes[1] = 0;
-      expect(() => parseRouterAdvertisement(bytes)).not.toThrow();
+      const parsed = parseRouterAdvertisement(bytes);
+      // Parsed only when it is one (type 134, code 0, a whole header); otherwise a named reason.
+      if (parsed.ok) expect([bytes[0], bytes[1], bytes.length >= 16]).toEqual([134, 0, true]);
+      else expect(['truncated', 'not-router-advertisement', 'bad-code', 'zero-length-option', 'option-past-end']).toContain(parsed.reason);
     }
     const full = routerAdvertisement({}, sourceLinkLayer, pref64Option({ prefix: '2001:db8:64::', plc: 0, scaledLifetime: 225 }), rdnss);
     const okLengths: number[] = [];

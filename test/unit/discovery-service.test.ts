@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DnsOutcome, DnsResolvers } from '../../core/discovery/dns-outcome.js';
 import { DiscoveryService } from '../../core/discovery/node/discovery-service.js';
+import type { LinkResolverLookup } from '../../core/discovery/node/link-resolver-lookup.js';
+import type { LinkResolverReport } from '../../core/discovery/link-resolvers.js';
 import type { CurrentPrefix } from '../../core/discovery/prefix-state.js';
 import { RaCache } from '../../core/discovery/ra-cache.js';
 import { addr, FakeNdUserOptSource, ndUserOptMessage, pref64Option, prefix, prefixText, rdnssOption } from './discovery-fixtures.js';
@@ -18,7 +20,7 @@ class ScriptedDns {
   readonly #pending: ((outcome: DnsOutcome) => void)[] = [];
   readonly query = (resolvers: DnsResolvers): Promise<DnsOutcome> => {
     this.calls++;
-    this.asked.push(resolvers.source === 'ra' ? `ra ${resolvers.ifindex} ${resolvers.addresses.join(' ')}` : 'host');
+    this.asked.push(resolvers.source === 'host' ? 'host' : `${resolvers.source} ${resolvers.ifindex} ${resolvers.addresses.join(' ')}`);
     return new Promise((resolve) => this.#pending.push(resolve));
   };
 
@@ -50,6 +52,7 @@ function startService(options: {
   cache?: RaCache;
   solicited?: number[];
   log?: string[];
+  linkResolvers?: LinkResolverLookup;
 }) {
   const prefixChanges: string[] = [];
   const statusChanges: string[] = [];
@@ -62,6 +65,7 @@ function startService(options: {
     raCache: options.cache,
     sendRouterSolicitation: solicited === undefined ? null : (ifindex) => (solicited.push(ifindex), null),
     log: (line) => options.log?.push(line),
+    linkResolvers: options.linkResolvers ?? null,
   });
   service.onPrefixChange((current) => prefixChanges.push(describeCurrent(current)));
   service.onStatusChange((current) => statusChanges.push(describeCurrent(current)));
@@ -220,12 +224,58 @@ describe('DiscoveryService: joining fast', () => {
     expect(prefixChanges).toEqual(['2001:db8:64::/96 dns']);
     expect(service.current).toMatchObject({ source: 'dns', resolvers: { source: 'ra', addresses: ['2001:db8:1:2::1'] } });
     expect(log).toEqual([
-      "no resolver known from the uplink's RAs: asking the host's (/etc/resolv.conf) for ipv4only.arpa",
+      "no resolver known for the uplink (its RAs, NetworkManager, systemd-resolved): asking the host's (/etc/resolv.conf) for ipv4only.arpa",
       "asking the resolvers of the uplink's RAs (RDNSS) for ipv4only.arpa: 2001:db8:1:2::1",
     ]);
     // The same RDNSS again (the next periodic RA) is no reason to ask again.
     source.push(raOf(2, rdnssOption(1200, '2001:db8:1:2::1')));
     expect(dns.calls).toBe(2);
+  });
+
+  describe("the link's resolvers as NetworkManager and systemd-resolved know them (RFC 8880 §7.1)", () => {
+    /** A lookup that answers `reports` for interface 2 and counts its calls. */
+    const lookup = (...reports: LinkResolverReport[]) => {
+      const calls: number[] = [];
+      const run: LinkResolverLookup = async (ifindex) => (calls.push(ifindex), ifindex === 2 ? reports : []);
+      return { run, calls };
+    };
+    const networkManager: LinkResolverReport = { source: 'network-manager', addresses: ['2001:db8:1:2::53'] };
+    const resolved: LinkResolverReport = { source: 'resolved', addresses: ['2001:db8:1:2::54'] };
+
+    it("asks NetworkManager's resolvers for the uplink when its RAs named none, and says so in the status", async () => {
+      const dns = new ScriptedDns();
+      const log: string[] = [];
+      const link = lookup(networkManager, resolved);
+      const { service } = startService({ dns, log, linkResolvers: link.run });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(link.calls).toEqual([2]);
+      expect(dns.asked).toEqual(['network-manager 2 2001:db8:1:2::53']);
+      await dns.answer(found('2001:db8:64::/96', 300));
+      expect(service.current).toMatchObject({ source: 'dns', resolvers: { source: 'network-manager', addresses: ['2001:db8:1:2::53'] } });
+      expect(log).toContain("no resolver in the uplink's RAs: asking its resolvers as NetworkManager knows them for ipv4only.arpa: 2001:db8:1:2::53");
+    });
+
+    it("asks systemd-resolved's when NetworkManager knows none, and the host's when neither does", async () => {
+      const viaResolved = new ScriptedDns();
+      startService({ dns: viaResolved, linkResolvers: lookup({ source: 'network-manager', addresses: [] }, resolved).run });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(viaResolved.asked).toEqual(['resolved 2 2001:db8:1:2::54']);
+      service?.stop();
+      const viaHost = new ScriptedDns();
+      startService({ dns: viaHost, linkResolvers: lookup().run });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(viaHost.asked).toEqual(['host']);
+    });
+
+    it('does not ask the tools while the RAs name resolvers: those come first', () => {
+      const dns = new ScriptedDns();
+      const cache = new RaCache();
+      cache.observe({ ifindex: 2, atMs: 999_000, router: 'fe80::1', pref64: [], rdnss: [{ lifetimeS: 600, addresses: [addr('2001:db8:1:2::1')] }] });
+      const link = lookup(networkManager);
+      startService({ dns, cache, linkResolvers: link.run });
+      expect(dns.asked).toEqual(['ra 2 2001:db8:1:2::1']);
+      expect(link.calls).toEqual([]);
+    });
   });
 
   it('asks the RDNSS from the first query when the cache knows it', () => {

@@ -57,7 +57,7 @@ describe.skipIf(!isRoot)('UI relay', () => {
     expect(links.map((link) => link.state)).toEqual(['connected']);
     expect(connected.state === 'connected' && connected.flows.map((f) => f.id)).toEqual([1]);
     expect(engine.calls).toEqual(['subscribe', 'watch', 'flows']);
-    expect(await relay.call({ method: 'up', params: {} })).toEqual({ ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } });
+    expect(await relay.call('up', {})).toEqual({ ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } });
   });
 
   it('batches the engine events into one update per interval, and keeps current() up to date', async () => {
@@ -92,7 +92,7 @@ describe.skipIf(!isRoot)('UI relay', () => {
     const { relay, links } = startRelay(engine.socketPath);
     const down = await until(() => links.find((link) => link.state === 'unavailable'), 'unavailable');
     expect(down).toMatchObject({ state: 'unavailable', problem: 'not-running', fix: 'Start the engine: sudo clatter engine (or: sudo systemctl start clatter)' });
-    expect(await relay.call({ method: 'status', params: {} })).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('the engine is not running') } });
+    expect(await relay.call('status', {})).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('the engine is not running') } });
     // Retries keep the problem shown: no "connecting" between one failure and the next.
     await until(() => (links.length >= 2 ? links : undefined), 'a second attempt');
     await engine.restart();

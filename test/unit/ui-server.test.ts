@@ -133,7 +133,7 @@ describe.skipIf(!isRoot)('the browser-mode server', () => {
     const info = await post('host.info', { arg: null });
     expect(info.status).toBe(200);
     expect(JSON.parse(info.body)).toEqual({ result: { kind: 'browser', canStartEngine: false, version: expect.any(String) } });
-    const up = await post('engine.call', { arg: { method: 'up', params: {} } });
+    const up = await post('engine.up', { arg: {} });
     expect(JSON.parse(up.body)).toEqual({ result: { ok: true, result: { state: 'discovering', mode: 'manual', uplink: 'wlan0', sinceMs: 1 } } });
     expect(engine.calls).toContain('up');
     const current = JSON.parse((await post('session.current', { arg: null })).body) as { result: { state: string } };
@@ -145,8 +145,9 @@ describe.skipIf(!isRoot)('the browser-mode server', () => {
   });
 
   it('refuses what the schema does not allow, and calls from other origins', async () => {
-    expect(await post('engine.call', { arg: { method: 'watch', params: {} } })).toMatchObject({ status: 400, body: '{"error":"the UI may not call \\"watch\\""}' });
-    expect(await post('engine.call', { arg: { method: 'up', params: { mtu: 1 } } })).toMatchObject({ status: 400, body: '{"error":"unexpected parameter \\"mtu\\""}' });
+    // Streams are the host's: the UI has no channel for them.
+    expect(await post('engine.watch', { arg: {} })).toMatchObject({ status: 404, body: 'no such channel' });
+    expect(await post('engine.up', { arg: { mtu: 1 } })).toMatchObject({ status: 400, body: '{"error":"unexpected parameter \\"mtu\\""}' });
     expect(await post('host.setFullScreen', { arg: 'yes' })).toMatchObject({ status: 400 });
     expect((await post('engine.nosuch', { arg: null })).status).toBe(404);
     expect((await post('host.info', { arg: null }, { Origin: 'http://evil.example' })).status).toBe(403);

@@ -8,8 +8,9 @@
 // engine from every RA the host heard, CLAT or not) still holds valid for the uplink, so a PREF64
 // heard minutes ago is used at once; and it sends Router Solicitations (router-solicitations.ts) so
 // that the routers answer now rather than at their next periodic RA. RFC 7050 queries ask the
-// resolvers the uplink's RAs named (RDNSS, RFC 8880 §7.1), the host's only while none is known, and
-// again as soon as the RAs name new ones.
+// network's resolvers (RFC 8880 §7.1, ../link-resolvers.ts): those the uplink's RAs named (RDNSS),
+// else those NetworkManager or systemd-resolved know for the uplink (DHCPv6's among them), the
+// host's only while none is known; and again as soon as the RAs name new ones.
 //
 // Lifecycle: construct (nothing runs) → start() (cached PREF64 fed, solicitations sent, the first DNS
 // query goes out at once) → inputs and timers → stop() (timers cleared, sources closed, answers
@@ -22,12 +23,14 @@ import type { DiscoveryInput } from '../discovery-input.js';
 import { dnsQueryIsDue, nextWakeAtMs, stepDiscovery } from '../discovery-machine.js';
 import { defaultDiscoveryTiming, type DiscoveryTiming } from '../discovery-timing.js';
 import { dnsOutcomeInput, prefixResolvers, type DnsResolvers, type Ipv4onlyArpaQuery } from '../dns-outcome.js';
+import { chooseResolvers } from '../link-resolvers.js';
 import { checkNat64Prefix, parseNat64Prefix, type Nat64PrefixCheck } from '../nat64-prefix.js';
 import { initialDiscoveryState, type CurrentPrefix, type DiscoveryState } from '../prefix-state.js';
 import { RaCache, type HeardRa } from '../ra-cache.js';
 import { raDiscovery, type NdUserOptSource, type Pref64Input, type RaDiscovery } from '../ra-discovery.js';
 import { raPacketDiscovery, type RaPacketSource } from '../ra-packet-discovery.js';
 import { dnsDiscovery } from './dns-discovery.js';
+import type { LinkResolverLookup } from './link-resolver-lookup.js';
 import { RouterSolicitations, type RouterSolicitationTiming, type SendRouterSolicitation } from './router-solicitations.js';
 
 export interface DiscoveryServiceOptions {
@@ -35,6 +38,11 @@ export interface DiscoveryServiceOptions {
   readonly uplinkIfindex: number | null;
   /** Runs one RFC 7050 query. Default: dnsDiscovery() through the host's resolver; null: no DNS discovery. */
   readonly queryDns?: Ipv4onlyArpaQuery | null;
+  /**
+   * The uplink's resolvers as NetworkManager and systemd-resolved know them (link-resolver-lookup.ts),
+   * asked when its RAs named none; default null: not asked.
+   */
+  readonly linkResolvers?: LinkResolverLookup | null;
   /** RTM_NEWNDUSEROPT datagrams (the core/tun addon's netlink socket); null: no RA discovery. The service closes it on stop(). */
   readonly ndUserOpts?: NdUserOptSource | null;
   /** RAs from a raw ICMPv6 socket (where user space, not the kernel, processes RAs); null: none. Closed on stop(). */
@@ -65,6 +73,7 @@ export class DiscoveryService {
   readonly #nowMs: () => number;
   readonly #timing: DiscoveryTiming;
   readonly #queryDns: Ipv4onlyArpaQuery | null;
+  readonly #linkResolvers: LinkResolverLookup | null;
   readonly #ndUserOpts: NdUserOptSource | null;
   readonly #raPackets: RaPacketSource | null;
   readonly #cache: RaCache;
@@ -72,6 +81,8 @@ export class DiscoveryService {
   readonly #log: (line: string) => void;
   /** The resolvers the last query asked, as a key; null before the first query. */
   #askedResolvers: string | null = null;
+  /** The RAs' resolvers when the last query started, as a key: new ones make a query due. */
+  #askedRaResolvers: string | null = null;
   readonly #prefixListeners = new Set<DiscoveryListener>();
   readonly #statusListeners = new Set<DiscoveryListener>();
   #state: DiscoveryState;
@@ -83,6 +94,7 @@ export class DiscoveryService {
     this.#nowMs = options.nowMs ?? Date.now;
     this.#timing = options.timing ?? defaultDiscoveryTiming;
     this.#queryDns = options.queryDns === undefined ? dnsDiscovery() : options.queryDns;
+    this.#linkResolvers = options.linkResolvers ?? null;
     this.#ndUserOpts = options.ndUserOpts ?? null;
     this.#raPackets = options.raPackets ?? null;
     this.#cache = options.raCache ?? new RaCache();
@@ -194,16 +206,27 @@ export class DiscoveryService {
   #heard(ra: HeardRa): void {
     this.#cache.observe(ra);
     this.#solicitations?.heard(ra.ifindex);
-    if (this.#askedResolvers !== null && resolversKey(this.#resolvers()) !== this.#askedResolvers) {
+    if (this.#askedRaResolvers !== null && this.#raResolvers().join(' ') !== this.#askedRaResolvers) {
       this.#feed({ kind: 'dns-resolvers-changed', atMs: ra.atMs });
     }
   }
 
-  /** Whom the next RFC 7050 query asks (RFC 8880 §7.1): the uplink's RDNSS, else the host's resolvers. */
-  #resolvers(): DnsResolvers {
+  /** The resolvers the uplink's RAs named (RDNSS), still valid. */
+  #raResolvers(): string[] {
     const ifindex = this.#state.uplinkIfindex;
-    const addresses = ifindex === null ? [] : this.#cache.resolvers(ifindex, this.#nowMs());
-    return ifindex !== null && addresses.length > 0 ? { source: 'ra', ifindex, addresses } : { source: 'host' };
+    return ifindex === null ? [] : [...this.#cache.resolvers(ifindex, this.#nowMs())].sort();
+  }
+
+  /**
+   * Whom the next RFC 7050 query asks (RFC 8880 §7.1, ../link-resolvers.ts): the uplink's RDNSS,
+   * else its resolvers as NetworkManager or systemd-resolved know them, else the host's. Known at
+   * once unless the tools must be asked.
+   */
+  #resolvers(): DnsResolvers | Promise<DnsResolvers> {
+    const ifindex = this.#state.uplinkIfindex;
+    const ra = ifindex === null ? [] : this.#cache.resolvers(ifindex, this.#nowMs());
+    if (ifindex === null || ra.length > 0 || this.#linkResolvers === null) return chooseResolvers(ifindex, ra, []);
+    return this.#linkResolvers(ifindex).then((reports) => chooseResolvers(ifindex, ra, reports));
   }
 
   #feed(input: DiscoveryInput): void {
@@ -232,23 +255,22 @@ export class DiscoveryService {
   }
 
   #startDnsQuery(queryDns: Ipv4onlyArpaQuery, nowMs: number): void {
-    const resolvers = this.#resolvers();
-    const key = resolversKey(resolvers);
-    if (key !== this.#askedResolvers) {
-      this.#log(
-        resolvers.source === 'ra'
-          ? `asking the resolvers of the uplink's RAs (RDNSS) for ipv4only.arpa: ${resolvers.addresses.join(', ')}`
-          : "no resolver known from the uplink's RAs: asking the host's (/etc/resolv.conf) for ipv4only.arpa",
-      );
-    }
-    this.#askedResolvers = key;
+    this.#askedRaResolvers = this.#raResolvers().join(' ');
     this.#feed({ kind: 'dns-query-started', atMs: nowMs });
     const inFlight = this.#state.dnsQuery;
     if (inFlight.state !== 'in-flight') return;
     const { queryId } = inFlight;
-    queryDns(resolvers).then(
-      (outcome) => {
-        if (this.#running) this.#feed(dnsOutcomeInput(outcome, queryId, this.#nowMs(), prefixResolvers(resolvers)));
+    const ask = (resolvers: DnsResolvers) => {
+      const key = resolversKey(resolvers);
+      if (this.#running && key !== this.#askedResolvers) this.#log(askingLine(resolvers));
+      this.#askedResolvers = key;
+      return queryDns(resolvers).then((outcome) => dnsOutcomeInput(outcome, queryId, this.#nowMs(), prefixResolvers(resolvers)));
+    };
+    const resolvers = this.#resolvers();
+    const asked = resolvers instanceof Promise ? resolvers.then(ask) : ask(resolvers);
+    asked.then(
+      (input) => {
+        if (this.#running) this.#feed(input);
       },
       (error: unknown) => {
         // The query function should not reject; if it does, it counts as a failed query.
@@ -258,7 +280,21 @@ export class DiscoveryService {
   }
 }
 
+/** What the log says of whom a query asks. */
+function askingLine(resolvers: DnsResolvers): string {
+  switch (resolvers.source) {
+    case 'ra':
+      return `asking the resolvers of the uplink's RAs (RDNSS) for ipv4only.arpa: ${resolvers.addresses.join(', ')}`;
+    case 'network-manager':
+      return `no resolver in the uplink's RAs: asking its resolvers as NetworkManager knows them for ipv4only.arpa: ${resolvers.addresses.join(', ')}`;
+    case 'resolved':
+      return `no resolver in the uplink's RAs: asking its resolvers as systemd-resolved knows them for ipv4only.arpa: ${resolvers.addresses.join(', ')}`;
+    case 'host':
+      return "no resolver known for the uplink (its RAs, NetworkManager, systemd-resolved): asking the host's (/etc/resolv.conf) for ipv4only.arpa";
+  }
+}
+
 /** Which resolvers, whatever their order (two routers naming theirs in turn are no change). */
 function resolversKey(resolvers: DnsResolvers): string {
-  return resolvers.source === 'ra' ? `ra ${resolvers.ifindex} ${[...resolvers.addresses].sort().join(' ')}` : 'host';
+  return resolvers.source === 'host' ? 'host' : `${resolvers.source} ${resolvers.ifindex} ${[...resolvers.addresses].sort().join(' ')}`;
 }

@@ -1,7 +1,8 @@
 // RFC 7050 discovery: an AAAA query for ipv4only.arpa, and the prefixes found in the answer. Whom it
-// asks is the caller's choice (DnsResolvers, RFC 8880 §7.1): the resolvers the uplink's RAs named,
-// asked over UDP by our own client (resolver-query.ts: link-local ones need their zone), or else
-// the host's, through node:dns (c-ares, configured from /etc/resolv.conf unless servers are given).
+// asks is the caller's choice (DnsResolvers, RFC 8880 §7.1): the uplink's resolvers (its RAs' RDNSS,
+// or what NetworkManager or systemd-resolved know of the link), asked over UDP by our own client
+// (resolver-query.ts: link-local ones need their zone), or else the host's, through node:dns
+// (c-ares, configured from /etc/resolv.conf unless servers are given).
 // One call, one query: the state machine decides when to ask again.
 
 import { Resolver } from 'node:dns/promises';
@@ -13,7 +14,7 @@ import { queryResolvers } from './resolver-query.js';
 
 export interface DnsDiscoveryOptions {
   /**
-   * The host's resolvers, used when the uplink's RAs name none ("127.0.0.1:5353", "[2001:db8::53]");
+   * The host's resolvers, used when the network names none ("127.0.0.1:5353", "[2001:db8::53]");
    * default: /etc/resolv.conf.
    */
   readonly servers?: readonly string[];
@@ -43,8 +44,10 @@ async function resolveIpv4onlyArpa(resolver: Resolver): Promise<DnsOutcome> {
   }
 }
 
-/** The RDNSS addresses as a socket wants them: link-local ones with their interface as zone. */
-function scoped(resolvers: Extract<DnsResolvers, { source: 'ra' }>): string[] {
+type LinkResolvers = Exclude<DnsResolvers, { source: 'host' }>;
+
+/** The link's resolver addresses as a socket wants them: link-local ones with their interface as zone. */
+function scoped(resolvers: LinkResolvers): string[] {
   const zone = interfaceName(resolvers.ifindex);
   return resolvers.addresses.flatMap((address) => {
     const bytes = parseIpv6(address);
@@ -54,7 +57,7 @@ function scoped(resolvers: Extract<DnsResolvers, { source: 'ra' }>): string[] {
   });
 }
 
-async function askRdnss(resolvers: Extract<DnsResolvers, { source: 'ra' }>, timeoutMs: number, tries: number): Promise<DnsOutcome> {
+async function askLinkResolvers(resolvers: LinkResolvers, timeoutMs: number, tries: number): Promise<DnsOutcome> {
   const reply = await queryResolvers({ servers: scoped(resolvers), timeoutMs, tries });
   return reply.ok ? { ok: true, prefixes: prefixFromIpv4onlyArpa(reply.addresses), ttlS: reply.ttlS } : reply;
 }
@@ -64,7 +67,7 @@ export function dnsDiscovery(options: DnsDiscoveryOptions = {}): Ipv4onlyArpaQue
   const timeoutMs = options.timeoutMs ?? 5_000;
   const tries = options.tries ?? 2;
   return async (resolvers?: DnsResolvers) => {
-    if (resolvers?.source === 'ra') return askRdnss(resolvers, timeoutMs, tries);
+    if (resolvers !== undefined && resolvers.source !== 'host') return askLinkResolvers(resolvers, timeoutMs, tries);
     // A fresh resolver per query reads /etc/resolv.conf again: after a network change it has new servers.
     const resolver = new Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
     if (options.servers !== undefined) resolver.setServers([...options.servers]);

@@ -37,8 +37,10 @@ describe('hostHandlers', () => {
   it('passes engine calls, full screen, files and the link through', async () => {
     const d = deps({ ok: true });
     const h = hostHandlers(d);
-    await h['engine.call']({ method: 'status', params: {} });
-    expect(d.relay.call).toHaveBeenCalledWith({ method: 'status', params: {} });
+    await h['engine.status']({});
+    expect(d.relay.call).toHaveBeenCalledWith('status', {});
+    await h['engine.up']({ uplink: 'wlan0' });
+    expect(d.relay.call).toHaveBeenLastCalledWith('up', { uplink: 'wlan0' });
     await h['host.setFullScreen'](true);
     expect(d.setFullScreen).toHaveBeenCalledWith(true);
     await h['host.saveFile']({ name: 'a.pcapng', base64: 'AAAA' });

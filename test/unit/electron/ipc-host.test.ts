@@ -28,7 +28,7 @@ function handlers(): InvokeHandlers & { [K in keyof InvokeHandlers]: ReturnType<
     'host.info': vi.fn(async () => ({ kind: 'electron' as const, canStartEngine: true, version: '0.1.0' })),
     'host.setFullScreen': vi.fn(async () => undefined),
     'host.saveFile': vi.fn(async () => ({ ok: true as const, saved: false, path: null })),
-    'engine.call': vi.fn(async () => ({ ok: true as const, result: { state: 'off' as const, mode: 'manual' as const } })),
+    'engine.up': vi.fn(async () => ({ ok: true as const, result: { state: 'off' as const, mode: 'manual' as const } })),
     'engine.start': vi.fn(async () => ({ ok: true as const })),
     'session.current': vi.fn(async () => notRunning),
   } as never;
@@ -52,10 +52,10 @@ describe('registerIpcHost', () => {
     const { ipcMain, listeners } = fakeIpcMain();
     const h = handlers();
     registerIpcHost(ipcMain, h, isOurs);
-    const reply = await listeners.get('engine.call')!(ours, { method: 'up', params: { uplink: 'wlan0' } });
+    const reply = await listeners.get('engine.up')!(ours, { uplink: 'wlan0' });
     // The IPC envelope around the engine's own answer (itself a value with `ok`).
     expect(reply).toEqual({ ok: true, result: { ok: true, result: { state: 'off', mode: 'manual' } } });
-    expect(h['engine.call']).toHaveBeenCalledWith({ method: 'up', params: { uplink: 'wlan0' } });
+    expect(h['engine.up']).toHaveBeenCalledWith({ uplink: 'wlan0' });
     expect(h['engine.start']).not.toHaveBeenCalled();
 
     await expect(listeners.get('host.setFullScreen')!(ours, true)).resolves.toEqual({ ok: true, result: null });
@@ -81,9 +81,8 @@ describe('registerIpcHost', () => {
     const h = handlers();
     registerIpcHost(ipcMain, h, isOurs);
     const bad: [string, unknown][] = [
-      ['engine.call', { method: 'watch', params: {} }],
-      ['engine.call', { method: 'up', params: { uplink: 7 } }],
-      ['engine.call', 'status'],
+      ['engine.up', { uplink: 7 }],
+      ['engine.status', 'status'],
       ['host.setFullScreen', 'yes'],
       ['host.saveFile', { name: '../../etc/passwd', base64: '' }],
       ['host.saveFile', { name: 'trace.pcapng', base64: 'not base64!' }],

@@ -57,7 +57,7 @@ describe('preload', () => {
   });
 
   it('subscribes to notify channels only, passing the payload alone, until unsubscribed', () => {
-    expect(() => api.on('engine.call', () => {})).toThrow('unknown channel');
+    expect(() => api.on('engine.status', () => {})).toThrow('unknown channel');
     expect(() => api.on('host.info', () => {})).toThrow('unknown channel');
     const listener = vi.fn();
     const unsubscribe = api.on('session.link', listener);

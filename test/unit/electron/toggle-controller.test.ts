@@ -2,16 +2,16 @@
 // back when the engine refuses, and never lets an old answer undo a newer click.
 
 import { describe, expect, it, vi } from 'vitest';
-import type { EngineCall, EngineCallResult } from '../../../core/api/ui-schema.js';
+import type { EngineAnswer, UiEngineMethod } from '../../../core/api/ui-schema.js';
 import { shownOn, ToggleController, type ToggleState } from '../../../electron/main/toggle-controller.js';
 import { connected, discovering, failed, notRunning, off, running } from './fixtures.js';
 
 /** A controller whose engine answers each call when the test says so. */
 function setup() {
-  const calls: { call: EngineCall; answer: (result: EngineCallResult) => void }[] = [];
+  const calls: { call: { method: UiEngineMethod; params: unknown }; answer: (result: EngineAnswer<'up' | 'down'>) => void }[] = [];
   const states: ToggleState[] = [];
   const controller = new ToggleController(
-    (call) => new Promise<EngineCallResult>((resolve) => calls.push({ call, answer: resolve })),
+    (method, params) => new Promise((resolve) => calls.push({ call: { method, params }, answer: resolve as (result: EngineAnswer<'up' | 'down'>) => void })),
     (state) => states.push(state),
   );
   return { controller, calls, states };
