@@ -122,9 +122,10 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   const x = ctx.xlation46;
   const outer = x.outer;
-  x.rec = rec;
-  x.b = b;
-  x.out = out;
+  // Stored only when they change: a store of an object costs V8 a write barrier, a compare does not.
+  if (x.rec !== rec) x.rec = rec;
+  if (x.b !== b) x.b = b;
+  if (x.out !== out) x.out = out;
   x.packetBytes = totalLen;
   outer.inIp = s;
   const config = ctx.config;
@@ -204,41 +205,20 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   outer.inL4 = l4;
   outer.proto = proto;
-  outer.trafficClass = b[s + 1];
-  outer.hopLimit = hopLimit;
-  x.hairpin = hairpin;
+  const trafficClass = b[s + 1];
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
       return Verdict.fragmentedIcmp;
     }
-    if (isIcmpError) return translateIcmp4Error(x);
+    if (isIcmpError) {
+      outer.trafficClass = trafficClass;
+      outer.hopLimit = hopLimit;
+      x.hairpin = hairpin;
+      return translateIcmp4Error(x);
+    }
   }
-  outer.fragmentOffsetBytes = fragOffsetBytes;
-  outer.moreFragments = moreFragments;
-  return translatePayload46(x, dontFragment);
-}
 
-/**
- * Steps 4 to 6 for a packet that is not an ICMP error: the MTU checks, the payload copied and its
- * transport header fixed, the IPv6 header written (or the packet split). A step of its own so that
- * V8's inlining budget for translate46 goes to the two address mappings (`npm run bench:xlat`).
- */
-function translatePayload46(x: Xlation, dontFragment: boolean): number {
-  const ctx = x.ctx;
-  const config = ctx.config;
-  const b = x.b;
-  const out = x.out;
-  const o = out.buffer;
-  const outer = x.outer;
-  const rec = x.rec;
-  const s = outer.inIp;
-  const l4 = outer.inL4;
-  const p = outer.outIp;
-  const payloadLen = x.packetBytes - (l4 - s);
-  const fragOffsetBytes = outer.fragmentOffsetBytes;
-  const moreFragments = outer.moreFragments;
-  const isFragment = moreFragments || fragOffsetBytes !== 0;
   const mtu6 = config.mtu.ipv6;
   if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
     // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
@@ -260,7 +240,6 @@ function translatePayload46(x: Xlation, dontFragment: boolean): number {
   outer.outL4 = h;
   outer.copied = payloadLen;
   outer.upperLen = payloadLen;
-  const proto = outer.proto;
   let nextHeader = proto;
   if (fragOffsetBytes === 0) {
     const fix = fixTransport46(x, outer);
@@ -274,20 +253,24 @@ function translatePayload46(x: Xlation, dontFragment: boolean): number {
   const id = read16(b, s + 4);
   if (!mustSplit) {
     if (isFragment) {
-      writeIpv6Header(o, p, outer.trafficClass, 8 + payloadLen, protocol.fragment, outer.hopLimit);
+      writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
       writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes | (moreFragments ? 1 : 0), id);
     } else {
-      writeIpv6Header(o, p, outer.trafficClass, payloadLen, nextHeader, outer.hopLimit);
+      writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
     }
-    if (rec !== null) rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, x.hairpin), isFragment ? p + 40 : -1, false, false);
+    if (rec !== null) rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), isFragment ? p + 40 : -1, false, false);
     recordOutput(out, p, h - p + payloadLen, 6, 0);
     return Verdict.translated;
   }
+  outer.trafficClass = trafficClass;
+  outer.hopLimit = hopLimit;
+  outer.fragmentOffsetBytes = fragOffsetBytes;
+  outer.moreFragments = moreFragments;
   outer.identification = id;
   const verdict = splitIntoFragments(x, fragmentLimit, nextHeader);
   if (rec !== null) {
     if (verdict !== Verdict.translated) rec.refuse(verdict, s, ipv4Field.totalLength, 0);
-    else noteFragments(rec, s, l4, out, hopAction(ctx, x.hairpin));
+    else noteFragments(rec, s, l4, out, hopAction(ctx, hairpin));
   }
   return verdict;
 }

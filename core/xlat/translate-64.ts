@@ -165,9 +165,10 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const config = ctx.config;
   const x = ctx.xlation64;
   const outer = x.outer;
-  x.rec = rec;
-  x.b = b;
-  x.out = out;
+  // Stored only when they change: a store of an object costs V8 a write barrier, a compare does not.
+  if (x.rec !== rec) x.rec = rec;
+  if (x.b !== b) x.b = b;
+  if (x.out !== out) x.out = out;
   x.packetBytes = end - s;
   outer.inIp = s;
 
