@@ -9,9 +9,12 @@
 // ICMP errors take their own path: their embedded packet is translated too (§4.3).
 
 import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { read16, write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp4TimeExceeded, icmp4Type, icmp4Unreachable, icmp6HasLengthField, icmp6Type, isIcmp4Error } from '../wire/icmp.js';
-import { ipv4Option } from '../wire/ipv4.js';
+import * as icmpHeader from '../wire/icmp-header.js';
+import { ipv4, ipv4Option } from '../wire/ipv4.js';
+import * as ipv4Header from '../wire/ipv4-header.js';
+import * as transportHeader from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -99,12 +102,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     return Verdict.truncated;
   }
-  if (b[s] >> 4 !== 4) {
+  if (ipv4Header.version(b, s) !== 4) {
     if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv4Field.version, 0);
     return Verdict.badVersion;
   }
-  const ihl = (b[s] & 0x0f) << 2;
-  const totalLen = read16(b, s + 2);
+  const ihl = ipv4Header.headerLength(b, s);
+  const totalLen = ipv4Header.totalLength(b, s);
   if (ihl < 20 || totalLen < ihl) {
     if (rec !== null) rec.refuse(Verdict.ipv4BadHeader, s, ihl < 20 ? ipv4Field.ihl : ipv4Field.totalLength, 0);
     return Verdict.ipv4BadHeader;
@@ -119,17 +122,17 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
 
   const config = ctx.config;
-  const flags = read16(b, s + 6);
-  const fragOffsetBytes = (flags & 0x1fff) << 3;
-  const moreFragments = (flags & 0x2000) !== 0;
-  const dontFragment = (flags & 0x4000) !== 0;
+  const flags = ipv4Header.flagsAndFragmentOffset(b, s); // DF, MF and the offset from one read
+  const fragOffsetBytes = (flags & ipv4.fragOffsetMask) << 3;
+  const moreFragments = (flags & ipv4.flagMf) !== 0;
+  const dontFragment = (flags & ipv4.flagDf) !== 0;
   const isFragment = moreFragments || fragOffsetBytes !== 0;
-  const proto = b[s + 9];
+  const proto = ipv4Header.protocol(b, s);
   const l4 = s + ihl;
   const payloadLen = totalLen - ihl;
-  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(b[l4]);
-  const src = read32(b, s + 12);
-  const dst = read32(b, s + 16);
+  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(icmpHeader.type(b, l4));
+  const src = ipv4Header.source(b, s);
+  const dst = ipv4Header.destination(b, s);
 
   // RFC 7915 §4.1: illegal sources are dropped, except in ICMP errors ("for trouble shooting").
   if (!isIcmpError && isIllegalIpv4Source(src)) {
@@ -154,7 +157,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
   // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
-  let hopLimit = b[s + 8];
+  let hopLimit = ipv4Header.timeToLive(b, s);
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
@@ -192,7 +195,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     noteAddress(rec, ctx, s, ipv4Field.source, p, ipv6Field.source, 0);
   }
 
-  const trafficClass = b[s + 1];
+  const trafficClass = ipv4Header.typeOfService(b, s); // RFC 7915 §4.1: Traffic Class from TOS
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
@@ -226,7 +229,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
   }
 
-  const id = read16(b, s + 4);
+  const id = ipv4Header.identification(b, s);
   if (!mustSplit) {
     if (isFragment) {
       writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
@@ -307,7 +310,7 @@ function translateTransport46(
   ctx: XlatContext, b: Uint8Array, s: number, totalLen: number, o: Uint8Array, p: number, h: number,
   proto: number, payloadLen: number, isFragment: boolean, out: XlatOutput,
 ): number {
-  const oldAddresses = addressSum4(read32(b, s + 12)) + addressSum4(read32(b, s + 16));
+  const oldAddresses = addressSum4(ipv4Header.source(b, s)) + addressSum4(ipv4Header.destination(b, s));
   const rec = ctx.recorder;
   switch (proto) {
     case protocol.tcp: {
@@ -315,7 +318,7 @@ function translateTransport46(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
         return Verdict.transportTruncated;
       }
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddresses, sumWords(o, p + 8, p + 40)));
+      write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), oldAddresses, sumWords(o, p + 8, p + 40)));
       if (rec !== null) noteChecksum(rec, b, s, h, tcpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
       return Verdict.translated;
     }
@@ -324,7 +327,7 @@ function translateTransport46(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
         return Verdict.transportTruncated;
       }
-      const checksum = read16(o, h + 6);
+      const checksum = transportHeader.udpChecksum(o, h);
       if (checksum !== 0) {
         const adjusted = adjustChecksum(checksum, oldAddresses, sumWords(o, p + 8, p + 40));
         write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
@@ -356,17 +359,17 @@ function translateTransport46(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
         return Verdict.transportTruncated;
       }
-      const mapped = icmp4to6(o[h], o[h + 1]);
+      const mapped = icmp4to6(icmpHeader.type(o, h), icmpHeader.code(o, h));
       if (mapped < 0) {
         if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, transportAt(b, s), icmpField.type, 0);
         return Verdict.icmpUntranslatableType;
       }
-      const oldWord = (o[h] << 8) | o[h + 1];
+      const oldWord = read16(o, h); // Type and Code, the checksum's first word
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv6 adds the pseudo-header (RFC 4443 §2.3); ICMPv4 has none.
       const added = mapped + sumWords(o, p + 8, p + 40) + payloadLen + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+      write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), oldWord, added));
       if (rec !== null) noteIcmpInformational46(rec, transportAt(b, s), h, 0);
       return Verdict.translated;
     }
@@ -382,7 +385,7 @@ function noteChecksum(rec: XlatRecorder, b: Uint8Array, s: number, h: number, fi
 
 /** Where the transport header of the IPv4 packet at `s` starts. */
 function transportAt(b: Uint8Array, s: number): number {
-  return s + ((b[s] & 0x0f) << 2);
+  return s + ipv4Header.headerLength(b, s);
 }
 
 /** RFC 7915 §4.2: Echo and Echo Reply: the type and code by the table, the checksum by RFC 1624 with the pseudo-header. */
@@ -413,8 +416,8 @@ function translateIcmp4Error(
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpField.checksum, 0);
     return Verdict.icmpErrorBadChecksum;
   }
-  const type = b[l4];
-  const mapped = icmp4to6(type, b[l4 + 1]);
+  const type = icmpHeader.type(b, l4);
+  const mapped = icmp4to6(type, icmpHeader.code(b, l4));
   if (mapped < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.type, 0);
     return Verdict.icmpUntranslatableType;
@@ -422,34 +425,35 @@ function translateIcmp4Error(
   const type6 = mapped >> 8;
   const config = ctx.config;
 
-  const inner = l4 + 8;
+  const inner = icmpHeader.quoteAt(l4);
   const innerAvailable = end - inner;
-  if (innerAvailable < 20 || b[inner] >> 4 !== 4) {
+  if (innerAvailable < 20 || ipv4Header.version(b, inner) !== 4) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv4Field.version : null, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerIhl = (b[inner] & 0x0f) << 2;
-  const innerTotal = read16(b, inner + 2);
+  const innerIhl = ipv4Header.headerLength(b, inner);
+  const innerTotal = ipv4Header.totalLength(b, inner);
   if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerTotal < innerIhl ? ipv4Field.totalLength : ipv4Field.ihl, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerProto = b[inner + 9];
-  const innerFlags = read16(b, inner + 6);
-  const innerFragOffset = (innerFlags & 0x1fff) << 3;
-  const innerIsFragment = (innerFlags & 0x2000) !== 0 || innerFragOffset !== 0;
+  const innerProto = ipv4Header.protocol(b, inner);
+  const innerFragOffset = ipv4Header.fragmentOffset(b, inner) << 3;
+  const innerMoreFragments = ipv4Header.moreFragments(b, inner);
+  const innerIsFragment = innerMoreFragments || innerFragOffset !== 0;
 
   // RFC 4884 §4.1: a non-zero length (32-bit words) says where the original datagram ends.
   let originalBytes = innerAvailable;
   let extensionStart = end;
-  if (icmp4HasLengthField(type) && b[l4 + 5] !== 0 && b[l4 + 5] * 4 < innerAvailable) {
-    originalBytes = b[l4 + 5] * 4;
+  const lengthWords = icmpHeader.icmp4Length(b, l4);
+  if (icmp4HasLengthField(type) && lengthWords !== 0 && lengthWords * 4 < innerAvailable) {
+    originalBytes = lengthWords * 4;
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
   const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
   const innerPayloadAvailable = innerBytes - innerIhl;
-  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
+  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(icmpHeader.type(b, inner + innerIhl))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorNested, inner + innerIhl, icmpField.type, 1);
     return Verdict.icmpErrorNested; // RFC 7915 §4.3: stop at the first embedded header
   }
@@ -457,13 +461,13 @@ function translateIcmp4Error(
   // ICMPv6 rest-of-header: MTU for Packet Too Big, pointer for Parameter Problem.
   let rest = 0;
   if (type6 === icmp6Type.packetTooBig) {
-    let mtu4 = read16(b, l4 + 6);
+    let mtu4 = icmpHeader.icmp4NextHopMtu(b, l4);
     if (mtu4 === 0) mtu4 = plateauBelow(innerTotal); // RFC 1191 §7, RFC 7915 §4.2
     rest = Math.max(1280, Math.min(mtu4 + 20, config.mtu.ipv6, config.mtu.ipv4 + 20));
   } else if (mapped === nextHeaderProblem6) {
     rest = 6; // Protocol Unreachable → the IPv6 Next Header field
   } else if (type6 === icmp6Type.parameterProblem) {
-    const pointer = mapPointer4to6(b[l4 + 4]);
+    const pointer = mapPointer4to6(icmpHeader.icmp4Pointer(b, l4));
     if (pointer < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.pointer, 0);
       return Verdict.icmpUntranslatableType;
@@ -476,12 +480,12 @@ function translateIcmp4Error(
   const q = p + 48;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
-  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) {
+  if (addresses.map4to6(ipv4Header.source(b, inner), o, q + 8, false) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.source, 1);
     return Verdict.icmpErrorBadInner;
   }
   if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.source, q, ipv6Field.source, 1);
-  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) {
+  if (addresses.map4to6(ipv4Header.destination(b, inner), o, q + 24, hairpin) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
     return Verdict.icmpErrorBadInner;
   }
@@ -494,11 +498,13 @@ function translateIcmp4Error(
   const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
   if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied, rec);
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
+  const innerTos = ipv4Header.typeOfService(b, inner);
+  const innerTtl = ipv4Header.timeToLive(b, inner);
   if (innerIsFragment) {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, protocol.fragment, b[inner + 8]);
-    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset, (innerFlags & 0x2000) !== 0, read16(b, inner + 4));
+    writeIpv6Header(o, q, innerTos, innerPayload6, protocol.fragment, innerTtl);
+    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset, innerMoreFragments, ipv4Header.identification(b, inner));
   } else {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, innerNext, b[inner + 8]);
+    writeIpv6Header(o, q, innerTos, innerPayload6, innerNext, innerTtl);
   }
   if (rec !== null) rec.ipv6HeaderFrom4(inner, q, 1, 'unchanged-quote', innerIsFragment ? q + 40 : -1, false, false);
   const inner6 = innerHeader6 + innerCopied;
@@ -520,7 +526,7 @@ function translateIcmp4Error(
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {
-    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
+    rec.icmpErrorHeader46(l4, c, mapped, icmpHeader.icmp4NextHopMtu(b, l4) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
     rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), -1, false, true);
   }
   recordOutput(out, p, 40 + icmpLength, 6, 0);
@@ -536,26 +542,26 @@ function translateEmbeddedTransport46(
   b: Uint8Array, inner: number, innerIhl: number, innerTotal: number, o: Uint8Array, q: number, h: number,
   proto: number, copied: number, rec: XlatRecorder | null,
 ): void {
-  const removed = addressSum4(read32(b, inner + 12)) + addressSum4(read32(b, inner + 16));
+  const removed = addressSum4(ipv4Header.source(b, inner)) + addressSum4(ipv4Header.destination(b, inner));
   const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
   if (proto === protocol.tcp && copied >= 18) {
-    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, sumWords(o, q + 8, q + 40)));
+    write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), removed, sumWords(o, q + 8, q + 40)));
     if (rec !== null) rec.field('updated', inner + innerIhl, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
   } else if (proto === protocol.udp && copied >= 8) {
-    const checksum = read16(o, h + 6);
+    const checksum = transportHeader.udpChecksum(o, h);
     if (checksum !== 0) {
       const adjusted = adjustChecksum(checksum, removed, sumWords(o, q + 8, q + 40));
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
       if (rec !== null) rec.field('updated', inner + innerIhl, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
     }
   } else if (proto === protocol.icmp && copied >= 4) {
-    const mapped = icmp4to6(o[h], o[h + 1]);
+    const mapped = icmp4to6(icmpHeader.type(o, h), icmpHeader.code(o, h));
     if (mapped < 0) return;
-    const oldWord = (o[h] << 8) | o[h + 1];
+    const oldWord = read16(o, h); // Type and Code
     o[h] = mapped >> 8;
     o[h + 1] = mapped & 0xff;
     const added = mapped + sumWords(o, q + 8, q + 40) + (innerTotal - innerIhl) + protocol.icmpv6;
-    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
+    write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), oldWord, added));
     if (rec !== null) noteIcmpInformational46(rec, inner + innerIhl, h, 1);
   }
 }

@@ -11,9 +11,13 @@
 // A destination that maps into the EAMT lies back on the IPv6 side: RFC 7757 §4 hairpinning.
 
 import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { read16, write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp6HasLengthField, icmp6ParameterProblem, icmp6TimeExceeded, icmp6Type, icmp6Unreachable, isIcmp6Error } from '../wire/icmp.js';
-import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as icmpHeader from '../wire/icmp-header.js';
+import { fillIpv4HeaderChecksum, ipv4 } from '../wire/ipv4.js';
+import * as ipv6Header from '../wire/ipv6-header.js';
+import * as extensionHeader from '../wire/ipv6-extension-header.js';
+import * as transportHeader from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -53,7 +57,7 @@ function isExtensionToSkip(nextHeader: number): boolean {
  * ICMPv6 error about an ICMPv6 error, RFC 4443 §2.4 (e)).
  */
 function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain): void {
-  let nextHeader = b[s + 6];
+  let nextHeader = ipv6Header.nextHeader(b, s);
   let offset = s + 40;
   chain.fragment = -1;
   chain.verdict = Verdict.translated;
@@ -61,15 +65,15 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
     if (isExtensionToSkip(nextHeader)) {
       // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
       if (chain.fragment >= 0) break;
-      if (offset + 8 > end || offset + ((b[offset + 1] + 1) << 3) > end) {
+      if (offset + 8 > end || offset + extensionHeader.headerLength(b, offset) > end) {
         refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
         break;
       }
-      if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
+      if (nextHeader === protocol.routing && extensionHeader.segmentsLeft(b, offset) !== 0) {
         refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
       }
-      const length = (b[offset + 1] + 1) << 3;
-      nextHeader = b[offset];
+      const length = extensionHeader.headerLength(b, offset);
+      nextHeader = extensionHeader.nextHeader(b, offset);
       offset += length;
     } else if (nextHeader === protocol.fragment) {
       if (chain.fragment >= 0) break;
@@ -78,7 +82,7 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
         break;
       }
       chain.fragment = offset;
-      nextHeader = b[offset];
+      nextHeader = extensionHeader.nextHeader(b, offset);
       offset += 8;
     } else {
       break;
@@ -106,10 +110,11 @@ function addressSum4(v4: number): number {
   return (v4 >>> 16) + (v4 & 0xffff);
 }
 
-function isIllegalIpv6Source(b: Uint8Array, s: number): boolean {
-  if (b[s + 8] === 0xff) return true; // multicast
-  for (let i = 8; i < 23; i++) if (b[s + i] !== 0) return false;
-  return b[s + 23] <= 1; // :: (unspecified) or ::1 (loopback)
+/** A multicast, unspecified or loopback source (no packet's sender), its 16 bytes at `source`. */
+function isIllegalIpv6Source(b: Uint8Array, source: number): boolean {
+  if (b[source] === 0xff) return true; // multicast
+  for (let i = 0; i < 15; i++) if (b[source + i] !== 0) return false;
+  return b[source + 15] <= 1; // :: (unspecified) or ::1 (loopback)
 }
 
 function writeIpv4Header(
@@ -126,10 +131,6 @@ function writeIpv4Header(
   write32(o, p + 12, src);
   write32(o, p + 16, dst);
   fillIpv4HeaderChecksum(o, p, 20);
-}
-
-function trafficClassOf(b: Uint8Array, s: number): number {
-  return ((b[s] & 0x0f) << 4) | (b[s + 1] >> 4);
 }
 
 const outerChain = new HeaderChain();
@@ -149,11 +150,11 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     return Verdict.truncated;
   }
-  if (b[s] >> 4 !== 6) {
+  if (ipv6Header.version(b, s) !== 6) {
     if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv6Field.version, 0);
     return Verdict.badVersion;
   }
-  const payloadLen = read16(b, s + 4);
+  const payloadLen = ipv6Header.payloadLength(b, s);
   const end = s + 40 + payloadLen;
   if (40 + payloadLen > n) {
     if (rec !== null) rec.refuse(Verdict.truncated, s, ipv6Field.payloadLength, 0);
@@ -182,18 +183,18 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
 
   const fragment = chain.fragment;
-  const fragOffsetBytes = fragment >= 0 ? read16(b, fragment + 2) & 0xfff8 : 0;
-  const moreFragments = fragment >= 0 && (b[fragment + 3] & 1) !== 0;
+  const fragOffsetBytes = fragment >= 0 ? extensionHeader.fragmentOffset(b, fragment) << 3 : 0;
+  const moreFragments = fragment >= 0 && extensionHeader.moreFragments(b, fragment);
   const isFragmented = fragOffsetBytes !== 0 || moreFragments;
   const l4Len = end - l4;
-  const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(b[l4]);
+  const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(icmpHeader.type(b, l4));
 
-  if (!isIcmpError && isIllegalIpv6Source(b, s)) {
+  if (!isIcmpError && isIllegalIpv6Source(b, ipv6Header.sourceAt(s))) {
     if (rec !== null) rec.refuse(Verdict.illegalSource, s, ipv6Field.source, 0);
     return Verdict.illegalSource;
   }
   const addresses = ctx.addresses;
-  const dst = addresses.map6to4(b, s + 24);
+  const dst = addresses.map6to4(b, ipv6Header.destinationAt(s));
   if (dst < 0) {
     const verdict = dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
     if (rec !== null) rec.refuse(verdict, s, ipv6Field.destination, 0);
@@ -203,7 +204,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const mustHairpin = !hairpinPass && addresses.isHairpin(dst);
 
   // RFC 7915 §5.1 "TTL": the translator is a router.
-  let ttl = b[s + 7];
+  let ttl = ipv6Header.hopLimit(b, s);
   if (config.decrementTtl) {
     if (ttl <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
@@ -213,7 +214,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     ttl--;
   }
 
-  let src = addresses.map6to4(b, s + 8);
+  let src = addresses.map6to4(b, ipv6Header.sourceAt(s));
   let srcHow: AddressHow = addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (src < 0) {
     if (!isIcmpError) {
@@ -268,16 +269,16 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   let flagsOffset: number;
   if (fragment >= 0) {
     // RFC 7915 §5.1.1: low 16 bits of the Identification, MF copied, DF clear.
-    id = read16(b, fragment + 6);
-    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? 0x2000 : 0);
+    id = extensionHeader.identification(b, fragment) & 0xffff;
+    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? ipv4.flagMf : 0);
   } else if (totalLen > dfThresholdBytes) {
     id = 0; // RFC 6864 §4.1: an atomic datagram's Identification has no meaning
-    flagsOffset = 0x4000;
+    flagsOffset = ipv4.flagDf;
   } else {
     id = ctx.nextIpv4Id();
     flagsOffset = 0;
   }
-  writeIpv4Header(o, p, trafficClassOf(b, s), totalLen, id, flagsOffset, ttl, proto4, src, dst);
+  writeIpv4Header(o, p, ipv6Header.trafficClass(b, s), totalLen, id, flagsOffset, ttl, proto4, src, dst);
   if (rec !== null) {
     noteAddresses64(rec, ctx, s, p, srcHow, dstHow, 0);
     rec.ipv4HeaderFrom6(s, p, 0, ctx.config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
@@ -300,7 +301,7 @@ function upperLayerAt(b: Uint8Array, s: number, fragment: number, l4: number): n
   let at = s + 40;
   while (at < l4) {
     nextHeaderAt = at;
-    at += at === fragment ? 8 : (b[at + 1] + 1) << 3;
+    at += at === fragment ? 8 : extensionHeader.headerLength(b, at);
   }
   return nextHeaderAt;
 }
@@ -339,7 +340,7 @@ function translateTransport64(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
         return Verdict.transportTruncated;
       }
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst)));
+      write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), addressSum6(b, ipv6Header.sourceAt(s)), addressSum4(src) + addressSum4(dst)));
       if (rec !== null) rec.field('updated', l4, tcpField.checksum, 0, h, tcpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
       return Verdict.translated;
     }
@@ -348,12 +349,12 @@ function translateTransport64(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
         return Verdict.transportTruncated;
       }
-      const checksum = read16(o, h + 6);
+      const checksum = transportHeader.udpChecksum(o, h);
       if (checksum === 0) {
         if (rec !== null) rec.field('copied', l4, udpField.checksum, 0, h, udpField.checksum, 0, '{from} → {to}: IPv6 forbids it; IPv4 reads it as "no checksum"', 'RFC 7915 §5.5, RFC 768');
         return Verdict.translated; // IPv6 forbids it; IPv4 reads it as "no checksum"
       }
-      const adjusted = adjustChecksum(checksum, addressSum6(b, s + 8), addressSum4(src) + addressSum4(dst));
+      const adjusted = adjustChecksum(checksum, addressSum6(b, ipv6Header.sourceAt(s)), addressSum4(src) + addressSum4(dst));
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
       if (rec !== null) rec.field('updated', l4, udpField.checksum, 0, h, udpField.checksum, 0, updated, 'RFC 7915 §5.5, RFC 1624');
       return Verdict.translated;
@@ -363,17 +364,17 @@ function translateTransport64(
         if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
         return Verdict.transportTruncated;
       }
-      const mapped = icmp6to4(o[h], o[h + 1]);
+      const mapped = icmp6to4(icmpHeader.type(o, h), icmpHeader.code(o, h));
       if (mapped < 0) {
         if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
         return Verdict.icmpUntranslatableType;
       }
-      const oldWord = (o[h] << 8) | o[h + 1];
+      const oldWord = read16(o, h); // Type and Code, the checksum's first word
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
-      const removed = oldWord + addressSum6(b, s + 8) + l4Len + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), removed, mapped));
+      const removed = oldWord + addressSum6(b, ipv6Header.sourceAt(s)) + l4Len + protocol.icmpv6;
+      write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), removed, mapped));
       if (rec !== null) noteIcmpInformational64(rec, l4, h, 0);
       return Verdict.translated;
     }
@@ -403,13 +404,13 @@ function translateIcmp6Error(
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
     return Verdict.transportTruncated;
   }
-  const pseudo = addressSum6(b, s + 8) + (end - l4) + protocol.icmpv6;
+  const pseudo = addressSum6(b, ipv6Header.sourceAt(s)) + (end - l4) + protocol.icmpv6;
   if (!checksumIsValid(sumWords(b, l4, end, pseudo))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpv6Field.checksum, 0);
     return Verdict.icmpErrorBadChecksum;
   }
-  const type = b[l4];
-  const mapped = icmp6to4(type, b[l4 + 1]);
+  const type = icmpHeader.type(b, l4);
+  const mapped = icmp6to4(type, icmpHeader.code(b, l4));
   if (mapped < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
     return Verdict.icmpUntranslatableType;
@@ -417,20 +418,21 @@ function translateIcmp6Error(
   const type4 = mapped >> 8;
   const config = ctx.config;
 
-  const inner = l4 + 8;
+  const inner = icmpHeader.quoteAt(l4);
   const innerAvailable = end - inner;
-  if (innerAvailable < 40 || b[inner] >> 4 !== 6) {
+  if (innerAvailable < 40 || ipv6Header.version(b, inner) !== 6) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv6Field.version : null, 1);
     return Verdict.icmpErrorBadInner;
   }
   let originalBytes = innerAvailable;
   let extensionStart = end;
-  if (icmp6HasLengthField(type) && b[l4 + 4] !== 0 && b[l4 + 4] * 8 < innerAvailable) {
-    originalBytes = b[l4 + 4] * 8; // RFC 4884 §4.2: 64-bit words
+  const lengthWords = icmpHeader.icmp6Length(b, l4);
+  if (icmp6HasLengthField(type) && lengthWords !== 0 && lengthWords * 8 < innerAvailable) {
+    originalBytes = lengthWords * 8; // RFC 4884 §4.2: 64-bit words
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
-  const innerPayloadLen = read16(b, inner + 4);
+  const innerPayloadLen = ipv6Header.payloadLength(b, inner);
   const innerBytes = Math.min(originalBytes, 40 + innerPayloadLen);
   const chain = innerChain;
   walkHeaders(b, inner, inner + innerBytes, chain);
@@ -440,9 +442,9 @@ function translateIcmp6Error(
   }
   const innerProto = chain.proto;
   const innerFragment = chain.fragment;
-  const innerFragOffset = innerFragment >= 0 ? read16(b, innerFragment + 2) & 0xfff8 : 0;
+  const innerFragOffset = innerFragment >= 0 ? extensionHeader.fragmentOffset(b, innerFragment) << 3 : 0;
   const innerL4Available = inner + innerBytes - chain.l4;
-  if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(b[chain.l4])) {
+  if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(icmpHeader.type(b, chain.l4))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorNested, chain.l4, icmpv6Field.type, 1);
     return Verdict.icmpErrorNested;
   }
@@ -450,10 +452,10 @@ function translateIcmp6Error(
   let rest = 0;
   if (type === icmp6Type.packetTooBig) {
     // RFC 7915 §5.2: minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20).
-    const advertised = read32(b, l4 + 4);
+    const advertised = icmpHeader.icmp6Mtu(b, l4);
     rest = Math.max(68, Math.min(advertised - 20, config.mtu.ipv4, config.mtu.ipv6 - 20));
   } else if (mapped === pointerProblem4) {
-    const pointer = read32(b, l4 + 4);
+    const pointer = icmpHeader.icmp6Pointer(b, l4);
     const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
     if (pointer4 < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.pointer, 0);
@@ -462,9 +464,9 @@ function translateIcmp6Error(
     rest = pointer4 << 24;
   }
 
-  const innerSrc = ctx.addresses.map6to4(b, inner + 8);
+  const innerSrc = ctx.addresses.map6to4(b, ipv6Header.sourceAt(inner));
   const innerSrcHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
-  const innerDst = ctx.addresses.map6to4(b, inner + 24);
+  const innerDst = ctx.addresses.map6to4(b, ipv6Header.destinationAt(inner));
   const innerDstHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (innerSrc < 0 || innerDst < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerSrc < 0 ? ipv6Field.source : ipv6Field.destination, 1);
@@ -483,13 +485,13 @@ function translateIcmp6Error(
   let innerId = 0;
   let innerFlags = 0;
   if (innerFragment >= 0) {
-    innerId = read16(b, innerFragment + 6);
-    innerFlags = (innerFragOffset >> 3) | ((b[innerFragment + 3] & 1) !== 0 ? 0x2000 : 0);
+    innerId = extensionHeader.identification(b, innerFragment) & 0xffff;
+    innerFlags = (innerFragOffset >> 3) | (extensionHeader.moreFragments(b, innerFragment) ? ipv4.flagMf : 0);
   } else if (20 + innerUpperLen > dfThresholdBytes) {
-    innerFlags = 0x4000;
+    innerFlags = ipv4.flagDf;
   }
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
-  writeIpv4Header(o, q, trafficClassOf(b, inner), 20 + innerUpperLen, innerId, innerFlags, b[inner + 7], innerProto4, innerSrc, innerDst);
+  writeIpv4Header(o, q, ipv6Header.trafficClass(b, inner), 20 + innerUpperLen, innerId, innerFlags, ipv6Header.hopLimit(b, inner), innerProto4, innerSrc, innerDst);
   if (rec !== null) {
     noteAddresses64(rec, ctx, inner, q, innerSrcHow, innerDstHow, 1);
     rec.ipv4HeaderFrom6(inner, q, 1, 'unchanged-quote', innerFragment, upperLayerAt(b, inner, innerFragment, chain.l4),
@@ -513,8 +515,8 @@ function translateIcmp6Error(
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength)));
   // Errors leave with DF clear (so does Jool: a router may fragment them on a small link).
   // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.
-  const id = fragment >= 0 ? read16(b, fragment + 6) : ctx.nextIpv4Id();
-  writeIpv4Header(o, p, trafficClassOf(b, s), 20 + icmpLength, id, 0, ttl, protocol.icmp, src, dst);
+  const id = fragment >= 0 ? extensionHeader.identification(b, fragment) & 0xffff : ctx.nextIpv4Id();
+  writeIpv4Header(o, p, ipv6Header.trafficClass(b, s), 20 + icmpLength, id, 0, ttl, protocol.icmp, src, dst);
   if (rec !== null) {
     rec.icmpErrorHeader64(l4, c, mapped, layout.lengthUnits);
     rec.ipv4HeaderFrom6(s, p, 0, config.decrementTtl ? 'decremented' : 'copied', fragment, upperLayerAt(b, s, fragment, l4),
@@ -528,26 +530,26 @@ function translateEmbeddedTransport64(
   b: Uint8Array, inner: number, o: Uint8Array, h: number, proto: number, copied: number,
   upperLen: number, src: number, dst: number, rec: XlatRecorder | null, l4: number,
 ): void {
-  const removed = addressSum6(b, inner + 8);
+  const removed = addressSum6(b, ipv6Header.sourceAt(inner));
   const added = addressSum4(src) + addressSum4(dst);
   const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
   if (proto === protocol.tcp && copied >= 18) {
-    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, added));
+    write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), removed, added));
     if (rec !== null) rec.field('updated', l4, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
   } else if (proto === protocol.udp && copied >= 8) {
-    const checksum = read16(o, h + 6);
+    const checksum = transportHeader.udpChecksum(o, h);
     if (checksum !== 0) {
       const adjusted = adjustChecksum(checksum, removed, added);
       write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
       if (rec !== null) rec.field('updated', l4, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §5.3, RFC 1624');
     }
   } else if (proto === protocol.icmpv6 && copied >= 4) {
-    const mapped = icmp6to4(o[h], o[h + 1]);
+    const mapped = icmp6to4(icmpHeader.type(o, h), icmpHeader.code(o, h));
     if (mapped < 0) return;
-    const oldWord = (o[h] << 8) | o[h + 1];
+    const oldWord = read16(o, h); // Type and Code
     o[h] = mapped >> 8;
     o[h + 1] = mapped & 0xff;
-    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord + removed + upperLen + protocol.icmpv6, mapped));
+    write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), oldWord + removed + upperLen + protocol.icmpv6, mapped));
     if (rec !== null) noteIcmpInformational64(rec, l4, h, 1);
   }
 }
