@@ -11,10 +11,10 @@
 import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
 import { read16, write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp4TimeExceeded, icmp4Type, icmp4Unreachable, icmp6HasLengthField, icmp6Type, isIcmp4Error } from '../wire/icmp.js';
-import * as icmpHeader from '../wire/icmp-header.js';
+import * as icmpHeaderExports from '../wire/icmp-header.js';
 import { ipv4, ipv4Option } from '../wire/ipv4.js';
-import * as ipv4Header from '../wire/ipv4-header.js';
-import * as transportHeader from '../wire/transport-header.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -26,6 +26,11 @@ import { maxOutputPackets, type XlatOutput } from './output.js';
 import { icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
 import type { HopAction, XlatRecorder } from './recorder.js';
 import { Verdict } from './verdict.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const icmpHeader = { ...icmpHeaderExports };
+const ipv4Header = { ...ipv4HeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
 function isIllegalIpv4Source(src: number): boolean {

@@ -13,11 +13,11 @@
 import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
 import { read16, write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp6HasLengthField, icmp6ParameterProblem, icmp6TimeExceeded, icmp6Type, icmp6Unreachable, isIcmp6Error } from '../wire/icmp.js';
-import * as icmpHeader from '../wire/icmp-header.js';
-import { fillIpv4HeaderChecksum, ipv4 } from '../wire/ipv4.js';
-import * as ipv6Header from '../wire/ipv6-header.js';
-import * as extensionHeader from '../wire/ipv6-extension-header.js';
-import * as transportHeader from '../wire/transport-header.js';
+import * as icmpHeaderExports from '../wire/icmp-header.js';
+import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv6HeaderExports from '../wire/ipv6-header.js';
+import * as extensionHeaderExports from '../wire/ipv6-extension-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -30,6 +30,12 @@ import { extensionField, fragmentField, icmpField, icmpv6Field, ipv4Field, ipv6F
 import type { AddressHow, XlatRecorder } from './recorder.js';
 import { translate46 } from './translate-46.js';
 import { Verdict } from './verdict.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const icmpHeader = { ...icmpHeaderExports };
+const ipv6Header = { ...ipv6HeaderExports };
+const extensionHeader = { ...extensionHeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** RFC 7915 §5.1: an IPv4 packet of at most 1260 bytes leaves with DF clear, a larger one with DF set. */
 export const dfThresholdBytes = 1260;
@@ -62,31 +68,23 @@ function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain):
   chain.fragment = -1;
   chain.verdict = Verdict.translated;
   for (;;) {
-    if (isExtensionToSkip(nextHeader)) {
-      // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
-      if (chain.fragment >= 0) break;
-      if (offset + 8 > end || offset + extensionHeader.headerLength(b, offset) > end) {
-        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
-        break;
-      }
-      if (nextHeader === protocol.routing && extensionHeader.segmentsLeft(b, offset) !== 0) {
-        refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
-      }
-      const length = extensionHeader.headerLength(b, offset);
-      nextHeader = extensionHeader.nextHeader(b, offset);
-      offset += length;
-    } else if (nextHeader === protocol.fragment) {
-      if (chain.fragment >= 0) break;
-      if (offset + 8 > end) {
-        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
-        break;
-      }
-      chain.fragment = offset;
-      nextHeader = extensionHeader.nextHeader(b, offset);
-      offset += 8;
-    } else {
+    const isFragmentHeader = nextHeader === protocol.fragment;
+    if (!isFragmentHeader && !isExtensionToSkip(nextHeader)) break; // the upper layer
+    // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
+    if (chain.fragment >= 0) break;
+    // The Fragment header is 8 bytes; the others say their length. 0: not even 8 bytes are there.
+    const length = offset + 8 > end ? 0 : isFragmentHeader ? 8 : extensionHeader.headerLength(b, offset);
+    if (length === 0 || offset + length > end) {
+      refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
       break;
     }
+    if (isFragmentHeader) {
+      chain.fragment = offset;
+    } else if (nextHeader === protocol.routing && extensionHeader.segmentsLeft(b, offset) !== 0) {
+      refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
+    }
+    nextHeader = extensionHeader.nextHeader(b, offset);
+    offset += length;
   }
   if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
     refuseChain(chain, Verdict.ipv6ExtensionAfterFragment, chain.fragment - s); // its Next Header names the header that follows
@@ -189,7 +187,8 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const l4Len = end - l4;
   const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(icmpHeader.type(b, l4));
 
-  if (!isIcmpError && isIllegalIpv6Source(b, ipv6Header.sourceAt(s))) {
+  const source = ipv6Header.sourceAt(s);
+  if (!isIcmpError && isIllegalIpv6Source(b, source)) {
     if (rec !== null) rec.refuse(Verdict.illegalSource, s, ipv6Field.source, 0);
     return Verdict.illegalSource;
   }
@@ -214,7 +213,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     ttl--;
   }
 
-  let src = addresses.map6to4(b, ipv6Header.sourceAt(s));
+  let src = addresses.map6to4(b, source);
   let srcHow: AddressHow = addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (src < 0) {
     if (!isIcmpError) {
@@ -270,10 +269,10 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   if (fragment >= 0) {
     // RFC 7915 §5.1.1: low 16 bits of the Identification, MF copied, DF clear.
     id = extensionHeader.identification(b, fragment) & 0xffff;
-    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? ipv4.flagMf : 0);
+    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? 0x2000 : 0); // MF
   } else if (totalLen > dfThresholdBytes) {
     id = 0; // RFC 6864 §4.1: an atomic datagram's Identification has no meaning
-    flagsOffset = ipv4.flagDf;
+    flagsOffset = 0x4000; // DF (a literal: a named constant first read here, on the first large packet, would deoptimize translate64)
   } else {
     id = ctx.nextIpv4Id();
     flagsOffset = 0;
@@ -486,9 +485,9 @@ function translateIcmp6Error(
   let innerFlags = 0;
   if (innerFragment >= 0) {
     innerId = extensionHeader.identification(b, innerFragment) & 0xffff;
-    innerFlags = (innerFragOffset >> 3) | (extensionHeader.moreFragments(b, innerFragment) ? ipv4.flagMf : 0);
+    innerFlags = (innerFragOffset >> 3) | (extensionHeader.moreFragments(b, innerFragment) ? 0x2000 : 0); // MF
   } else if (20 + innerUpperLen > dfThresholdBytes) {
-    innerFlags = ipv4.flagDf;
+    innerFlags = 0x4000; // DF
   }
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
   writeIpv4Header(o, q, ipv6Header.trafficClass(b, inner), 20 + innerUpperLen, innerId, innerFlags, ipv6Header.hopLimit(b, inner), innerProto4, innerSrc, innerDst);
