@@ -4,9 +4,12 @@
 // bytes (ICMPv4, RFC 1812 §4.3.2.3) or 1280 bytes (ICMPv6, RFC 4443 §2.4 (c)).
 
 import { finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv4Header from '../wire/ipv4-header.js';
+import * as ipv6Header from '../wire/ipv6-header.js';
 import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
+import * as icmpHeader from '../wire/icmp-header.js';
 import { protocol } from '../wire/protocol.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
@@ -36,10 +39,10 @@ export function recordOutput(out: XlatOutput, start: number, length: number, fam
  * an address that is not a single host.
  */
 function mayAnswer4(b: Uint8Array, s: number, ihl: number, totalLen: number): boolean {
-  if ((read16(b, s + 6) & 0x1fff) !== 0) return false;
-  if (b[s + 9] === protocol.icmp && totalLen > ihl && isIcmp4Error(b[s + ihl])) return false;
-  const src = read32(b, s + 12);
-  const dst = read32(b, s + 16);
+  if (ipv4Header.fragmentOffset(b, s) !== 0) return false;
+  if (ipv4Header.protocol(b, s) === protocol.icmp && totalLen > ihl && isIcmp4Error(icmpHeader.type(b, s + ihl))) return false;
+  const src = ipv4Header.source(b, s);
+  const dst = ipv4Header.destination(b, s);
   const srcTop = src >>> 24;
   if (srcTop === 0 || srcTop === 127 || srcTop >= 224) return false;
   if (dst >>> 28 === 0xe || dst === 0xffffffff) return false;
@@ -55,7 +58,7 @@ export function sendIcmp4Error(x: Xlation, type: number, code: number, rest: num
   const b = x.b;
   const s = x.outer.inIp;
   const totalLen = x.packetBytes;
-  const ihl = (b[s] & 0xf) << 2;
+  const ihl = ipv4Header.headerLength(b, s);
   if (!mayAnswer4(b, s, ihl, totalLen)) return false;
   const out = x.out;
   const o = out.buffer;
@@ -70,7 +73,7 @@ export function sendIcmp4Error(x: Xlation, type: number, code: number, rest: num
   o[p + 8] = generatedHopLimit;
   o[p + 9] = protocol.icmp;
   write32(o, p + 12, x.ctx.config.selfIpv4);
-  write32(o, p + 16, read32(b, s + 12));
+  write32(o, p + 16, ipv4Header.source(b, s));
   fillIpv4HeaderChecksum(o, p, 20);
   o[p + 20] = type;
   o[p + 21] = code;
@@ -89,13 +92,14 @@ export function sendIcmp4Error(x: Xlation, type: number, code: number, rest: num
 }
 
 function mayAnswer6(b: Uint8Array, s: number, l4: number, proto: number, n: number): boolean {
-  if (b[s + 8] === 0xff) return false; // multicast source
-  if (b[s + 24] === 0xff) return false; // multicast destination (RFC 4443 §2.4 (e))
+  const source = ipv6Header.sourceAt(s);
+  if (b[source] === 0xff) return false; // multicast source
+  if (b[ipv6Header.destinationAt(s)] === 0xff) return false; // multicast destination (RFC 4443 §2.4 (e))
   let unspecified = true;
-  for (let i = 8; i < 24; i++) if (b[s + i] !== 0) unspecified = false;
+  for (let i = 0; i < 16; i++) if (b[source + i] !== 0) unspecified = false;
   if (unspecified) return false;
   // `l4` is an offset in `b` (as `s` is), not relative to `s`.
-  if (proto === protocol.icmpv6 && l4 < s + n && isIcmp6Error(b[l4])) return false;
+  if (proto === protocol.icmpv6 && l4 < s + n && isIcmp6Error(icmpHeader.type(b, l4))) return false;
   return true;
 }
 
@@ -122,7 +126,7 @@ export function sendIcmp6Error(x: Xlation, type: number, code: number, rest: num
   o[p + 6] = protocol.icmpv6;
   o[p + 7] = generatedHopLimit;
   for (let i = 0; i < 16; i++) o[p + 8 + i] = selfIpv6[i];
-  copyBytes(b, s + 8, o, p + 24, 16);
+  copyBytes(b, ipv6Header.sourceAt(s), o, p + 24, 16); // back to the source
   o[p + 40] = type;
   o[p + 41] = code;
   write16(o, p + 42, 0);

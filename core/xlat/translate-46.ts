@@ -11,9 +11,11 @@
 // fix-up of step 5 is transport-46.ts, shared by the outer packet and the quote in an ICMP error.
 
 import { checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp4TimeExceeded, icmp4Type, icmp4Unreachable, icmp6HasLengthField, icmp6Type, isIcmp4Error } from '../wire/icmp.js';
-import { ipv4Option } from '../wire/ipv4.js';
+import * as icmpHeaderExports from '../wire/icmp-header.js';
+import { ipv4, ipv4Option } from '../wire/ipv4.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -28,6 +30,10 @@ import { fixTransport46 } from './transport-46.js';
 import { refuseUnfixed, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import { Verdict } from './verdict.js';
 import type { PacketLayer, Xlation } from './xlation.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const icmpHeader = { ...icmpHeaderExports };
+const ipv4Header = { ...ipv4HeaderExports };
 
 /** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
 function isIllegalIpv4Source(src: number): boolean {
@@ -101,12 +107,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     return Verdict.truncated;
   }
-  if (b[s] >> 4 !== 4) {
+  if (ipv4Header.version(b, s) !== 4) {
     if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv4Field.version, 0);
     return Verdict.badVersion;
   }
-  const ihl = (b[s] & 0x0f) << 2;
-  const totalLen = read16(b, s + 2);
+  const ihl = ipv4Header.headerLength(b, s);
+  const totalLen = ipv4Header.totalLength(b, s);
   if (ihl < 20 || totalLen < ihl) {
     if (rec !== null) rec.refuse(Verdict.ipv4BadHeader, s, ihl < 20 ? ipv4Field.ihl : ipv4Field.totalLength, 0);
     return Verdict.ipv4BadHeader;
@@ -129,17 +135,17 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   x.packetBytes = totalLen;
   outer.inIp = s;
   const config = ctx.config;
-  const flags = read16(b, s + 6);
-  const fragOffsetBytes = (flags & 0x1fff) << 3;
-  const moreFragments = (flags & 0x2000) !== 0;
-  const dontFragment = (flags & 0x4000) !== 0;
+  const flags = ipv4Header.flagsAndFragmentOffset(b, s); // DF, MF and the offset from one read
+  const fragOffsetBytes = (flags & ipv4.fragOffsetMask) << 3;
+  const moreFragments = (flags & ipv4.flagMf) !== 0;
+  const dontFragment = (flags & ipv4.flagDf) !== 0;
   const isFragment = moreFragments || fragOffsetBytes !== 0;
-  const proto = b[s + 9];
+  const proto = ipv4Header.protocol(b, s);
   const l4 = s + ihl;
   const payloadLen = totalLen - ihl;
-  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(b[l4]);
-  const src = read32(b, s + 12);
-  const dst = read32(b, s + 16);
+  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(icmpHeader.type(b, l4));
+  const src = ipv4Header.source(b, s);
+  const dst = ipv4Header.destination(b, s);
 
   // RFC 7915 §4.1: illegal sources are dropped, except in ICMP errors ("for trouble shooting").
   if (!isIcmpError && isIllegalIpv4Source(src)) {
@@ -165,7 +171,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
   // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
-  let hopLimit = b[s + 8];
+  let hopLimit = ipv4Header.timeToLive(b, s);
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
@@ -205,7 +211,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   outer.inL4 = l4;
   outer.proto = proto;
-  const trafficClass = b[s + 1];
+  const trafficClass = ipv4Header.typeOfService(b, s); // RFC 7915 §4.1: Traffic Class from TOS
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
@@ -250,7 +256,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
   }
 
-  const id = read16(b, s + 4);
+  const id = ipv4Header.identification(b, s);
   if (!mustSplit) {
     if (isFragment) {
       writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
@@ -396,8 +402,8 @@ function translateIcmp4Error(x: Xlation): number {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpField.checksum, 0);
     return Verdict.icmpErrorBadChecksum;
   }
-  const type = b[l4];
-  const mapped = icmp4to6(type, b[l4 + 1]);
+  const type = icmpHeader.type(b, l4);
+  const mapped = icmp4to6(type, icmpHeader.code(b, l4));
   if (mapped < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.type, 0);
     return Verdict.icmpUntranslatableType;
@@ -405,28 +411,29 @@ function translateIcmp4Error(x: Xlation): number {
   const type6 = mapped >> 8;
   const config = ctx.config;
 
-  const inner = l4 + 8;
+  const inner = icmpHeader.quoteAt(l4);
   const innerAvailable = end - inner;
-  if (innerAvailable < 20 || b[inner] >> 4 !== 4) {
+  if (innerAvailable < 20 || ipv4Header.version(b, inner) !== 4) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv4Field.version : null, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerIhl = (b[inner] & 0x0f) << 2;
-  const innerTotal = read16(b, inner + 2);
+  const innerIhl = ipv4Header.headerLength(b, inner);
+  const innerTotal = ipv4Header.totalLength(b, inner);
   if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerTotal < innerIhl ? ipv4Field.totalLength : ipv4Field.ihl, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerProto = b[inner + 9];
-  const innerFlags = read16(b, inner + 6);
-  const innerFragOffset = (innerFlags & 0x1fff) << 3;
-  const innerIsFragment = (innerFlags & 0x2000) !== 0 || innerFragOffset !== 0;
+  const innerProto = ipv4Header.protocol(b, inner);
+  const innerFragOffset = ipv4Header.fragmentOffset(b, inner) << 3;
+  const innerMoreFragments = ipv4Header.moreFragments(b, inner);
+  const innerIsFragment = innerMoreFragments || innerFragOffset !== 0;
 
   // RFC 4884 §4.1: a non-zero length (32-bit words) says where the original datagram ends.
   let originalBytes = innerAvailable;
   let extensionStart = end;
-  if (icmp4HasLengthField(type) && b[l4 + 5] !== 0 && b[l4 + 5] * 4 < innerAvailable) {
-    originalBytes = b[l4 + 5] * 4;
+  const lengthWords = icmpHeader.icmp4Length(b, l4);
+  if (icmp4HasLengthField(type) && lengthWords !== 0 && lengthWords * 4 < innerAvailable) {
+    originalBytes = lengthWords * 4;
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
@@ -434,7 +441,7 @@ function translateIcmp4Error(x: Xlation): number {
   x.extensionBytes = extensionBytes;
   const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
   const innerPayloadAvailable = innerBytes - innerIhl;
-  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
+  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(icmpHeader.type(b, inner + innerIhl))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorNested, inner + innerIhl, icmpField.type, 1);
     return Verdict.icmpErrorNested; // RFC 7915 §4.3: stop at the first embedded header
   }
@@ -442,13 +449,13 @@ function translateIcmp4Error(x: Xlation): number {
   // ICMPv6 rest-of-header: MTU for Packet Too Big, pointer for Parameter Problem.
   let rest = 0;
   if (type6 === icmp6Type.packetTooBig) {
-    let mtu4 = read16(b, l4 + 6);
+    let mtu4 = icmpHeader.icmp4NextHopMtu(b, l4);
     if (mtu4 === 0) mtu4 = plateauBelow(innerTotal); // RFC 1191 §7, RFC 7915 §4.2
     rest = Math.max(1280, Math.min(mtu4 + 20, config.mtu.ipv6, config.mtu.ipv4 + 20));
   } else if (mapped === nextHeaderProblem6) {
     rest = 6; // Protocol Unreachable → the IPv6 Next Header field
   } else if (type6 === icmp6Type.parameterProblem) {
-    const pointer = mapPointer4to6(b[l4 + 4]);
+    const pointer = mapPointer4to6(icmpHeader.icmp4Pointer(b, l4));
     if (pointer < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.pointer, 0);
       return Verdict.icmpUntranslatableType;
@@ -466,12 +473,12 @@ function translateIcmp4Error(x: Xlation): number {
   quoted.outIp = q;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
-  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) {
+  if (addresses.map4to6(ipv4Header.source(b, inner), o, q + 8, false) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.source, 1);
     return Verdict.icmpErrorBadInner;
   }
   if (rec !== null) noteAddress(rec, x, quoted, ipv4Field.source, ipv6Field.source);
-  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, x.hairpin) !== 0) {
+  if (addresses.map4to6(ipv4Header.destination(b, inner), o, q + 24, x.hairpin) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
     return Verdict.icmpErrorBadInner;
   }
@@ -486,14 +493,14 @@ function translateIcmp4Error(x: Xlation): number {
   quoted.proto = innerProto;
   quoted.copied = innerCopied;
   quoted.upperLen = innerTotal - innerIhl;
-  quoted.trafficClass = b[inner + 1];
-  quoted.hopLimit = b[inner + 8]; // RFC 7915 §4.3: the quote's TTL is not decremented
+  quoted.trafficClass = ipv4Header.typeOfService(b, inner);
+  quoted.hopLimit = ipv4Header.timeToLive(b, inner); // RFC 7915 §4.3: the quote's TTL is not decremented
   const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
   if (innerFragOffset === 0) fixTransport46(x, quoted); // what it cannot fix is quoted as it is
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
   if (innerIsFragment) {
     writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, protocol.fragment, quoted.hopLimit);
-    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset | ((innerFlags & 0x2000) !== 0 ? 1 : 0), read16(b, inner + 4));
+    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset | (innerMoreFragments ? 1 : 0), ipv4Header.identification(b, inner));
   } else {
     writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, innerNext, quoted.hopLimit);
   }
@@ -517,7 +524,7 @@ function translateIcmp4Error(x: Xlation): number {
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {
-    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
+    rec.icmpErrorHeader46(l4, c, mapped, icmpHeader.icmp4NextHopMtu(b, l4) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
     rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, x.hairpin), -1, false, true);
   }
   recordOutput(out, p, 40 + icmpLength, 6, 0);

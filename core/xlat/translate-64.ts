@@ -13,9 +13,12 @@
 // fix-up of step 4 is transport-64.ts, shared by the outer packet and the quote in an ICMPv6 error.
 
 import { checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp6HasLengthField, icmp6ParameterProblem, icmp6TimeExceeded, icmp6Type, icmp6Unreachable, isIcmp6Error } from '../wire/icmp.js';
+import * as icmpHeader from '../wire/icmp-header.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv6Header from '../wire/ipv6-header.js';
+import * as extensionHeader from '../wire/ipv6-extension-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -31,6 +34,11 @@ import { fixTransport64 } from './transport-64.js';
 import { refuseUnfixed, TransportFix } from './transport-fix.js';
 import { Verdict } from './verdict.js';
 import type { PacketLayer, Xlation } from './xlation.js';
+
+// The header views are called through their imports here, not copied into module constants as in
+// translate-46.ts: measured with bench:xlat --baseline, the constants left translate64 3–4 % slower
+// (over 32 runs; through the imports: at par), most likely by changing what else TurboFan inlined
+// into it (its inlining budget is nearly spent: walkHeaders, writeIpv4Header, map6to4 compete).
 
 /** RFC 7915 §5.1: an IPv4 packet of at most 1260 bytes leaves with DF clear, a larger one with DF set. */
 export const dfThresholdBytes = 1260;
@@ -58,36 +66,28 @@ function isExtensionToSkip(nextHeader: number): boolean {
  * ICMPv6 error about an ICMPv6 error, RFC 4443 §2.4 (e)).
  */
 function walkHeaders(b: Uint8Array, s: number, end: number, chain: HeaderChain): void {
-  let nextHeader = b[s + 6];
+  let nextHeader = ipv6Header.nextHeader(b, s);
   let offset = s + 40;
   chain.fragment = -1;
   chain.verdict = Verdict.translated;
   for (;;) {
-    if (isExtensionToSkip(nextHeader)) {
-      // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
-      if (chain.fragment >= 0) break;
-      if (offset + 8 > end || offset + ((b[offset + 1] + 1) << 3) > end) {
-        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
-        break;
-      }
-      if (nextHeader === protocol.routing && b[offset + 3] !== 0) {
-        refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
-      }
-      const length = (b[offset + 1] + 1) << 3;
-      nextHeader = b[offset];
-      offset += length;
-    } else if (nextHeader === protocol.fragment) {
-      if (chain.fragment >= 0) break;
-      if (offset + 8 > end) {
-        refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
-        break;
-      }
-      chain.fragment = offset;
-      nextHeader = b[offset];
-      offset += 8;
-    } else {
+    const isFragmentHeader = nextHeader === protocol.fragment;
+    if (!isFragmentHeader && !isExtensionToSkip(nextHeader)) break; // the upper layer
+    // RFC 7915 §5.1 and Jool: extension headers after a Fragment header cannot be translated.
+    if (chain.fragment >= 0) break;
+    // The Fragment header is 8 bytes; the others say their length. 0: not even 8 bytes are there.
+    const length = offset + 8 > end ? 0 : isFragmentHeader ? 8 : extensionHeader.headerLength(b, offset);
+    if (length === 0 || offset + length > end) {
+      refuseChain(chain, Verdict.ipv6BadExtensionHeader, offset - s);
       break;
     }
+    if (isFragmentHeader) {
+      chain.fragment = offset;
+    } else if (nextHeader === protocol.routing && extensionHeader.segmentsLeft(b, offset) !== 0) {
+      refuseChain(chain, Verdict.ipv6RoutingHeader, offset + 3 - s); // the Segments Left field
+    }
+    nextHeader = extensionHeader.nextHeader(b, offset);
+    offset += length;
   }
   if (chain.fragment >= 0 && (isExtensionToSkip(nextHeader) || nextHeader === protocol.fragment)) {
     refuseChain(chain, Verdict.ipv6ExtensionAfterFragment, chain.fragment - s); // its Next Header names the header that follows
@@ -107,10 +107,11 @@ function addressSum6(b: Uint8Array, offset: number): number {
   return sumWords(b, offset, offset + 32);
 }
 
-function isIllegalIpv6Source(b: Uint8Array, s: number): boolean {
-  if (b[s + 8] === 0xff) return true; // multicast
-  for (let i = 8; i < 23; i++) if (b[s + i] !== 0) return false;
-  return b[s + 23] <= 1; // :: (unspecified) or ::1 (loopback)
+/** A multicast, unspecified or loopback source (no packet's sender), its 16 bytes at `source`. */
+function isIllegalIpv6Source(b: Uint8Array, source: number): boolean {
+  if (b[source] === 0xff) return true; // multicast
+  for (let i = 0; i < 15; i++) if (b[source + i] !== 0) return false;
+  return b[source + 15] <= 1; // :: (unspecified) or ::1 (loopback)
 }
 
 /**
@@ -131,10 +132,6 @@ function writeIpv4Header(o: Uint8Array, layer: PacketLayer, totalLen: number, id
   fillIpv4HeaderChecksum(o, p, 20);
 }
 
-function trafficClassOf(b: Uint8Array, s: number): number {
-  return ((b[s] & 0x0f) << 4) | (b[s + 1] >> 4);
-}
-
 const outerChain = new HeaderChain();
 const innerChain = new HeaderChain();
 
@@ -152,11 +149,11 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     return Verdict.truncated;
   }
-  if (b[s] >> 4 !== 6) {
+  if (ipv6Header.version(b, s) !== 6) {
     if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv6Field.version, 0);
     return Verdict.badVersion;
   }
-  const payloadLen = read16(b, s + 4);
+  const payloadLen = ipv6Header.payloadLength(b, s);
   const end = s + 40 + payloadLen;
   if (40 + payloadLen > n) {
     if (rec !== null) rec.refuse(Verdict.truncated, s, ipv6Field.payloadLength, 0);
@@ -195,18 +192,19 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   }
 
   const fragment = chain.fragment;
-  const fragOffsetBytes = fragment >= 0 ? read16(b, fragment + 2) & 0xfff8 : 0;
-  const moreFragments = fragment >= 0 && (b[fragment + 3] & 1) !== 0;
+  const fragOffsetBytes = fragment >= 0 ? extensionHeader.fragmentOffset(b, fragment) << 3 : 0;
+  const moreFragments = fragment >= 0 && extensionHeader.moreFragments(b, fragment);
   const isFragmented = fragOffsetBytes !== 0 || moreFragments;
   const l4Len = end - l4;
-  const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(b[l4]);
+  const isIcmpError = proto === protocol.icmpv6 && l4Len > 0 && !isFragmented && isIcmp6Error(icmpHeader.type(b, l4));
 
-  if (!isIcmpError && isIllegalIpv6Source(b, s)) {
+  const source = ipv6Header.sourceAt(s);
+  if (!isIcmpError && isIllegalIpv6Source(b, source)) {
     if (rec !== null) rec.refuse(Verdict.illegalSource, s, ipv6Field.source, 0);
     return Verdict.illegalSource;
   }
   const addresses = ctx.addresses;
-  const dst = addresses.map6to4(b, s + 24);
+  const dst = addresses.map6to4(b, ipv6Header.destinationAt(s));
   if (dst < 0) {
     const verdict = dst === wkpNonGlobal ? Verdict.wkpNonGlobal : Verdict.untranslatableDestination;
     if (rec !== null) rec.refuse(verdict, s, ipv6Field.destination, 0);
@@ -216,7 +214,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   const mustHairpin = !hairpinPass && addresses.isHairpin(dst);
 
   // RFC 7915 §5.1 "TTL": the translator is a router.
-  let ttl = b[s + 7];
+  let ttl = ipv6Header.hopLimit(b, s);
   if (config.decrementTtl) {
     if (ttl <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv6Field.hopLimit, 0);
@@ -226,7 +224,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     ttl--;
   }
 
-  let src = addresses.map6to4(b, s + 8);
+  let src = addresses.map6to4(b, source);
   let srcHow: AddressHow = addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (src < 0) {
     if (!isIcmpError) {
@@ -243,7 +241,7 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   outer.src4 = src;
   outer.dst4 = dst;
   outer.hopLimit = ttl;
-  outer.trafficClass = trafficClassOf(b, s);
+  outer.trafficClass = ipv6Header.trafficClass(b, s);
   if (proto === protocol.icmpv6) {
     if (isFragmented) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, fragment, fragOffsetBytes !== 0 ? fragmentField.fragmentOffset : fragmentField.m, 0);
@@ -292,11 +290,11 @@ export function translate64(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   let flagsOffset: number;
   if (fragment >= 0) {
     // RFC 7915 §5.1.1: low 16 bits of the Identification, MF copied, DF clear.
-    id = read16(b, fragment + 6);
-    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? 0x2000 : 0);
+    id = extensionHeader.identification(b, fragment) & 0xffff;
+    flagsOffset = (fragOffsetBytes >> 3) | (moreFragments ? 0x2000 : 0); // MF
   } else if (totalLen > dfThresholdBytes) {
     id = 0; // RFC 6864 §4.1: an atomic datagram's Identification has no meaning
-    flagsOffset = 0x4000;
+    flagsOffset = 0x4000; // DF (a literal: a named constant first read here, on the first large packet, would deoptimize translate64)
   } else {
     id = ctx.nextIpv4Id();
     flagsOffset = 0;
@@ -327,7 +325,7 @@ function upperLayerAt(b: Uint8Array, s: number, fragment: number, l4: number): n
   let at = s + 40;
   while (at < l4) {
     nextHeaderAt = at;
-    at += at === fragment ? 8 : (b[at + 1] + 1) << 3;
+    at += at === fragment ? 8 : extensionHeader.headerLength(b, at);
   }
   return nextHeaderAt;
 }
@@ -386,13 +384,13 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
     return Verdict.transportTruncated;
   }
-  const pseudo = addressSum6(b, s + 8) + (end - l4) + protocol.icmpv6;
+  const pseudo = addressSum6(b, ipv6Header.sourceAt(s)) + (end - l4) + protocol.icmpv6;
   if (!checksumIsValid(sumWords(b, l4, end, pseudo))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpv6Field.checksum, 0);
     return Verdict.icmpErrorBadChecksum;
   }
-  const type = b[l4];
-  const mapped = icmp6to4(type, b[l4 + 1]);
+  const type = icmpHeader.type(b, l4);
+  const mapped = icmp6to4(type, icmpHeader.code(b, l4));
   if (mapped < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.type, 0);
     return Verdict.icmpUntranslatableType;
@@ -400,22 +398,23 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   const type4 = mapped >> 8;
   const config = ctx.config;
 
-  const inner = l4 + 8;
+  const inner = icmpHeader.quoteAt(l4);
   const innerAvailable = end - inner;
-  if (innerAvailable < 40 || b[inner] >> 4 !== 6) {
+  if (innerAvailable < 40 || ipv6Header.version(b, inner) !== 6) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv6Field.version : null, 1);
     return Verdict.icmpErrorBadInner;
   }
   let originalBytes = innerAvailable;
   let extensionStart = end;
-  if (icmp6HasLengthField(type) && b[l4 + 4] !== 0 && b[l4 + 4] * 8 < innerAvailable) {
-    originalBytes = b[l4 + 4] * 8; // RFC 4884 §4.2: 64-bit words
+  const lengthWords = icmpHeader.icmp6Length(b, l4);
+  if (icmp6HasLengthField(type) && lengthWords !== 0 && lengthWords * 8 < innerAvailable) {
+    originalBytes = lengthWords * 8; // RFC 4884 §4.2: 64-bit words
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
   x.extensionStart = extensionStart;
   x.extensionBytes = extensionBytes;
-  const innerPayloadLen = read16(b, inner + 4);
+  const innerPayloadLen = ipv6Header.payloadLength(b, inner);
   const innerBytes = Math.min(originalBytes, 40 + innerPayloadLen);
   const chain = innerChain;
   walkHeaders(b, inner, inner + innerBytes, chain);
@@ -425,9 +424,9 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   }
   const innerProto = chain.proto;
   const innerFragment = chain.fragment;
-  const innerFragOffset = innerFragment >= 0 ? read16(b, innerFragment + 2) & 0xfff8 : 0;
+  const innerFragOffset = innerFragment >= 0 ? extensionHeader.fragmentOffset(b, innerFragment) << 3 : 0;
   const innerL4Available = inner + innerBytes - chain.l4;
-  if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(b[chain.l4])) {
+  if (innerProto === protocol.icmpv6 && innerFragOffset === 0 && innerL4Available > 0 && isIcmp6Error(icmpHeader.type(b, chain.l4))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorNested, chain.l4, icmpv6Field.type, 1);
     return Verdict.icmpErrorNested;
   }
@@ -435,10 +434,10 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   let rest = 0;
   if (type === icmp6Type.packetTooBig) {
     // RFC 7915 §5.2: minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20).
-    const advertised = read32(b, l4 + 4);
+    const advertised = icmpHeader.icmp6Mtu(b, l4);
     rest = Math.max(68, Math.min(advertised - 20, config.mtu.ipv4, config.mtu.ipv6 - 20));
   } else if (mapped === pointerProblem4) {
-    const pointer = read32(b, l4 + 4);
+    const pointer = icmpHeader.icmp6Pointer(b, l4);
     const pointer4 = pointer > 39 ? -1 : mapPointer6to4(pointer);
     if (pointer4 < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpv6Field.pointer, 0);
@@ -447,9 +446,9 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
     rest = pointer4 << 24;
   }
 
-  const innerSrc = ctx.addresses.map6to4(b, inner + 8);
+  const innerSrc = ctx.addresses.map6to4(b, ipv6Header.sourceAt(inner));
   const innerSrcHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
-  const innerDst = ctx.addresses.map6to4(b, inner + 24);
+  const innerDst = ctx.addresses.map6to4(b, ipv6Header.destinationAt(inner));
   const innerDstHow: AddressHow = ctx.addresses.lastMappedByEamt ? 'eamt' : 'pool6';
   if (innerSrc < 0 || innerDst < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerSrc < 0 ? ipv6Field.source : ipv6Field.destination, 1);
@@ -475,16 +474,16 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   quoted.upperLen = innerUpperLen;
   quoted.src4 = innerSrc;
   quoted.dst4 = innerDst;
-  quoted.trafficClass = trafficClassOf(b, inner);
+  quoted.trafficClass = ipv6Header.trafficClass(b, inner);
   quoted.hopLimit = b[inner + 7]; // RFC 7915 §5.3: the quote's Hop Limit is not decremented
   if (innerFragOffset === 0) fixTransport64(x, quoted); // what it cannot fix is quoted as it is
   let innerId = 0;
   let innerFlags = 0;
   if (innerFragment >= 0) {
-    innerId = read16(b, innerFragment + 6);
-    innerFlags = (innerFragOffset >> 3) | ((b[innerFragment + 3] & 1) !== 0 ? 0x2000 : 0);
+    innerId = extensionHeader.identification(b, innerFragment) & 0xffff;
+    innerFlags = (innerFragOffset >> 3) | (extensionHeader.moreFragments(b, innerFragment) ? 0x2000 : 0); // MF
   } else if (20 + innerUpperLen > dfThresholdBytes) {
-    innerFlags = 0x4000;
+    innerFlags = 0x4000; // DF
   }
   const innerProto4 = innerProto === protocol.icmpv6 ? protocol.icmp : innerProto;
   writeIpv4Header(o, quoted, 20 + innerUpperLen, innerId, innerFlags, innerProto4);
@@ -511,7 +510,7 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength)));
   // Errors leave with DF clear (so does Jool: a router may fragment them on a small link).
   // An atomic fragment's Identification is kept (RFC 7915 §5.1.1), as for any other packet.
-  const id = fragment >= 0 ? read16(b, fragment + 6) : ctx.nextIpv4Id();
+  const id = fragment >= 0 ? extensionHeader.identification(b, fragment) & 0xffff : ctx.nextIpv4Id();
   outer.outIp = p;
   writeIpv4Header(o, outer, 20 + icmpLength, id, 0, protocol.icmp);
   if (rec !== null) {

@@ -7,12 +7,20 @@
 
 import { adjustChecksum, sumWords } from '../wire/checksum.js';
 import { read16, write16 } from '../wire/bytes.js';
+import * as icmpHeaderExports from '../wire/icmp-header.js';
+import * as ipv6HeaderExports from '../wire/ipv6-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp6to4 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';
 import { addressSum4, noteChecksumUpdate, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import type { PacketLayer, Xlation } from './xlation.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const icmpHeader = { ...icmpHeaderExports };
+const ipv6Header = { ...ipv6HeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** The upper-layer header of `layer`, copied to `layer.outL4`; its IPv4 addresses are `src4` and `dst4`. */
 export function fixTransport64(x: Xlation, layer: PacketLayer): number {
@@ -23,13 +31,13 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
   switch (layer.proto) {
     case protocol.tcp: {
       if (layer.copied < 18) return TransportFix.tooShort;
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddressSum(b, layer.inIp), newAddressSum(layer)));
+      write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), oldAddressSum(b, layer.inIp), newAddressSum(layer)));
       if (rec !== null) noteChecksumUpdate(rec, layer, tcpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
       return TransportFix.fixed;
     }
     case protocol.udp: {
       if (layer.copied < 8) return TransportFix.tooShort;
-      const checksum = read16(o, h + 6);
+      const checksum = transportHeader.udpChecksum(o, h);
       if (checksum === 0) return TransportFix.zeroUdpChecksum;
       write16(o, h + 6, udpChecksumToSend(adjustChecksum(checksum, oldAddressSum(b, layer.inIp), newAddressSum(layer))));
       if (rec !== null) noteChecksumUpdate(rec, layer, udpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
@@ -37,14 +45,14 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
     }
     case protocol.icmpv6: {
       if (layer.copied < 4) return TransportFix.tooShort;
-      const mapped = icmp6to4(o[h], o[h + 1]);
+      const mapped = icmp6to4(icmpHeader.type(o, h), icmpHeader.code(o, h));
       if (mapped < 0) return TransportFix.untranslatableIcmp;
-      const oldWord = (o[h] << 8) | o[h + 1];
+      const oldWord = read16(o, h); // Type and Code, the checksum's first word
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
       const removed = oldWord + oldAddressSum(b, layer.inIp) + layer.upperLen + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), removed, mapped));
+      write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), removed, mapped));
       if (rec !== null) noteIcmpInformational64(rec, layer.inL4, h, layer.depth);
       return TransportFix.fixed;
     }
@@ -55,7 +63,8 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
 
 /** The pseudo-header addresses of the IPv6 header at `ip`. */
 function oldAddressSum(b: Uint8Array, ip: number): number {
-  return sumWords(b, ip + 8, ip + 40);
+  const source = ipv6Header.sourceAt(ip);
+  return sumWords(b, source, source + 32); // source and destination
 }
 
 function newAddressSum(layer: PacketLayer): number {

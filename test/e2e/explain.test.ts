@@ -119,10 +119,13 @@ describe.skipIf(!isRoot).each(setups)('clatter explain against the engine, $labe
   it('`clatter trace --explain` prints each pair\'s steps under it', async () => {
     const trace = lab.spawn('host', [process.execPath, clatterBin, 'trace', '--explain', '--socket', engine!.socket, '--filter', 'program=ping,proto=icmp', '--count', '1'], { name: 'clatter trace --explain' });
     // It subscribes once node has started, which takes a while on a busy machine: ping until it has
-    // printed its pair (or 15 tries).
+    // printed its pair (or 15 tries). Each ping sends a second echo 200 ms after the first, which
+    // keeps its socket open until the engine has named the flow's program: `ping -c 1` exits a
+    // millisecond after its request, and with worker threads its reply does not wait for the main
+    // thread, so its socket was mostly gone before /proc was read and `program=ping` matched nothing.
     let exit: Awaited<typeof trace.exited> | null = null;
     for (let tries = 0; tries < 15 && exit === null; tries++) {
-      await lab.exec('host', ['ping', '-n', '-c', '1', '-w', '5', server], { timeoutMs: 10_000 });
+      await lab.exec('host', ['ping', '-n', '-c', '2', '-i', '0.2', '-w', '5', server], { timeoutMs: 10_000 });
       exit = await Promise.race([trace.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))]);
     }
     if (exit === null) await trace.stop();
