@@ -31,7 +31,7 @@ import { extensionField, fragmentField, icmpv6Field, ipv4Field, ipv6Field, udpFi
 import type { AddressHow, XlatRecorder } from './recorder.js';
 import { translate46 } from './translate-46.js';
 import { fixTransport64 } from './transport-64.js';
-import { refuseUnfixed, TransportFix } from './transport-fix.js';
+import { addressSum6, refuseUnfixed, TransportFix } from './transport-fix.js';
 import { Verdict } from './verdict.js';
 import type { PacketLayer, Xlation } from './xlation.js';
 
@@ -101,10 +101,6 @@ function refuseChain(chain: HeaderChain, verdict: number, pointer: number): void
   if (chain.verdict !== Verdict.translated) return;
   chain.verdict = verdict;
   chain.pointer = pointer;
-}
-
-function addressSum6(b: Uint8Array, offset: number): number {
-  return sumWords(b, offset, offset + 32);
 }
 
 /** A multicast, unspecified or loopback source (no packet's sender), its 16 bytes at `source`. */
@@ -384,7 +380,7 @@ function translateIcmp6Error(x: Xlation, fragment: number): number {
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv6Field.payloadLength, 0);
     return Verdict.transportTruncated;
   }
-  const pseudo = addressSum6(b, ipv6Header.sourceAt(s)) + (end - l4) + protocol.icmpv6;
+  const pseudo = addressSum6(b, s) + (end - l4) + protocol.icmpv6;
   if (!checksumIsValid(sumWords(b, l4, end, pseudo))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpv6Field.checksum, 0);
     return Verdict.icmpErrorBadChecksum;

@@ -5,21 +5,19 @@
 // and an ICMPv6 Echo gets its ICMP type and loses the pseudo-header ICMP does not have (RFC 792).
 // What is not fixed is reported (transport-fix.ts): the outer packet refuses it, a quote keeps it.
 
-import { adjustChecksum, sumWords } from '../wire/checksum.js';
+import { adjustChecksum } from '../wire/checksum.js';
 import { read16, write16 } from '../wire/bytes.js';
 import * as icmpHeaderExports from '../wire/icmp-header.js';
-import * as ipv6HeaderExports from '../wire/ipv6-header.js';
 import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { icmpField, icmpv6Field, tcpField, udpField } from './explain-fields.js';
 import { icmp6to4 } from './icmp-map.js';
 import type { XlatRecorder } from './recorder.js';
-import { addressSum4, noteChecksumUpdate, TransportFix, udpChecksumToSend } from './transport-fix.js';
+import { addressSum4, addressSum6, noteChecksumUpdate, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import type { PacketLayer, Xlation } from './xlation.js';
 
 // The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
 const icmpHeader = { ...icmpHeaderExports };
-const ipv6Header = { ...ipv6HeaderExports };
 const transportHeader = { ...transportHeaderExports };
 
 /** The upper-layer header of `layer`, copied to `layer.outL4`; its IPv4 addresses are `src4` and `dst4`. */
@@ -31,7 +29,7 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
   switch (layer.proto) {
     case protocol.tcp: {
       if (layer.copied < 18) return TransportFix.tooShort;
-      write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), oldAddressSum(b, layer.inIp), newAddressSum(layer)));
+      write16(o, h + 16, adjustChecksum(transportHeader.tcpChecksum(o, h), addressSum6(b, layer.inIp), newAddressSum(layer)));
       if (rec !== null) noteChecksumUpdate(rec, layer, tcpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
       return TransportFix.fixed;
     }
@@ -39,7 +37,7 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
       if (layer.copied < 8) return TransportFix.tooShort;
       const checksum = transportHeader.udpChecksum(o, h);
       if (checksum === 0) return TransportFix.zeroUdpChecksum;
-      write16(o, h + 6, udpChecksumToSend(adjustChecksum(checksum, oldAddressSum(b, layer.inIp), newAddressSum(layer))));
+      write16(o, h + 6, udpChecksumToSend(adjustChecksum(checksum, addressSum6(b, layer.inIp), newAddressSum(layer))));
       if (rec !== null) noteChecksumUpdate(rec, layer, udpField.checksum, 'RFC 7915 §5.5, RFC 1624', 'RFC 7915 §5.3, RFC 1624');
       return TransportFix.fixed;
     }
@@ -51,7 +49,7 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
       o[h] = mapped >> 8;
       o[h + 1] = mapped & 0xff;
       // ICMPv4 has no pseudo-header (RFC 792): take it out with the old type.
-      const removed = oldWord + oldAddressSum(b, layer.inIp) + layer.upperLen + protocol.icmpv6;
+      const removed = oldWord + addressSum6(b, layer.inIp) + layer.upperLen + protocol.icmpv6;
       write16(o, h + 2, adjustChecksum(icmpHeader.checksum(o, h), removed, mapped));
       if (rec !== null) noteIcmpInformational64(rec, layer.inL4, h, layer.depth);
       return TransportFix.fixed;
@@ -59,12 +57,6 @@ export function fixTransport64(x: Xlation, layer: PacketLayer): number {
     default:
       return TransportFix.fixed; // RFC 7915 §5.5: other protocols pass unchanged
   }
-}
-
-/** The pseudo-header addresses of the IPv6 header at `ip`. */
-function oldAddressSum(b: Uint8Array, ip: number): number {
-  const source = ipv6Header.sourceAt(ip);
-  return sumWords(b, source, source + 32); // source and destination
 }
 
 function newAddressSum(layer: PacketLayer): number {

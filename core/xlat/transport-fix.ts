@@ -3,6 +3,8 @@
 // is refused) or a quote in an ICMP error (and is carried as it is), the UDP checksum rule, and
 // the note of a checksum that followed the new addresses.
 
+import { sumWords } from '../wire/checksum.js';
+import * as ipv6Header from '../wire/ipv6-header.js';
 import type { FieldSpec } from './explain-fields.js';
 import type { XlatRecorder } from './recorder.js';
 import { Verdict } from './verdict.js';
@@ -33,6 +35,12 @@ export function refuseUnfixed(x: Xlation, fix: number, lengthField: FieldSpec, t
   }
   if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, outer.inL4, typeField, 0);
   return Verdict.icmpUntranslatableType;
+}
+
+/** The pseudo-header sum of the source and destination of the IPv6 header at `ip` (RFC 8200 §8.1). */
+export function addressSum6(b: Uint8Array, ip: number): number {
+  const source = ipv6Header.sourceAt(ip);
+  return sumWords(b, source, source + 32); // source and destination, side by side
 }
 
 /** The pseudo-header sum of an IPv4 address (RFC 768, RFC 793 §3.1): its two 16-bit words. */
