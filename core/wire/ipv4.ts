@@ -12,7 +12,7 @@
 //   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 import { sumWords, finishChecksum } from './checksum.js';
-import { read32, write16 } from './bytes.js';
+import { write16 } from './bytes.js';
 
 export const ipv4 = {
   versionIhl: 0,
@@ -38,14 +38,6 @@ export const ipv4Option = {
   looseSourceRoute: 131,
   strictSourceRoute: 137,
 } as const;
-
-export function ipv4Src(bytes: Uint8Array, offset: number): number {
-  return read32(bytes, offset + ipv4.src);
-}
-
-export function ipv4Dst(bytes: Uint8Array, offset: number): number {
-  return read32(bytes, offset + ipv4.dst);
-}
 
 /** Computes and stores the header checksum of the IPv4 header at `offset`. */
 export function fillIpv4HeaderChecksum(bytes: Uint8Array, offset: number, headerBytes: number): void {

@@ -4,13 +4,16 @@
 // bytes (ICMPv4, RFC 1812 §4.3.2.3) or 1280 bytes (ICMPv6, RFC 4443 §2.4 (c)).
 
 import { finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv4Header from '../wire/ipv4-header.js';
+import * as ipv6Header from '../wire/ipv6-header.js';
 import { isIcmp4Error, isIcmp6Error } from '../wire/icmp.js';
+import * as icmpHeader from '../wire/icmp-header.js';
 import { protocol } from '../wire/protocol.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
-import type { XlatRecorder } from './recorder.js';
+import type { Xlation } from './xlation.js';
 
 export const icmp4ErrorMaxBytes = 576;
 export const icmp6ErrorMaxBytes = 1280;
@@ -36,10 +39,10 @@ export function recordOutput(out: XlatOutput, start: number, length: number, fam
  * an address that is not a single host.
  */
 function mayAnswer4(b: Uint8Array, s: number, ihl: number, totalLen: number): boolean {
-  if ((read16(b, s + 6) & 0x1fff) !== 0) return false;
-  if (b[s + 9] === protocol.icmp && totalLen > ihl && isIcmp4Error(b[s + ihl])) return false;
-  const src = read32(b, s + 12);
-  const dst = read32(b, s + 16);
+  if (ipv4Header.fragmentOffset(b, s) !== 0) return false;
+  if (ipv4Header.protocol(b, s) === protocol.icmp && totalLen > ihl && isIcmp4Error(icmpHeader.type(b, s + ihl))) return false;
+  const src = ipv4Header.source(b, s);
+  const dst = ipv4Header.destination(b, s);
   const srcTop = src >>> 24;
   if (srcTop === 0 || srcTop === 127 || srcTop >= 224) return false;
   if (dst >>> 28 === 0xe || dst === 0xffffffff) return false;
@@ -47,16 +50,17 @@ function mayAnswer4(b: Uint8Array, s: number, ihl: number, totalLen: number): bo
 }
 
 /**
- * Sends an ICMPv4 error about the IPv4 packet `b[s, s + totalLen)` back to its source.
+ * Sends an ICMPv4 error about the IPv4 packet of the translation `x` back to its source.
  * `rest` is the second word of the ICMP header (MTU for Fragmentation Needed, pointer for
  * Parameter Problem). Returns false when the rules forbid an answer.
  */
-export function sendIcmp4Error(
-  out: XlatOutput, selfIpv4: number, b: Uint8Array, s: number, totalLen: number,
-  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
-): boolean {
-  const ihl = (b[s] & 0xf) << 2;
+export function sendIcmp4Error(x: Xlation, type: number, code: number, rest: number): boolean {
+  const b = x.b;
+  const s = x.outer.inIp;
+  const totalLen = x.packetBytes;
+  const ihl = ipv4Header.headerLength(b, s);
   if (!mayAnswer4(b, s, ihl, totalLen)) return false;
+  const out = x.out;
   const o = out.buffer;
   const p = nextOutputStart(out);
   const quoted = Math.min(totalLen, icmp4ErrorMaxBytes - 28);
@@ -68,8 +72,8 @@ export function sendIcmp4Error(
   write32(o, p + 4, 0); // identification 0, no flags: an atomic datagram (RFC 6864)
   o[p + 8] = generatedHopLimit;
   o[p + 9] = protocol.icmp;
-  write32(o, p + 12, selfIpv4);
-  write32(o, p + 16, read32(b, s + 12));
+  write32(o, p + 12, x.ctx.config.selfIpv4);
+  write32(o, p + 16, ipv4Header.source(b, s));
   fillIpv4HeaderChecksum(o, p, 20);
   o[p + 20] = type;
   o[p + 21] = code;
@@ -77,6 +81,7 @@ export function sendIcmp4Error(
   write32(o, p + 24, rest);
   copyBytes(b, s, o, p + 28, quoted);
   write16(o, p + 22, finishChecksum(sumWords(o, p + 20, p + length)));
+  const rec = x.rec;
   if (rec !== null) {
     rec.beginGenerated();
     rec.generatedIcmp4(p, s, quoted);
@@ -87,27 +92,31 @@ export function sendIcmp4Error(
 }
 
 function mayAnswer6(b: Uint8Array, s: number, l4: number, proto: number, n: number): boolean {
-  if (b[s + 8] === 0xff) return false; // multicast source
-  if (b[s + 24] === 0xff) return false; // multicast destination (RFC 4443 §2.4 (e))
+  const source = ipv6Header.sourceAt(s);
+  if (b[source] === 0xff) return false; // multicast source
+  if (b[ipv6Header.destinationAt(s)] === 0xff) return false; // multicast destination (RFC 4443 §2.4 (e))
   let unspecified = true;
-  for (let i = 8; i < 24; i++) if (b[s + i] !== 0) unspecified = false;
+  for (let i = 0; i < 16; i++) if (b[source + i] !== 0) unspecified = false;
   if (unspecified) return false;
   // `l4` is an offset in `b` (as `s` is), not relative to `s`.
-  if (proto === protocol.icmpv6 && l4 < s + n && isIcmp6Error(b[l4])) return false;
+  if (proto === protocol.icmpv6 && l4 < s + n && isIcmp6Error(icmpHeader.type(b, l4))) return false;
   return true;
 }
 
 /**
- * Sends an ICMPv6 error about the IPv6 packet `b[s, s + n)` back to its source. `l4` (an offset in
- * `b`, like `s`) and `proto` locate its upper-layer header (to avoid answering an ICMPv6 error).
- * Returns false when forbidden.
+ * Sends an ICMPv6 error about the IPv6 packet of the translation `x` back to its source. Its
+ * `outer.inL4` and `outer.proto` locate the upper-layer header (to avoid answering an ICMPv6
+ * error). Returns false when forbidden.
  */
-export function sendIcmp6Error(
-  out: XlatOutput, selfIpv6: Uint8Array, b: Uint8Array, s: number, n: number, l4: number, proto: number,
-  type: number, code: number, rest: number, rec: XlatRecorder | null = null,
-): boolean {
-  if (!mayAnswer6(b, s, l4, proto, n)) return false;
+export function sendIcmp6Error(x: Xlation, type: number, code: number, rest: number): boolean {
+  const b = x.b;
+  const outer = x.outer;
+  const s = outer.inIp;
+  const n = x.packetBytes;
+  if (!mayAnswer6(b, s, outer.inL4, outer.proto, n)) return false;
+  const out = x.out;
   const o = out.buffer;
+  const selfIpv6 = x.ctx.config.selfIpv6;
   const p = nextOutputStart(out);
   const quoted = Math.min(n, icmp6ErrorMaxBytes - 48);
   const length = 48 + quoted;
@@ -117,7 +126,7 @@ export function sendIcmp6Error(
   o[p + 6] = protocol.icmpv6;
   o[p + 7] = generatedHopLimit;
   for (let i = 0; i < 16; i++) o[p + 8 + i] = selfIpv6[i];
-  copyBytes(b, s + 8, o, p + 24, 16);
+  copyBytes(b, ipv6Header.sourceAt(s), o, p + 24, 16); // back to the source
   o[p + 40] = type;
   o[p + 41] = code;
   write16(o, p + 42, 0);
@@ -127,6 +136,7 @@ export function sendIcmp6Error(
   let sum = sumWords(o, p + 8, p + 40);
   sum += length - 40 + protocol.icmpv6;
   write16(o, p + 42, finishChecksum(sumWords(o, p + 40, p + length, sum)));
+  const rec = x.rec;
   if (rec !== null) {
     rec.beginGenerated();
     rec.generatedIcmp6(p, s, quoted);

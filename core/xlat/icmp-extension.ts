@@ -7,6 +7,7 @@
 // dropped (an extension cut in the middle would be corrupt).
 
 import { copyBytes } from './copy-bytes.js';
+import type { Xlation } from './xlation.js';
 
 /** The layout decided by layOutQuote; reused, never allocated per packet. */
 export interface QuoteLayout {
@@ -19,15 +20,14 @@ export interface QuoteLayout {
 export const quoteLayout: QuoteLayout = { payloadBytes: 0, lengthUnits: 0 };
 
 /**
- * The translated quote is already at `o[q, q + quoteBytes)`; `budget` is what the error may carry
- * after its ICMP header. Places the extension `b[extensionStart, + extensionBytes)` (0 bytes: none)
- * when `withLength` (the outgoing type has a length attribute) and it fits, and fills quoteLayout.
+ * The translated quote is already in the output at `x.inner.outIp`, `quoteBytes` long; `budget` is
+ * what the error may carry after its ICMP header. Places the extension
+ * `x.b[x.extensionStart, + x.extensionBytes)` (0 bytes: none) when `withLength` (the outgoing type
+ * has a length attribute) and it fits, and fills quoteLayout.
  */
-export function layOutQuote(
-  o: Uint8Array, q: number, quoteBytes: number, budget: number, withLength: boolean,
-  b: Uint8Array, extensionStart: number, extensionBytes: number, unitBytes: 4 | 8,
-): QuoteLayout {
+export function layOutQuote(x: Xlation, quoteBytes: number, budget: number, withLength: boolean, unitBytes: 4 | 8): QuoteLayout {
   const layout = quoteLayout;
+  const extensionBytes = x.extensionBytes;
   if (extensionBytes === 0 || !withLength || 128 + extensionBytes > budget) {
     layout.payloadBytes = Math.min(quoteBytes, budget);
     layout.lengthUnits = 0;
@@ -41,8 +41,10 @@ export function layOutQuote(
     kept = room & ~mask;
     padded = kept;
   }
+  const o = x.out.buffer;
+  const q = x.inner.outIp;
   o.fill(0, q + kept, q + padded);
-  copyBytes(b, extensionStart, o, q + padded, extensionBytes);
+  copyBytes(x.b, x.extensionStart, o, q + padded, extensionBytes);
   layout.payloadBytes = padded + extensionBytes;
   layout.lengthUnits = padded / unitBytes;
   return layout;

@@ -20,13 +20,19 @@
 //
 // Contract: `b[s, s + n)` is the packet; it is left as it was. Standard-only, allocation-free.
 
-import { read16, write16 } from '../wire/bytes.js';
+import { write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv6HeaderExports from '../wire/ipv6-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { copyBytes } from './copy-bytes.js';
 import type { XlatOutput } from './output.js';
 import type { Translator } from './translator.js';
 import { Verdict } from './verdict.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const ipv6Header = { ...ipv6HeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** The merged packet cannot be translated as one IPv4 packet (nothing was written). */
 export const mergedUntranslatable = -1;
@@ -34,9 +40,9 @@ export const mergedUntranslatable = -1;
 /** Translates the merged IPv6 TCP packet `b[s, s + n)`; returns a verdict, or mergedUntranslatable. */
 export function translateMerged64(translator: Translator, b: Uint8Array, s: number, n: number, out: XlatOutput): number {
   out.count = 0;
-  if (n < 60 || b[s] >> 4 !== 6 || b[s + 6] !== protocol.tcp) return mergedUntranslatable;
-  const payloadLen = read16(b, s + 4);
-  const headerBytes = 40 + ((b[s + 52] >> 4) << 2); // TCP Data Offset (RFC 9293 §3.1)
+  if (n < 60 || ipv6Header.version(b, s) !== 6 || ipv6Header.nextHeader(b, s) !== protocol.tcp) return mergedUntranslatable;
+  const payloadLen = ipv6Header.payloadLength(b, s);
+  const headerBytes = 40 + transportHeader.tcpDataOffset(b, s + 40);
   const total = n - 20;
   if (payloadLen + 40 !== n || headerBytes < 60 || headerBytes > n || total > 0xffff) return mergedUntranslatable;
 

@@ -20,24 +20,31 @@
 
 import { copyBytes } from './copy-bytes.js';
 import { checksumIsValid, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16 } from '../wire/bytes.js';
+import { write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum4 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
 
-const tcpFlagPsh = 0x08;
-const tcpFlagAck = 0x10;
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const ipv4Header = { ...ipv4HeaderExports };
+const transportHeader = { ...transportHeaderExports };
+
+const tcpFlagPsh = transportHeader.tcpFlag.psh;
+const tcpFlagAck = transportHeader.tcpFlag.ack;
 /** The translator writes IPv4 headers without options. */
 const l4 = 20;
 
 /** Bytes of IPv4 and TCP header of a segment that could start or join a group (data, ACK and at most PSH), or -1. */
 export function coalescableTcp4Headers(b: Uint8Array, q: number, length: number): number {
-  if (length < 40 || b[q] !== 0x45 || b[q + 9] !== protocol.tcp || read16(b, q + 2) !== length) return -1;
-  if ((read16(b, q + 6) & 0x3fff) !== 0) return -1; // a fragment
-  const headerBytes = l4 + ((b[q + l4 + 12] >> 4) << 2);
+  if (length < 40 || b[q] !== 0x45 || ipv4Header.protocol(b, q) !== protocol.tcp || ipv4Header.totalLength(b, q) !== length) return -1; // 0x45: IPv4, no options
+  if (ipv4Header.isFragment(b, q)) return -1;
+  const headerBytes = l4 + transportHeader.tcpDataOffset(b, q + l4);
   if (headerBytes < 40 || headerBytes >= length) return -1; // no payload: pure ACKs are not coalesced
-  if ((b[q + l4 + 13] & ~tcpFlagPsh) !== tcpFlagAck || (b[q + l4 + 12] & 0x0f) !== 0) return -1;
+  // Only ACK, with or without PSH; and the 4 reserved bits after Data Offset clear (RFC 9293 §3.1).
+  if ((transportHeader.tcpControlBits(b, q + l4) & ~tcpFlagPsh) !== tcpFlagAck || (b[q + l4 + 12] & 0x0f) !== 0) return -1;
   return headerBytes;
 }
 
@@ -53,14 +60,17 @@ export function tcp4ChecksumIsValid(b: Uint8Array, q: number, length: number): b
 export function canJoinTcp4(b: Uint8Array, g: number, groupLength: number, gsoSize: number, q: number, length: number, headerBytes: number): boolean {
   const payload = length - headerBytes;
   if (payload > gsoSize || groupLength + payload > 0xffff) return false;
-  if (b[g + 1] !== b[q + 1] || (b[g + 6] & 0x40) !== (b[q + 6] & 0x40) || b[g + 8] !== b[q + 8]) return false; // TOS, DF, TTL
-  for (let k = 12; k < 20; k++) if (b[g + k] !== b[q + k]) return false; // addresses
+  if (ipv4Header.typeOfService(b, g) !== ipv4Header.typeOfService(b, q) || ipv4Header.dontFragment(b, g) !== ipv4Header.dontFragment(b, q)) return false;
+  if (ipv4Header.timeToLive(b, g) !== ipv4Header.timeToLive(b, q)) return false;
+  if (ipv4Header.sourceInt32(b, g) !== ipv4Header.sourceInt32(b, q) || ipv4Header.destinationInt32(b, g) !== ipv4Header.destinationInt32(b, q)) return false;
   const t = g + l4;
   const u = q + l4;
-  if (b[t + 12] !== b[u + 12] || (b[t + 13] & tcpFlagPsh) !== 0) return false; // header length; PSH closed the group
-  for (let k = 0; k < 4; k++) if (b[t + k] !== b[u + k]) return false; // ports
-  if (((read32(b, t + 4) + (groupLength - headerBytes)) >>> 0) !== read32(b, u + 4)) return false; // in sequence
-  for (let k = 8; k < 12; k++) if (b[t + k] !== b[u + k]) return false; // acknowledgment number
+  // The same header length (Data Offset and the reserved bits); PSH closed the group.
+  if (b[t + 12] !== b[u + 12] || (transportHeader.tcpControlBits(b, t) & tcpFlagPsh) !== 0) return false;
+  if (transportHeader.sourcePort(b, t) !== transportHeader.sourcePort(b, u) || transportHeader.destinationPort(b, t) !== transportHeader.destinationPort(b, u)) return false;
+  const nextSequence = (transportHeader.tcpSequenceNumber(b, t) + (groupLength - headerBytes)) >>> 0;
+  if (nextSequence !== transportHeader.tcpSequenceNumber(b, u)) return false; // in sequence
+  if (transportHeader.tcpAcknowledgmentNumber(b, t) !== transportHeader.tcpAcknowledgmentNumber(b, u)) return false;
   for (let k = 20; k < headerBytes - l4; k++) if (b[t + k] !== b[u + k]) return false; // options
   return true;
 }

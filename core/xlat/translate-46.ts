@@ -7,11 +7,15 @@
 //   6. write the IPv6 header, with a Fragment header for fragments, or split DF=0 packets to fit
 //      lowestIpv6Mtu.
 // ICMP errors take their own path: their embedded packet is translated too (§4.3).
+// The state of one translation is the XlatContext's `xlation46` (xlation.ts); the transport
+// fix-up of step 5 is transport-46.ts, shared by the outer packet and the quote in an ICMP error.
 
-import { adjustChecksum, checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, read32, write16, write32 } from '../wire/bytes.js';
+import { checksumIsValid, finishChecksum, sumWords } from '../wire/checksum.js';
+import { write16, write32 } from '../wire/bytes.js';
 import { icmp4HasLengthField, icmp4TimeExceeded, icmp4Type, icmp4Unreachable, icmp6HasLengthField, icmp6Type, isIcmp4Error } from '../wire/icmp.js';
-import { ipv4Option } from '../wire/ipv4.js';
+import * as icmpHeaderExports from '../wire/icmp-header.js';
+import { ipv4, ipv4Option } from '../wire/ipv4.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
 import { protocol } from '../wire/protocol.js';
 import { wkpNonGlobal } from './address-map.js';
 import type { XlatContext } from './context.js';
@@ -20,9 +24,16 @@ import { icmp4to6, mapPointer4to6, nextHeaderProblem6, plateauBelow } from './ic
 import { icmp6ErrorMaxBytes, recordOutput, sendIcmp4Error } from './icmp-errors.js';
 import { layOutQuote } from './icmp-extension.js';
 import { maxOutputPackets, type XlatOutput } from './output.js';
-import { icmpField, icmpv6Field, ipv4Field, ipv6Field, tcpField, udpField, type FieldSpec } from './explain-fields.js';
+import { icmpField, ipv4Field, ipv6Field, udpField } from './explain-fields.js';
 import type { HopAction, XlatRecorder } from './recorder.js';
+import { fixTransport46 } from './transport-46.js';
+import { refuseUnfixed, TransportFix, udpChecksumToSend } from './transport-fix.js';
 import { Verdict } from './verdict.js';
+import type { PacketLayer, Xlation } from './xlation.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const icmpHeader = { ...icmpHeaderExports };
+const ipv4Header = { ...ipv4HeaderExports };
 
 /** RFC 1812 §5.3.7: sources a router must not forward: 0/8, 127/8, multicast, reserved, broadcast. */
 function isIllegalIpv4Source(src: number): boolean {
@@ -33,10 +44,6 @@ function isIllegalIpv4Source(src: number): boolean {
 /** RFC 7915 §1.2: multicast and broadcast have no RFC 6052 mapping. */
 function isIpv4MulticastOrBroadcast(dst: number): boolean {
   return dst >>> 28 === 0xe || dst === 0xffffffff;
-}
-
-function addressSum4(v4: number): number {
-  return (v4 >>> 16) + (v4 & 0xffff);
 }
 
 const optionsValid = 0;
@@ -77,10 +84,11 @@ function writeIpv6Header(o: Uint8Array, p: number, trafficClass: number, payload
   o[p + 7] = hopLimit;
 }
 
-function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offsetBytes: number, more: boolean, id: number): void {
+/** RFC 8200 §4.5: `offsetAndMore` is the Fragment Offset in bytes with the M flag in bit 0. */
+function writeFragmentHeader(o: Uint8Array, f: number, nextHeader: number, offsetAndMore: number, id: number): void {
   o[f] = nextHeader;
   o[f + 1] = 0;
-  write16(o, f + 2, offsetBytes | (more ? 1 : 0));
+  write16(o, f + 2, offsetAndMore);
   write32(o, f + 4, id);
 }
 
@@ -99,12 +107,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     }
     return Verdict.truncated;
   }
-  if (b[s] >> 4 !== 4) {
+  if (ipv4Header.version(b, s) !== 4) {
     if (rec !== null) rec.refuse(Verdict.badVersion, s, ipv4Field.version, 0);
     return Verdict.badVersion;
   }
-  const ihl = (b[s] & 0x0f) << 2;
-  const totalLen = read16(b, s + 2);
+  const ihl = ipv4Header.headerLength(b, s);
+  const totalLen = ipv4Header.totalLength(b, s);
   if (ihl < 20 || totalLen < ihl) {
     if (rec !== null) rec.refuse(Verdict.ipv4BadHeader, s, ihl < 20 ? ipv4Field.ihl : ipv4Field.totalLength, 0);
     return Verdict.ipv4BadHeader;
@@ -118,18 +126,26 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     return Verdict.ipv4BadHeaderChecksum;
   }
 
+  const x = ctx.xlation46;
+  const outer = x.outer;
+  // Stored only when they change: a store of an object costs V8 a write barrier, a compare does not.
+  if (x.rec !== rec) x.rec = rec;
+  if (x.b !== b) x.b = b;
+  if (x.out !== out) x.out = out;
+  x.packetBytes = totalLen;
+  outer.inIp = s;
   const config = ctx.config;
-  const flags = read16(b, s + 6);
-  const fragOffsetBytes = (flags & 0x1fff) << 3;
-  const moreFragments = (flags & 0x2000) !== 0;
-  const dontFragment = (flags & 0x4000) !== 0;
+  const flags = ipv4Header.flagsAndFragmentOffset(b, s); // DF, MF and the offset from one read
+  const fragOffsetBytes = (flags & ipv4.fragOffsetMask) << 3;
+  const moreFragments = (flags & ipv4.flagMf) !== 0;
+  const dontFragment = (flags & ipv4.flagDf) !== 0;
   const isFragment = moreFragments || fragOffsetBytes !== 0;
-  const proto = b[s + 9];
+  const proto = ipv4Header.protocol(b, s);
   const l4 = s + ihl;
   const payloadLen = totalLen - ihl;
-  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(b[l4]);
-  const src = read32(b, s + 12);
-  const dst = read32(b, s + 16);
+  const isIcmpError = proto === protocol.icmp && payloadLen > 0 && !isFragment && isIcmp4Error(icmpHeader.type(b, l4));
+  const src = ipv4Header.source(b, s);
+  const dst = ipv4Header.destination(b, s);
 
   // RFC 7915 §4.1: illegal sources are dropped, except in ICMP errors ("for trouble shooting").
   if (!isIcmpError && isIllegalIpv4Source(src)) {
@@ -143,6 +159,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
 
   const o = out.buffer;
   const p = out.baseOffset + out.headroomBytes;
+  outer.outIp = p;
   const addresses = ctx.addresses;
   const dstResult = addresses.map4to6(dst, o, p + 24, false);
   if (dstResult !== 0) {
@@ -150,15 +167,15 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     if (rec !== null) rec.refuse(verdict, s, ipv4Field.destination, 0);
     return verdict;
   }
-  if (rec !== null) noteAddress(rec, ctx, s, ipv4Field.destination, p, ipv6Field.destination, 0);
+  if (rec !== null) noteAddress(rec, x, outer, ipv4Field.destination, ipv6Field.destination);
 
   // RFC 7915 §4.1 "Hop Limit": the translator is a router; TTL 1 or 0 cannot be forwarded. Where the
   // next thing on the way decrements (hopDecrementedDownstream), the decrement is its.
-  let hopLimit = b[s + 8];
+  let hopLimit = ipv4Header.timeToLive(b, s);
   if (config.decrementTtl && !hairpin) {
     if (hopLimit <= 1) {
       if (rec !== null) rec.refuse(Verdict.ttlExpired, s, ipv4Field.timeToLive, 0);
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, icmp4Type.timeExceeded, icmp4TimeExceeded.ttlExceeded, 0, rec);
+      sendIcmp4Error(x, icmp4Type.timeExceeded, icmp4TimeExceeded.ttlExceeded, 0);
       return Verdict.ttlExpired;
     }
     if (!config.hopDecrementedDownstream) hopLimit--;
@@ -168,7 +185,7 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     const options = scanOptions(b, s + 20, s + ihl);
     if (options === optionsSourceRoute) {
       if (rec !== null) rec.refuseRange(Verdict.ipv4SourceRoute, 'ipv4-options', 'Options', s + 20, ihl - 20, 0);
-      sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, icmp4Type.destinationUnreachable, icmp4Unreachable.sourceRouteFailed, 0, rec);
+      sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.sourceRouteFailed, 0);
       return Verdict.ipv4SourceRoute;
     }
     if (options === optionsMalformed) {
@@ -189,23 +206,30 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     for (let i = 0; i < 16; i++) o[p + 8 + i] = fallback[i];
     if (rec !== null) rec.address(s, ipv4Field.source, p, ipv6Field.source, 0, 'rfc6791', 0);
   } else if (rec !== null) {
-    noteAddress(rec, ctx, s, ipv4Field.source, p, ipv6Field.source, 0);
+    noteAddress(rec, x, outer, ipv4Field.source, ipv6Field.source);
   }
 
-  const trafficClass = b[s + 1];
+  outer.inL4 = l4;
+  outer.proto = proto;
+  const trafficClass = ipv4Header.typeOfService(b, s); // RFC 7915 §4.1: Traffic Class from TOS
   if (proto === protocol.icmp) {
     if (isFragment) {
       if (rec !== null) rec.refuse(Verdict.fragmentedIcmp, s, fragOffsetBytes !== 0 ? ipv4Field.fragmentOffset : ipv4Field.flags, 0);
       return Verdict.fragmentedIcmp;
     }
-    if (isIcmpError) return translateIcmp4Error(ctx, b, s, l4, totalLen, out, p, trafficClass, hopLimit, hairpin);
+    if (isIcmpError) {
+      outer.trafficClass = trafficClass;
+      outer.hopLimit = hopLimit;
+      x.hairpin = hairpin;
+      return translateIcmp4Error(x);
+    }
   }
 
   const mtu6 = config.mtu.ipv6;
   if (dontFragment && 40 + (isFragment ? 8 : 0) + payloadLen > mtu6) {
     // RFC 7915 §4.1 and §6: the MTU the IPv4 sender can use is the IPv6 MTU less what translation adds.
     if (rec !== null) rec.refuse(Verdict.fragmentationNeeded, s, ipv4Field.flags, 0);
-    sendIcmp4Error(out, config.selfIpv4, b, s, totalLen, icmp4Type.destinationUnreachable, icmp4Unreachable.fragmentationNeeded, mtu6 - 20 - (isFragment ? 8 : 0), rec);
+    sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.fragmentationNeeded, mtu6 - 20 - (isFragment ? 8 : 0));
     return Verdict.fragmentationNeeded;
   }
   const fragmentLimit = Math.min(mtu6, config.lowestIpv6Mtu);
@@ -219,18 +243,24 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
   copyBytes(b, l4, o, h, payloadLen);
   if (rec !== null) rec.copy(l4, h, payloadLen, 0, 0, '{from}: copied unchanged', 'RFC 7915 §4.1', 6);
 
+  outer.outL4 = h;
+  outer.copied = payloadLen;
+  outer.upperLen = payloadLen;
   let nextHeader = proto;
   if (fragOffsetBytes === 0) {
-    const verdict = translateTransport46(ctx, b, s, totalLen, o, p, h, proto, payloadLen, isFragment, out);
-    if (verdict !== Verdict.translated) return verdict;
+    const fix = fixTransport46(x, outer);
+    if (fix !== TransportFix.fixed) {
+      const verdict = unfixedOuterTransport46(x, fix, isFragment);
+      if (verdict !== Verdict.translated) return verdict;
+    }
     if (proto === protocol.icmp) nextHeader = protocol.icmpv6;
   }
 
-  const id = read16(b, s + 4);
+  const id = ipv4Header.identification(b, s);
   if (!mustSplit) {
     if (isFragment) {
       writeIpv6Header(o, p, trafficClass, 8 + payloadLen, protocol.fragment, hopLimit);
-      writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes, moreFragments, id);
+      writeFragmentHeader(o, p + 40, nextHeader, fragOffsetBytes | (moreFragments ? 1 : 0), id);
     } else {
       writeIpv6Header(o, p, trafficClass, payloadLen, nextHeader, hopLimit);
     }
@@ -238,7 +268,12 @@ export function translate46(ctx: XlatContext, b: Uint8Array, s: number, n: numbe
     recordOutput(out, p, h - p + payloadLen, 6, 0);
     return Verdict.translated;
   }
-  const verdict = splitIntoFragments(o, p, out, payloadLen, fragmentLimit, trafficClass, nextHeader, hopLimit, fragOffsetBytes, moreFragments, id);
+  outer.trafficClass = trafficClass;
+  outer.hopLimit = hopLimit;
+  outer.fragmentOffsetBytes = fragOffsetBytes;
+  outer.moreFragments = moreFragments;
+  outer.identification = id;
+  const verdict = splitIntoFragments(x, fragmentLimit, nextHeader);
   if (rec !== null) {
     if (verdict !== Verdict.translated) rec.refuse(verdict, s, ipv4Field.totalLength, 0);
     else noteFragments(rec, s, l4, out, hopAction(ctx, hairpin));
@@ -254,9 +289,9 @@ function hopAction(ctx: XlatContext, hairpin: boolean): HopAction {
 }
 
 /** Notes an address the AddressMap just wrote, by the rule it used. */
-function noteAddress(rec: XlatRecorder, ctx: XlatContext, base: number, from: typeof ipv4Field.source, p: number, to: typeof ipv6Field.source, depth: 0 | 1): void {
-  const addresses = ctx.addresses;
-  rec.address(base, from, p, to, depth, addresses.lastMappedByEamt ? 'eamt' : 'pool6', addresses.pool6?.length ?? 0);
+function noteAddress(rec: XlatRecorder, x: Xlation, layer: PacketLayer, from: typeof ipv4Field.source, to: typeof ipv6Field.source): void {
+  const addresses = x.ctx.addresses;
+  rec.address(layer.inIp, from, layer.outIp, to, layer.depth, addresses.lastMappedByEamt ? 'eamt' : 'pool6', addresses.pool6?.length ?? 0);
 }
 
 /** The pieces of a split packet: the first piece's headers repeat in each, with its own share of the data. */
@@ -277,10 +312,14 @@ function noteFragments(rec: XlatRecorder, s: number, l4: number, out: XlatOutput
  * translated payload sits at p+48; pieces are moved right to their final places, last first, so that
  * no piece overwrites one not yet moved.
  */
-function splitIntoFragments(
-  o: Uint8Array, p: number, out: XlatOutput, payloadLen: number, limit: number, trafficClass: number,
-  nextHeader: number, hopLimit: number, fragOffsetBytes: number, moreFragments: boolean, id: number,
-): number {
+function splitIntoFragments(x: Xlation, limit: number, nextHeader: number): number {
+  const outer = x.outer;
+  const out = x.out;
+  const o = out.buffer;
+  const p = outer.outIp;
+  const payloadLen = outer.copied;
+  const fragOffsetBytes = outer.fragmentOffsetBytes;
+  const moreFragments = outer.moreFragments;
   const chunk = (limit - 48) & ~7;
   const pieces = Math.ceil(payloadLen / chunk);
   const stride = 48 + chunk + out.headroomBytes;
@@ -293,8 +332,8 @@ function splitIntoFragments(
       o.copyWithin(q + 48, from, from + length);
       o.copyWithin(q + 8, p + 8, p + 40);
     }
-    writeIpv6Header(o, q, trafficClass, 8 + length, protocol.fragment, hopLimit);
-    writeFragmentHeader(o, q + 40, nextHeader, fragOffsetBytes + i * chunk, i < pieces - 1 || moreFragments, id);
+    writeIpv6Header(o, q, outer.trafficClass, 8 + length, protocol.fragment, outer.hopLimit);
+    writeFragmentHeader(o, q + 40, nextHeader, (fragOffsetBytes + i * chunk) | (i < pieces - 1 || moreFragments ? 1 : 0), outer.identification);
   }
   for (let i = 0; i < pieces; i++) {
     recordOutput(out, p + i * stride, 48 + Math.min(chunk, payloadLen - i * chunk), 6, 0);
@@ -302,95 +341,43 @@ function splitIntoFragments(
   return Verdict.translated;
 }
 
-/** Fixes the transport header copied to `o[h]` (first fragment or whole packet). */
-function translateTransport46(
-  ctx: XlatContext, b: Uint8Array, s: number, totalLen: number, o: Uint8Array, p: number, h: number,
-  proto: number, payloadLen: number, isFragment: boolean, out: XlatOutput,
-): number {
-  const oldAddresses = addressSum4(read32(b, s + 12)) + addressSum4(read32(b, s + 16));
-  const rec = ctx.recorder;
-  switch (proto) {
-    case protocol.tcp: {
-      if (payloadLen < 18) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      write16(o, h + 16, adjustChecksum(read16(o, h + 16), oldAddresses, sumWords(o, p + 8, p + 40)));
-      if (rec !== null) noteChecksum(rec, b, s, h, tcpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
-      return Verdict.translated;
-    }
-    case protocol.udp: {
-      if (payloadLen < 8) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const checksum = read16(o, h + 6);
-      if (checksum !== 0) {
-        const adjusted = adjustChecksum(checksum, oldAddresses, sumWords(o, p + 8, p + 40));
-        write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: updated for the new pseudo-header addresses, not re-summed', 'RFC 7915 §4.5, RFC 1624');
-        return Verdict.translated;
-      }
-      // RFC 7915 §4.5: IPv6 requires a UDP checksum.
-      const policy = ctx.config.udpZeroChecksum;
-      if (policy === 'forward') {
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: a zero checksum forwarded as it is, by configuration', 'RFC 7915 §4.5, RFC 6935');
-        return Verdict.translated;
-      }
-      if (policy === 'compute' && !isFragment) {
-        const udpLength = payloadLen;
-        let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
-        sum = sumWords(o, h, h + udpLength, sum);
-        const computed = finishChecksum(sum);
-        write16(o, h + 6, computed === 0 ? 0xffff : computed);
-        if (rec !== null) noteChecksum(rec, b, s, h, udpField.checksum, 0, '{from} → {to}: IPv6 requires a UDP checksum, so it is computed over the whole datagram', 'RFC 7915 §4.5, RFC 8200 §8.1');
-        return Verdict.translated;
-      }
-      const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
-      if (rec !== null) rec.refuse(verdict, transportAt(b, s), udpField.checksum, 0);
-      sendIcmp4Error(out, ctx.config.selfIpv4, b, s, totalLen, icmp4Type.destinationUnreachable, icmp4Unreachable.communicationProhibited, 0, rec);
-      return verdict;
-    }
-    case protocol.icmp: {
-      if (payloadLen < 4) {
-        if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
-        return Verdict.transportTruncated;
-      }
-      const mapped = icmp4to6(o[h], o[h + 1]);
-      if (mapped < 0) {
-        if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, transportAt(b, s), icmpField.type, 0);
-        return Verdict.icmpUntranslatableType;
-      }
-      const oldWord = (o[h] << 8) | o[h + 1];
-      o[h] = mapped >> 8;
-      o[h + 1] = mapped & 0xff;
-      // ICMPv6 adds the pseudo-header (RFC 4443 §2.3); ICMPv4 has none.
-      const added = mapped + sumWords(o, p + 8, p + 40) + payloadLen + protocol.icmpv6;
-      write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
-      if (rec !== null) noteIcmpInformational46(rec, transportAt(b, s), h, 0);
-      return Verdict.translated;
-    }
-    default:
-      return Verdict.translated; // RFC 7915 §4.5: other protocols pass unchanged
+/**
+ * The outer packet's transport header (first fragment or whole packet) that transport-46.ts did
+ * not fix: refused, except a zero UDP checksum that the configuration may let through.
+ */
+function unfixedOuterTransport46(x: Xlation, fix: number, isFragment: boolean): number {
+  if (fix === TransportFix.zeroUdpChecksum) return zeroUdpChecksum46(x, isFragment);
+  return refuseUnfixed(x, fix, ipv4Field.totalLength, icmpField.type);
+}
+
+/** RFC 7915 §4.5: IPv6 requires a UDP checksum; a zero one is forwarded, computed or refused, by configuration. */
+function zeroUdpChecksum46(x: Xlation, isFragment: boolean): number {
+  const outer = x.outer;
+  const rec = x.rec;
+  const policy = x.ctx.config.udpZeroChecksum;
+  if (policy === 'forward') {
+    if (rec !== null) noteUdpChecksum(rec, outer, '{from} → {to}: a zero checksum forwarded as it is, by configuration', 'RFC 7915 §4.5, RFC 6935');
+    return Verdict.translated;
   }
+  if (policy === 'compute' && !isFragment) {
+    const o = x.out.buffer;
+    const p = outer.outIp;
+    const h = outer.outL4;
+    const udpLength = outer.copied;
+    let sum = sumWords(o, p + 8, p + 40) + udpLength + protocol.udp;
+    sum = sumWords(o, h, h + udpLength, sum);
+    write16(o, h + 6, udpChecksumToSend(finishChecksum(sum)));
+    if (rec !== null) noteUdpChecksum(rec, outer, '{from} → {to}: IPv6 requires a UDP checksum, so it is computed over the whole datagram', 'RFC 7915 §4.5, RFC 8200 §8.1');
+    return Verdict.translated;
+  }
+  const verdict = isFragment ? Verdict.udpZeroChecksumFragment : Verdict.udpZeroChecksum;
+  if (rec !== null) rec.refuse(verdict, outer.inL4, udpField.checksum, 0);
+  sendIcmp4Error(x, icmp4Type.destinationUnreachable, icmp4Unreachable.communicationProhibited, 0);
+  return verdict;
 }
 
-/** A transport checksum the translator rewrote: input at the transport header of the IPv4 packet at `s`. */
-function noteChecksum(rec: XlatRecorder, b: Uint8Array, s: number, h: number, field: FieldSpec, depth: 0 | 1, rule: string, cite: string): void {
-  rec.field('updated', transportAt(b, s), field, depth, h, field, depth, rule, cite);
-}
-
-/** Where the transport header of the IPv4 packet at `s` starts. */
-function transportAt(b: Uint8Array, s: number): number {
-  return s + ((b[s] & 0x0f) << 2);
-}
-
-/** RFC 7915 §4.2: Echo and Echo Reply: the type and code by the table, the checksum by RFC 1624 with the pseudo-header. */
-function noteIcmpInformational46(rec: XlatRecorder, l4: number, h: number, depth: 0 | 1): void {
-  rec.field('mapped', l4, icmpField.type, depth, h, icmpv6Field.type, depth, 'ICMP Type {from} → ICMPv6 Type {to}', 'RFC 7915 §4.2');
-  rec.field('mapped', l4, icmpField.code, depth, h, icmpv6Field.code, depth, 'Code {from} → {to}', 'RFC 7915 §4.2');
-  rec.field('updated', l4, icmpField.checksum, depth, h, icmpv6Field.checksum, depth,
-    '{from} → {to}: updated for the new type and the ICMPv6 pseudo-header (ICMPv4 has none), not re-summed', 'RFC 7915 §4.2, RFC 4443 §2.3, RFC 1624');
+function noteUdpChecksum(rec: XlatRecorder, outer: PacketLayer, rule: string, cite: string): void {
+  rec.field('updated', outer.inL4, udpField.checksum, 0, outer.outL4, udpField.checksum, 0, rule, cite);
 }
 
 /**
@@ -398,12 +385,14 @@ function noteIcmpInformational46(rec: XlatRecorder, l4: number, h: number, depth
  * translated too (addresses, header, transport checksum; TTL unchanged), cut to 1280 bytes, with an
  * RFC 4884 extension kept when it fits (icmp-extension.ts).
  */
-function translateIcmp4Error(
-  ctx: XlatContext, b: Uint8Array, s: number, l4: number, totalLen: number, out: XlatOutput,
-  p: number, trafficClass: number, hopLimit: number, hairpin: boolean,
-): number {
-  const end = s + totalLen;
-  const rec = ctx.recorder;
+function translateIcmp4Error(x: Xlation): number {
+  const ctx = x.ctx;
+  const b = x.b;
+  const outer = x.outer;
+  const s = outer.inIp;
+  const l4 = outer.inL4;
+  const end = s + x.packetBytes;
+  const rec = x.rec;
   if (end - l4 < 8) {
     if (rec !== null) rec.refuse(Verdict.transportTruncated, s, ipv4Field.totalLength, 0);
     return Verdict.transportTruncated;
@@ -413,8 +402,8 @@ function translateIcmp4Error(
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadChecksum, l4, icmpField.checksum, 0);
     return Verdict.icmpErrorBadChecksum;
   }
-  const type = b[l4];
-  const mapped = icmp4to6(type, b[l4 + 1]);
+  const type = icmpHeader.type(b, l4);
+  const mapped = icmp4to6(type, icmpHeader.code(b, l4));
   if (mapped < 0) {
     if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.type, 0);
     return Verdict.icmpUntranslatableType;
@@ -422,34 +411,37 @@ function translateIcmp4Error(
   const type6 = mapped >> 8;
   const config = ctx.config;
 
-  const inner = l4 + 8;
+  const inner = icmpHeader.quoteAt(l4);
   const innerAvailable = end - inner;
-  if (innerAvailable < 20 || b[inner] >> 4 !== 4) {
+  if (innerAvailable < 20 || ipv4Header.version(b, inner) !== 4) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerAvailable > 0 ? ipv4Field.version : null, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerIhl = (b[inner] & 0x0f) << 2;
-  const innerTotal = read16(b, inner + 2);
+  const innerIhl = ipv4Header.headerLength(b, inner);
+  const innerTotal = ipv4Header.totalLength(b, inner);
   if (innerIhl < 20 || innerIhl > innerAvailable || innerTotal < innerIhl) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, innerTotal < innerIhl ? ipv4Field.totalLength : ipv4Field.ihl, 1);
     return Verdict.icmpErrorBadInner;
   }
-  const innerProto = b[inner + 9];
-  const innerFlags = read16(b, inner + 6);
-  const innerFragOffset = (innerFlags & 0x1fff) << 3;
-  const innerIsFragment = (innerFlags & 0x2000) !== 0 || innerFragOffset !== 0;
+  const innerProto = ipv4Header.protocol(b, inner);
+  const innerFragOffset = ipv4Header.fragmentOffset(b, inner) << 3;
+  const innerMoreFragments = ipv4Header.moreFragments(b, inner);
+  const innerIsFragment = innerMoreFragments || innerFragOffset !== 0;
 
   // RFC 4884 §4.1: a non-zero length (32-bit words) says where the original datagram ends.
   let originalBytes = innerAvailable;
   let extensionStart = end;
-  if (icmp4HasLengthField(type) && b[l4 + 5] !== 0 && b[l4 + 5] * 4 < innerAvailable) {
-    originalBytes = b[l4 + 5] * 4;
+  const lengthWords = icmpHeader.icmp4Length(b, l4);
+  if (icmp4HasLengthField(type) && lengthWords !== 0 && lengthWords * 4 < innerAvailable) {
+    originalBytes = lengthWords * 4;
     extensionStart = inner + originalBytes;
   }
   const extensionBytes = end - extensionStart;
+  x.extensionStart = extensionStart;
+  x.extensionBytes = extensionBytes;
   const innerBytes = Math.min(originalBytes, innerTotal); // without RFC 4884 zero padding
   const innerPayloadAvailable = innerBytes - innerIhl;
-  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(b[inner + innerIhl])) {
+  if (innerProto === protocol.icmp && innerFragOffset === 0 && innerPayloadAvailable > 0 && isIcmp4Error(icmpHeader.type(b, inner + innerIhl))) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorNested, inner + innerIhl, icmpField.type, 1);
     return Verdict.icmpErrorNested; // RFC 7915 §4.3: stop at the first embedded header
   }
@@ -457,13 +449,13 @@ function translateIcmp4Error(
   // ICMPv6 rest-of-header: MTU for Packet Too Big, pointer for Parameter Problem.
   let rest = 0;
   if (type6 === icmp6Type.packetTooBig) {
-    let mtu4 = read16(b, l4 + 6);
+    let mtu4 = icmpHeader.icmp4NextHopMtu(b, l4);
     if (mtu4 === 0) mtu4 = plateauBelow(innerTotal); // RFC 1191 §7, RFC 7915 §4.2
     rest = Math.max(1280, Math.min(mtu4 + 20, config.mtu.ipv6, config.mtu.ipv4 + 20));
   } else if (mapped === nextHeaderProblem6) {
     rest = 6; // Protocol Unreachable → the IPv6 Next Header field
   } else if (type6 === icmp6Type.parameterProblem) {
-    const pointer = mapPointer4to6(b[l4 + 4]);
+    const pointer = mapPointer4to6(icmpHeader.icmp4Pointer(b, l4));
     if (pointer < 0) {
       if (rec !== null) rec.refuse(Verdict.icmpUntranslatableType, l4, icmpField.pointer, 0);
       return Verdict.icmpUntranslatableType;
@@ -472,38 +464,50 @@ function translateIcmp4Error(
   }
 
   // The embedded packet, translated at q.
+  const out = x.out;
   const o = out.buffer;
+  const p = outer.outIp;
   const q = p + 48;
+  const quoted = x.inner;
+  quoted.inIp = inner;
+  quoted.outIp = q;
   const addresses = ctx.addresses;
   // Hairpinning mirrors the outer rule: the embedded destination is the hairpinning host.
-  if (addresses.map4to6(read32(b, inner + 12), o, q + 8, false) !== 0) {
+  if (addresses.map4to6(ipv4Header.source(b, inner), o, q + 8, false) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.source, 1);
     return Verdict.icmpErrorBadInner;
   }
-  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.source, q, ipv6Field.source, 1);
-  if (addresses.map4to6(read32(b, inner + 16), o, q + 24, hairpin) !== 0) {
+  if (rec !== null) noteAddress(rec, x, quoted, ipv4Field.source, ipv6Field.source);
+  if (addresses.map4to6(ipv4Header.destination(b, inner), o, q + 24, x.hairpin) !== 0) {
     if (rec !== null) rec.refuse(Verdict.icmpErrorBadInner, inner, ipv4Field.destination, 1);
     return Verdict.icmpErrorBadInner;
   }
-  if (rec !== null) noteAddress(rec, ctx, inner, ipv4Field.destination, q, ipv6Field.destination, 1);
+  if (rec !== null) noteAddress(rec, x, quoted, ipv4Field.destination, ipv6Field.destination);
   const innerHeader6 = innerIsFragment ? 48 : 40;
   const budget = icmp6ErrorMaxBytes - 48;
   const innerCopied = Math.max(0, Math.min(innerPayloadAvailable, budget - innerHeader6));
   copyBytes(b, inner + innerIhl, o, q + innerHeader6, innerCopied);
   if (rec !== null) rec.copy(inner + innerIhl, q + innerHeader6, innerCopied, 1, 1, '{from}: the quoted packet\'s bytes, copied', 'RFC 7915 §4.3', 6);
+  quoted.inL4 = inner + innerIhl;
+  quoted.outL4 = q + innerHeader6;
+  quoted.proto = innerProto;
+  quoted.copied = innerCopied;
+  quoted.upperLen = innerTotal - innerIhl;
+  quoted.trafficClass = ipv4Header.typeOfService(b, inner);
+  quoted.hopLimit = ipv4Header.timeToLive(b, inner); // RFC 7915 §4.3: the quote's TTL is not decremented
   const innerNext = innerProto === protocol.icmp ? protocol.icmpv6 : innerProto;
-  if (innerFragOffset === 0) translateEmbeddedTransport46(b, inner, innerIhl, innerTotal, o, q, q + innerHeader6, innerProto, innerCopied, rec);
+  if (innerFragOffset === 0) fixTransport46(x, quoted); // what it cannot fix is quoted as it is
   const innerPayload6 = innerTotal - innerIhl + (innerIsFragment ? 8 : 0);
   if (innerIsFragment) {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, protocol.fragment, b[inner + 8]);
-    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset, (innerFlags & 0x2000) !== 0, read16(b, inner + 4));
+    writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, protocol.fragment, quoted.hopLimit);
+    writeFragmentHeader(o, q + 40, innerNext, innerFragOffset | (innerMoreFragments ? 1 : 0), ipv4Header.identification(b, inner));
   } else {
-    writeIpv6Header(o, q, b[inner + 1], innerPayload6, innerNext, b[inner + 8]);
+    writeIpv6Header(o, q, quoted.trafficClass, innerPayload6, innerNext, quoted.hopLimit);
   }
   if (rec !== null) rec.ipv6HeaderFrom4(inner, q, 1, 'unchanged-quote', innerIsFragment ? q + 40 : -1, false, false);
   const inner6 = innerHeader6 + innerCopied;
 
-  const layout = layOutQuote(o, q, inner6, budget, icmp6HasLengthField(type6), b, extensionStart, extensionBytes, 8);
+  const layout = layOutQuote(x, inner6, budget, icmp6HasLengthField(type6), 8);
   const icmpLength = 8 + layout.payloadBytes;
   if (rec !== null) {
     rec.quoteLayout(q, inner6, layout.lengthUnits * 8, extensionStart, extensionBytes, true);
@@ -516,46 +520,13 @@ function translateIcmp4Error(
   write16(o, c + 2, 0);
   write32(o, c + 4, rest);
   if (layout.lengthUnits !== 0) o[c + 4] = layout.lengthUnits; // RFC 4884 §4.2: ICMPv6 byte 4
-  writeIpv6Header(o, p, trafficClass, icmpLength, protocol.icmpv6, hopLimit);
+  writeIpv6Header(o, p, outer.trafficClass, icmpLength, protocol.icmpv6, outer.hopLimit);
   const sum = sumWords(o, p + 8, p + 40, icmpLength + protocol.icmpv6);
   write16(o, c + 2, finishChecksum(sumWords(o, c, c + icmpLength, sum)));
   if (rec !== null) {
-    rec.icmpErrorHeader46(l4, c, mapped, read16(b, l4 + 6) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
-    rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, hairpin), -1, false, true);
+    rec.icmpErrorHeader46(l4, c, mapped, icmpHeader.icmp4NextHopMtu(b, l4) === 0 && type6 === icmp6Type.packetTooBig, layout.lengthUnits);
+    rec.ipv6HeaderFrom4(s, p, 0, hopAction(ctx, x.hairpin), -1, false, true);
   }
   recordOutput(out, p, 40 + icmpLength, 6, 0);
   return Verdict.translated;
-}
-
-/**
- * The transport header of an embedded packet: its checksum follows the address change (the
- * checksum covers the whole original packet, so the update is exact even when the quote is cut);
- * an embedded ICMP echo gets its ICMPv6 type and pseudo-header.
- */
-function translateEmbeddedTransport46(
-  b: Uint8Array, inner: number, innerIhl: number, innerTotal: number, o: Uint8Array, q: number, h: number,
-  proto: number, copied: number, rec: XlatRecorder | null,
-): void {
-  const removed = addressSum4(read32(b, inner + 12)) + addressSum4(read32(b, inner + 16));
-  const rule = '{from} → {to}: the quoted packet\'s checksum follows its new addresses (it covers the whole original packet)';
-  if (proto === protocol.tcp && copied >= 18) {
-    write16(o, h + 16, adjustChecksum(read16(o, h + 16), removed, sumWords(o, q + 8, q + 40)));
-    if (rec !== null) rec.field('updated', inner + innerIhl, tcpField.checksum, 1, h, tcpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
-  } else if (proto === protocol.udp && copied >= 8) {
-    const checksum = read16(o, h + 6);
-    if (checksum !== 0) {
-      const adjusted = adjustChecksum(checksum, removed, sumWords(o, q + 8, q + 40));
-      write16(o, h + 6, adjusted === 0 ? 0xffff : adjusted);
-      if (rec !== null) rec.field('updated', inner + innerIhl, udpField.checksum, 1, h, udpField.checksum, 1, rule, 'RFC 7915 §4.3, RFC 1624');
-    }
-  } else if (proto === protocol.icmp && copied >= 4) {
-    const mapped = icmp4to6(o[h], o[h + 1]);
-    if (mapped < 0) return;
-    const oldWord = (o[h] << 8) | o[h + 1];
-    o[h] = mapped >> 8;
-    o[h + 1] = mapped & 0xff;
-    const added = mapped + sumWords(o, q + 8, q + 40) + (innerTotal - innerIhl) + protocol.icmpv6;
-    write16(o, h + 2, adjustChecksum(read16(o, h + 2), oldWord, added));
-    if (rec !== null) noteIcmpInformational46(rec, inner + innerIhl, h, 1);
-  }
 }

@@ -19,10 +19,16 @@
 // payloads go at its end, so the caller keeps room after it. Standard-only, allocation-free.
 
 import { copyBytes } from './copy-bytes.js';
-import { read16, write16 } from '../wire/bytes.js';
+import { write16 } from '../wire/bytes.js';
+import * as ipv6HeaderExports from '../wire/ipv6-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const ipv6Header = { ...ipv6HeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** UDP_MAX_SEGMENTS (include/linux/udp.h) before Linux 6.10 raised it to 128. */
 export const maxCoalescedSegments = 64;
@@ -31,8 +37,8 @@ const headerBytes = 48;
 
 /** The UDP payload bytes of an IPv6 datagram that could start or join a group, or -1. */
 export function coalescableUdp6Payload(b: Uint8Array, q: number, length: number): number {
-  if (length < headerBytes || b[q] >> 4 !== 6 || b[q + 6] !== protocol.udp) return -1;
-  if (read16(b, q + 4) !== length - 40 || read16(b, q + udpHeaderOffset + 4) !== length - 40) return -1;
+  if (length < headerBytes || ipv6Header.version(b, q) !== 6 || ipv6Header.nextHeader(b, q) !== protocol.udp) return -1;
+  if (ipv6Header.payloadLength(b, q) !== length - 40 || transportHeader.udpLength(b, q + udpHeaderOffset) !== length - 40) return -1;
   const payload = length - headerBytes;
   return payload > 0 ? payload : -1;
 }

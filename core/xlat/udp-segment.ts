@@ -11,11 +11,16 @@
 // Standard-only, allocation-free.
 
 import { finishChecksum, sumWords } from '../wire/checksum.js';
-import { read16, write16 } from '../wire/bytes.js';
+import { write16 } from '../wire/bytes.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
 import { protocol } from '../wire/protocol.js';
 import { pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { copyBytes } from './copy-bytes.js';
+import { udpChecksumToSend } from './transport-fix.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const ipv4Header = { ...ipv4HeaderExports };
 
 /** How many datagrams a super-packet of `n` bytes holds. */
 export function udpSegmentCount(n: number, headerBytes: number, gsoSize: number): number {
@@ -39,9 +44,9 @@ export function writeUdpSegment(
   write16(dst, d + l4 + 4, udpBytes);
   write16(dst, d + l4 + 6, 0);
   let pseudo: number;
-  if (dst[d] >> 4 === 4) {
+  if (ipv4Header.version(dst, d) === 4) {
     write16(dst, d + 2, length);
-    write16(dst, d + 4, (read16(b, s + 4) + index) & 0xffff);
+    write16(dst, d + 4, (ipv4Header.identification(b, s) + index) & 0xffff);
     fillIpv4HeaderChecksum(dst, d, l4);
     pseudo = pseudoHeaderSum4(dst, d, protocol.udp, udpBytes);
   } else {
@@ -49,6 +54,6 @@ export function writeUdpSegment(
     pseudo = pseudoHeaderSum6(dst, d, protocol.udp, udpBytes);
   }
   const checksum = finishChecksum(sumWords(dst, d + l4, d + length, pseudo));
-  write16(dst, d + l4 + 6, checksum === 0 ? 0xffff : checksum); // RFC 768: 0 would mean "none"
+  write16(dst, d + l4 + 6, udpChecksumToSend(checksum));
   return length;
 }

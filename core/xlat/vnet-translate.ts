@@ -30,8 +30,11 @@
 // the translated GSO/partial one. Standard-only and allocation-free, like the translator.
 
 import { adjustChecksum } from '../wire/checksum.js';
-import { read16, write16 } from '../wire/bytes.js';
+import { write16 } from '../wire/bytes.js';
 import { fillIpv4HeaderChecksum } from '../wire/ipv4.js';
+import * as ipv4HeaderExports from '../wire/ipv4-header.js';
+import * as ipv6HeaderExports from '../wire/ipv6-header.js';
+import * as transportHeaderExports from '../wire/transport-header.js';
 import { protocol } from '../wire/protocol.js';
 import { completePartialChecksum, pseudoHeaderSum4, pseudoHeaderSum6 } from '../wire/partial-checksum.js';
 import { virtioGsoType, virtioNetFlag, virtioNetHeader, vnetCsumOffset, vnetCsumStart, vnetGsoSize, writePlainVnetHeader, writeVnetHeader } from '../wire/virtio-net-header.js';
@@ -40,6 +43,11 @@ import type { XlatOutput } from './output.js';
 import { dfThresholdBytes } from './translate-64.js';
 import type { Translator } from './translator.js';
 import { Verdict } from './verdict.js';
+
+// The header views as module constants, so TurboFan inlines their accessors outright (ipv4-header.ts says why).
+const ipv4Header = { ...ipv4HeaderExports };
+const ipv6Header = { ...ipv6HeaderExports };
+const transportHeader = { ...transportHeaderExports };
 
 /** The virtio-net header does not fit the packet (a GSO type for another protocol, no transport header). */
 export const vnetMismatch = -1;
@@ -62,17 +70,17 @@ class TransportPlace {
     this.headerBytes = 0;
     this.isFragment = false;
     if (n < 20) return;
-    if (b[s] >> 4 === 4) {
-      this.l4 = (b[s] & 0x0f) << 2;
-      this.proto = b[s + 9];
-      this.isFragment = (read16(b, s + 6) & 0x3fff) !== 0;
+    if (ipv4Header.version(b, s) === 4) {
+      this.l4 = ipv4Header.headerLength(b, s);
+      this.proto = ipv4Header.protocol(b, s);
+      this.isFragment = ipv4Header.isFragment(b, s);
     } else {
       // Offloaded IPv6 packets have no extension headers (the kernel's GSO for TCPV6/UDP_L4 needs the
       // transport header right after the fixed one, net/ipv6/ip6_offload.c); anything else is "other".
       this.l4 = 40;
-      this.proto = n >= 40 ? b[s + 6] : -1;
+      this.proto = n >= 40 ? ipv6Header.nextHeader(b, s) : -1;
     }
-    const l4Header = this.proto === protocol.tcp ? (n >= this.l4 + 13 ? (b[s + this.l4 + 12] >> 4) << 2 : 0) : this.proto === protocol.udp ? 8 : 0;
+    const l4Header = this.proto === protocol.tcp ? (n >= this.l4 + 13 ? transportHeader.tcpDataOffset(b, s + this.l4) : 0) : this.proto === protocol.udp ? 8 : 0;
     if (l4Header >= 8 && this.l4 + l4Header <= n) this.headerBytes = this.l4 + l4Header;
   }
 }
@@ -124,7 +132,7 @@ export class VnetTranslation {
     const v = s - virtioNetHeader.bytes;
     const place = this.place;
     place.locate(b, s, n);
-    const isIpv4 = b[s] >> 4 === 4;
+    const isIpv4 = ipv4Header.version(b, s) === 4;
     const kind = gsoType & ~virtioGsoType.ecn;
     const isTcp = kind === (isIpv4 ? virtioGsoType.tcpv4 : virtioGsoType.tcpv6) && place.proto === protocol.tcp;
     const isUdp = kind === virtioGsoType.udpL4 && place.proto === protocol.udp;
@@ -145,7 +153,7 @@ export class VnetTranslation {
     const config = translator.config;
     // RFC 7915 §4.1: a DF=0 IPv4 packet above the lowest IPv6 MTU would leave as IPv6 fragments.
     // TCP gets segments that need none (the same byte stream); UDP is segmented, then fragmented.
-    const dontFragment = isIpv4 && (b[s + 6] & 0x40) !== 0;
+    const dontFragment = isIpv4 && ipv4Header.dontFragment(b, s);
     const mtu = !isIpv4 ? config.mtu.ipv4 : dontFragment ? config.mtu.ipv6 : Math.min(config.mtu.ipv6, config.lowestIpv6Mtu);
     let outGsoSize = gsoSize;
     if (outHeaderBytes + gsoSize > mtu) {
@@ -157,8 +165,8 @@ export class VnetTranslation {
     // The headers alone, as a packet: its length field says so for the translator's checks.
     let verdict: number;
     if (isIpv4) {
-      const totalLen = read16(b, s + 2);
-      const checksum = read16(b, s + 10);
+      const totalLen = ipv4Header.totalLength(b, s);
+      const checksum = ipv4Header.headerChecksum(b, s);
       if (totalLen !== n) return vnetMismatch;
       write16(b, s + 2, headerBytes);
       write16(b, s + 10, adjustChecksum(checksum, totalLen, headerBytes));
@@ -166,7 +174,7 @@ export class VnetTranslation {
       write16(b, s + 2, totalLen);
       write16(b, s + 10, checksum);
     } else {
-      const payloadLen = read16(b, s + 4);
+      const payloadLen = ipv6Header.payloadLength(b, s);
       if (payloadLen + 40 !== n) return vnetMismatch;
       write16(b, s + 4, headerBytes - 40);
       verdict = translator.translateAt(b, s, headerBytes, out);

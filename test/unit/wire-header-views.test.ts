@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIpv6 } from '../../core/wire/address.js';
 import * as icmpHeader from '../../core/wire/icmp-header.js';
 import * as ipv4Header from '../../core/wire/ipv4-header.js';
+import * as extensionHeader from '../../core/wire/ipv6-extension-header.js';
 import * as ipv6Header from '../../core/wire/ipv6-header.js';
 import * as transportHeader from '../../core/wire/transport-header.js';
 
@@ -30,7 +31,8 @@ describe('ipv4-header (RFC 791 §3.1)', () => {
     expect(ipv4Header.dontFragment(b, 3)).toBe(true);
     expect(ipv4Header.moreFragments(b, 3)).toBe(false);
     expect(ipv4Header.fragmentOffset(b, 3)).toBe(0);
-    expect(ipv4Header.isFragment(b, 3)).toBe(false); // DF alone is no fragment
+    expect(ipv4Header.flagsAndFragmentOffset(b, 3)).toBe(0x4000);
+    expect(ipv4Header.isFragment(b, 3)).toBe(false); // DF alone: a whole datagram
     expect(ipv4Header.timeToLive(b, 3)).toBe(64);
     expect(ipv4Header.protocol(b, 3)).toBe(1);
     expect(ipv4Header.headerChecksum(b, 3)).toBe(0xb1e6);
@@ -47,10 +49,14 @@ describe('ipv4-header (RFC 791 §3.1)', () => {
     expect(ipv4Header.dontFragment(fragment, 0)).toBe(false);
     expect(ipv4Header.moreFragments(fragment, 0)).toBe(true);
     expect(ipv4Header.fragmentOffset(fragment, 0)).toBe(0xb9);
+    expect(ipv4Header.flagsAndFragmentOffset(fragment, 0)).toBe(0x20b9);
     expect(ipv4Header.isFragment(fragment, 0)).toBe(true);
-    // The first fragment (MF, offset 0) and the last (no MF, an offset) are fragments too.
-    expect(ipv4Header.isFragment(at(0, '45000020 00072000 4011 0000 cb00710a c0000001'), 0)).toBe(true);
-    expect(ipv4Header.isFragment(at(0, '45000020 000700b9 4011 0000 cb00710a c0000001'), 0)).toBe(true);
+    const last = at(0, '45 00 0030 0007 00b9 01 11 0000 cb00710a c0000001'); // MF clear, offset 0xb9
+    expect(ipv4Header.moreFragments(last, 0)).toBe(false);
+    expect(ipv4Header.isFragment(last, 0)).toBe(true);
+    const first = at(0, '45 00 05dc 0007 2000 40 11 0000 cb00710a c0000001'); // MF set, offset 0
+    expect(ipv4Header.fragmentOffset(first, 0)).toBe(0);
+    expect(ipv4Header.isFragment(first, 0)).toBe(true);
   });
 
   it('checks before the reads: a whole header, the length it says cut to what is there', () => {
@@ -79,6 +85,28 @@ describe('ipv6-header (RFC 8200 §3)', () => {
     expect(ipv6Header.hopLimit(b, 5)).toBe(64);
     expect(formatIpv6(b, ipv6Header.sourceAt(5))).toBe('2001:db8:1:2::c1a7');
     expect(formatIpv6(b, ipv6Header.destinationAt(5))).toBe('2001:db8:64::cb00:710a');
+  });
+});
+
+describe('ipv6-extension-header (RFC 8200 §4)', () => {
+  it('reads a Routing header: next header, length, segments left', () => {
+    // Next Header TCP, Hdr Ext Len 2 (24 bytes), Routing Type 4, Segments Left 1.
+    const b = at(7, `06 02 04 01 ${'00'.repeat(20)}`);
+    expect(extensionHeader.nextHeader(b, 7)).toBe(6);
+    expect(extensionHeader.headerLength(b, 7)).toBe(24);
+    expect(extensionHeader.segmentsLeft(b, 7)).toBe(1);
+  });
+
+  it('reads a Fragment header: next header, offset, M, identification', () => {
+    // Next Header UDP, offset 185 units (1480 bytes) with M set, Identification 0xdeadbeef.
+    const b = at(3, '11 00 05c9 deadbeef');
+    expect(extensionHeader.nextHeader(b, 3)).toBe(17);
+    expect(extensionHeader.fragmentOffset(b, 3)).toBe(185);
+    expect(extensionHeader.moreFragments(b, 3)).toBe(true);
+    expect(extensionHeader.identification(b, 3)).toBe(0xdeadbeef);
+    const last = at(0, '3a 00 05c8 00000001');
+    expect(extensionHeader.fragmentOffset(last, 0)).toBe(185);
+    expect(extensionHeader.moreFragments(last, 0)).toBe(false);
   });
 });
 
@@ -112,5 +140,22 @@ describe('icmp-header (RFC 792, RFC 4443)', () => {
     expect(icmpHeader.identifier(b, 4)).toBe(7);
     expect(icmpHeader.sequenceNumber(b, 4)).toBe(1);
     expect(icmpHeader.quoteAt(4)).toBe(12);
+  });
+
+  it('reads the rest of an ICMPv4 error header: length, next-hop MTU, pointer', () => {
+    // Fragmentation Needed, RFC 4884 length 32 words, next-hop MTU 1500.
+    const needed = at(2, '03 04 1234 00 20 05dc');
+    expect(icmpHeader.icmp4Length(needed, 2)).toBe(32);
+    expect(icmpHeader.icmp4NextHopMtu(needed, 2)).toBe(1500);
+    // Parameter Problem, pointer 9 (the Protocol field).
+    const problem = at(0, '0c 00 1234 09 000000');
+    expect(icmpHeader.icmp4Pointer(problem, 0)).toBe(9);
+  });
+
+  it('reads the rest of an ICMPv6 error header: MTU, pointer, length', () => {
+    expect(icmpHeader.icmp6Mtu(at(1, '02 00 abcd 000004d0'), 1)).toBe(1232);
+    expect(icmpHeader.icmp6Pointer(at(0, '04 00 abcd 00000028'), 0)).toBe(40);
+    // Destination Unreachable, RFC 4884 length 10 words of 64 bits.
+    expect(icmpHeader.icmp6Length(at(0, '01 04 abcd 0a 000000'), 0)).toBe(10);
   });
 });
