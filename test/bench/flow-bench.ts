@@ -2,73 +2,23 @@
 // and TCP packets over many flows it runs the translator alone and the translator followed by
 // FlowTable.record (what the engine's FlowObserver does per packet), and prints nanoseconds per
 // packet for both, their difference (the flow table's share) and heap bytes allocated per packet
-// with the garbage collections seen while measuring. Rows:
-//   hit:   `flows` flows that all fit the table, each packet finding its flow;
-//   churn: four times more flows than the table holds, so every packet creates a flow and evicts one.
+// with the garbage collections seen while measuring. The rows are in flow-bench-build.ts.
 //
 // Options: --seconds N (per measurement, default 2), --flows N (default 4096), --only ROW (e.g.
-// "46 udp hit"), --json.
+// "46 udp hit"), --json, and two ways of comparing builds:
+// --baseline DIR  runs this build and another build's `dist` in alternating turns in one process
+//                 (bench-turns.ts) and prints both and the median change of the packet loop with
+//                 the flow table, and each build's flow-table share;
+// --instructions  counts machine instructions per packet with callgrind (callgrind.ts) instead of
+//                 timing, this build's alone or, with --baseline, both builds'.
 
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { finishChecksum, sumWords } from '../../core/wire/checksum.js';
-import { write16, write32 } from '../../core/wire/bytes.js';
-import { parseIpv6 } from '../../core/wire/address.js';
-import { FlowTable } from '../../core/observe/flow-table.js';
-import { parseSiitConfig } from '../../core/xlat/config.js';
-import { XlatOutput } from '../../core/xlat/output.js';
-import { Translator } from '../../core/xlat/translator.js';
-import { Verdict, verdictNames } from '../../core/xlat/verdict.js';
+import { requireValgrind, instructionsPerPacket } from './callgrind.js';
+import { benchFlows, flowRows, loadFlowBuild, packetBytes, thisFlowBuild, type FlowBuild, type FlowRow } from './flow-bench-build.js';
+import { alternate, formatChange, turnMs, turnsFor, warmUp, type PacketLoop } from './bench-turns.js';
 import { gcCount } from './gc-counter.js';
-
-const clatIpv6 = '2001:db8:1:2::c1a7';
-const config = parseSiitConfig({ pool6: '2001:db8:64::/96', eamt: [{ ipv6: `${clatIpv6}/128`, ipv4: '192.0.0.1/32' }], selfIpv4: '192.0.0.2', selfIpv6: '2001:db8:1:2::1' });
-if (!config.ok) throw new Error(config.error);
-
-const packetBytes = 64;
-const stride = 128;
-const udp = 17;
-const tcp = 6;
-
-/** An IPv4 packet from the CLAT host (192.0.0.1, `port`) to 203.0.113.10:443, written at `at`. */
-function writeIpv4(arena: Uint8Array, at: number, protocol: number, port: number): void {
-  arena.fill(0, at, at + packetBytes);
-  arena[at] = 0x45;
-  write16(arena, at + 2, packetBytes);
-  write16(arena, at + 6, 0x4000);
-  arena[at + 8] = 64;
-  arena[at + 9] = protocol;
-  write32(arena, at + 12, 0xc0000001);
-  write32(arena, at + 16, 0xcb00710a);
-  write16(arena, at + 10, finishChecksum(sumWords(arena, at, at + 20)));
-  const l4 = at + 20;
-  write16(arena, l4, port);
-  write16(arena, l4 + 2, 443);
-  if (protocol === udp) write16(arena, l4 + 4, packetBytes - 20);
-  else arena[l4 + 12] = 0x50; // data offset 5, flags: none (an ACK-less segment is still a TCP segment)
-  const checksumAt = l4 + (protocol === udp ? 6 : 16);
-  const sum = sumWords(arena, l4, at + packetBytes, sumWords(arena, at + 12, at + 20) + protocol + (packetBytes - 20));
-  write16(arena, checksumAt, finishChecksum(sum));
-}
-
-/** The reply direction: 2001:db8:64::cb00:710a:443 → the CLAT address, `port`. */
-function writeIpv6(arena: Uint8Array, at: number, protocol: number, port: number): void {
-  arena.fill(0, at, at + packetBytes);
-  write32(arena, at, 0x60000000);
-  write16(arena, at + 4, packetBytes - 40);
-  arena[at + 6] = protocol;
-  arena[at + 7] = 64;
-  arena.set(parseIpv6('2001:db8:64::cb00:710a')!, at + 8);
-  arena.set(parseIpv6(clatIpv6)!, at + 24);
-  const l4 = at + 40;
-  write16(arena, l4, 443);
-  write16(arena, l4 + 2, port);
-  if (protocol === udp) write16(arena, l4 + 4, packetBytes - 40);
-  else arena[l4 + 12] = 0x50;
-  const checksumAt = l4 + (protocol === udp ? 6 : 16);
-  const sum = sumWords(arena, l4, at + packetBytes, sumWords(arena, at + 8, at + 40) + protocol + (packetBytes - 40));
-  write16(arena, checksumAt, finishChecksum(sum));
-}
 
 interface Result {
   row: string;
@@ -81,94 +31,180 @@ interface Result {
   gcDuringMeasure: number;
 }
 
-/** ns per packet of `step(i)` over `seconds`, with heap bytes per packet and GCs. */
-function timed(step: (i: number) => number, seconds: number): { ns: number; heap: number; gcs: number } {
-  for (let i = 0; i < 300_000; i++) step(i);
-  let batch = 10_000;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) step(i);
-    if (performance.now() - t0 > 50) break;
-    batch *= 2;
-  }
+/** ns per packet of `run` over `seconds`, with heap bytes per packet and GCs. */
+function timed(run: PacketLoop, seconds: number): { ns: number; heap: number; gcs: number } {
+  const batch = warmUp(run);
   (globalThis as { gc?: () => void }).gc?.();
   const gcBefore = gcCount();
   const heapBefore = process.memoryUsage().heapUsed;
   let packets = 0;
-  let sink = 0;
   const start = performance.now();
   const deadline = start + seconds * 1000;
   while (performance.now() < deadline) {
-    for (let i = 0; i < batch; i++) sink += step(packets + i);
+    if (run(batch) !== 0) throw new Error('a benchmark packet was not translated');
     packets += batch;
   }
   const elapsedMs = performance.now() - start;
   const heapAfter = process.memoryUsage().heapUsed;
-  if (sink === 0.5) process.stdout.write(''); // keeps `sink` alive
   return { ns: (elapsedMs * 1e6) / packets, heap: Math.max(0, heapAfter - heapBefore) / packets, gcs: gcCount() - gcBefore };
 }
 
-function measure(direction: '46' | '64', protocol: number, flows: number, capacity: number, seconds: number): Result {
-  const arena = new Uint8Array(flows * stride);
-  for (let i = 0; i < flows; i++) {
-    const port = 20_000 + i;
-    if (direction === '46') writeIpv4(arena, i * stride, protocol, port);
-    else writeIpv6(arena, i * stride, protocol, port);
-  }
-  const out = new XlatOutput();
-  const translator = new Translator(config.ok ? config.config : (undefined as never));
-  for (let i = 0; i < flows; i++) {
-    const verdict = translator.translateAt(arena, i * stride, packetBytes, out);
-    if (verdict !== Verdict.translated) throw new Error(`benchmark packet not translated: ${verdictNames[verdict]}`);
-  }
-  const mask = flows - 1;
-  const translateOnly = timed((i) => translator.translateAt(arena, (i & mask) * stride, packetBytes, out), seconds);
-  const table = new FlowTable({ capacity });
-  // The packet loop's clock, kept in a typed array: a double in a closure would be boxed per write.
-  const clock = new Float64Array(1);
-  const withFlows = timed((i) => {
-    const at = (i & mask) * stride;
-    const verdict = translator.translateAt(arena, at, packetBytes, out);
-    return table.record(arena, at, packetBytes, verdict, out, (clock[0] += 0.001)) + 1;
-  }, seconds);
-  if (table.size === 0) throw new Error('the flow table recorded nothing');
-  const name = protocol === udp ? 'udp' : 'tcp';
+const round1 = (n: number): number => Number(n.toFixed(1));
+
+function measure(row: FlowRow, flows: number, seconds: number): Result {
+  const loops = benchFlows(thisFlowBuild, row, flows);
+  const translateOnly = timed(loops.translate, seconds);
+  const withFlows = timed(loops.withFlows, seconds);
+  if (loops.tableSize() === 0) throw new Error('the flow table recorded nothing');
   return {
-    row: `${direction} ${name} ${capacity >= flows ? 'hit' : 'churn'}`,
-    translateNs: Number(translateOnly.ns.toFixed(1)),
-    withFlowsNs: Number(withFlows.ns.toFixed(1)),
-    flowTableNs: Number((withFlows.ns - translateOnly.ns).toFixed(1)),
+    row: row.name,
+    translateNs: round1(translateOnly.ns),
+    withFlowsNs: round1(withFlows.ns),
+    flowTableNs: round1(withFlows.ns - translateOnly.ns),
     heapBytesPerPacket: Number(withFlows.heap.toFixed(4)),
     translateHeapBytesPerPacket: Number(translateOnly.heap.toFixed(4)),
     gcDuringMeasure: withFlows.gcs,
   };
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2' }, flows: { type: 'string', default: '4096' }, json: { type: 'boolean', default: false }, only: { type: 'string' } } });
+interface Comparison {
+  row: string;
+  baselineNs: number;
+  thisNs: number;
+  /** Median of the per-turn ratios of the loop with the flow table, this / baseline, less one. */
+  change: number;
+  /** Each build's flow-table share: the median with the table less the median of the translator alone. */
+  baselineFlowTableNs: number;
+  thisFlowTableNs: number;
+}
+
+function compare(baseline: FlowBuild, row: FlowRow, flows: number, seconds: number): Comparison {
+  const a = benchFlows(baseline, row, flows);
+  const b = benchFlows(thisFlowBuild, row, flows);
+  // A batch of about 5 ms, a fifth of a turn.
+  const batch = Math.max(1000, Math.round(Math.min(warmUp(a.withFlows), warmUp(b.withFlows), warmUp(a.translate), warmUp(b.translate)) / 10));
+  const turns = turnsFor(seconds);
+  const withFlows = alternate(a.withFlows, b.withFlows, batch, turns);
+  const translate = alternate(a.translate, b.translate, batch, Math.max(10, turns >> 1));
+  if (a.tableSize() === 0 || b.tableSize() === 0) throw new Error('a flow table recorded nothing');
+  return {
+    row: row.name,
+    baselineNs: round1(withFlows.baselineNs),
+    thisNs: round1(withFlows.thisNs),
+    change: Number(withFlows.change.toFixed(4)),
+    baselineFlowTableNs: round1(withFlows.baselineNs - translate.baselineNs),
+    thisFlowTableNs: round1(withFlows.thisNs - translate.thisNs),
+  };
+}
+
+interface InstructionRow {
+  row: string;
+  /** The translator alone, this build. */
+  translateInstructions: number;
+  withFlowsInstructions: number;
+  baselineWithFlowsInstructions?: number;
+  /** this / baseline with the flow table, less one. */
+  change?: number;
+}
+
+/** The arguments that start this script as a callgrind child for one row. */
+function childArgs(row: FlowRow, flows: number, loop: 'translate' | 'withFlows', build: string | undefined): (packets: number) => string[] {
+  return (packets) => [fileURLToPath(import.meta.url), '--child', `${loop}/${packets}`, '--only', row.name, '--flows', String(flows), ...(build === undefined ? [] : ['--baseline', build])];
+}
+
+/** The callgrind child: warm up, then run `packets` packets of one loop of one row. */
+async function child(spec: string, row: FlowRow, flows: number, build: string | undefined): Promise<void> {
+  const [loop, packets] = spec.split('/');
+  const loops = benchFlows(build === undefined ? thisFlowBuild : await loadFlowBuild(build), row, flows);
+  const run = loop === 'translate' ? loops.translate : loops.withFlows;
+  if (run(50_000) !== 0 || run(Number(packets)) !== 0) throw new Error('a benchmark packet was not translated');
+}
+
+async function countInstructions(row: FlowRow, flows: number, baseline: string | undefined): Promise<InstructionRow> {
+  const result: InstructionRow = {
+    row: row.name,
+    translateInstructions: await instructionsPerPacket(childArgs(row, flows, 'translate', undefined)),
+    withFlowsInstructions: await instructionsPerPacket(childArgs(row, flows, 'withFlows', undefined)),
+  };
+  if (baseline !== undefined) {
+    result.baselineWithFlowsInstructions = await instructionsPerPacket(childArgs(row, flows, 'withFlows', baseline));
+    result.change = Number((result.withFlowsInstructions / result.baselineWithFlowsInstructions - 1).toFixed(4));
+  }
+  return result;
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '2' },
+      flows: { type: 'string', default: '4096' },
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      baseline: { type: 'string' },
+      instructions: { type: 'boolean', default: false },
+      child: { type: 'string' },
+    },
+  });
   const seconds = Number(values.seconds);
   const flows = Number(values.flows);
   if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
-  if (!Number.isInteger(flows) || flows < 2 || (flows & (flows - 1)) !== 0) throw new Error('--flows must be a power of two');
-  const rows: { direction: '46' | '64'; protocol: number; capacity: number; name: string }[] = [];
-  for (const direction of ['46', '64'] as const) {
-    for (const protocol of [udp, tcp]) rows.push({ direction, protocol, capacity: flows, name: `${direction} ${protocol === udp ? 'udp' : 'tcp'} hit` });
-    rows.push({ direction, protocol: udp, capacity: flows / 4, name: `${direction} udp churn` });
-  }
-  const chosen = rows.filter((row) => values.only === undefined || row.name === values.only);
-  if (chosen.length === 0) throw new Error(`--only: no row ${JSON.stringify(values.only)} (rows: ${rows.map((row) => row.name).join(', ')})`);
-  const results = chosen.map((row) => measure(row.direction, row.protocol, flows, row.capacity, seconds));
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, flows, results }, null, 2)}\n`);
+  if (!Number.isInteger(flows) || flows < 8 || (flows & (flows - 1)) !== 0) throw new Error('--flows must be a power of two, 8 or more');
+  const chosen = flowRows.filter((row) => values.only === undefined || row.name === values.only);
+  if (chosen.length === 0) throw new Error(`--only: no row ${JSON.stringify(values.only)} (rows: ${flowRows.map((row) => row.name).join(', ')})`);
+  if (values.child !== undefined) return child(values.child, chosen[0], flows, values.baseline);
+  const { baseline, json } = values;
+
+  if (values.instructions) {
+    await requireValgrind();
+    if (!json) {
+      print(`Flow table instructions per packet (callgrind, node ${process.version}, ${flows} flows, ${packetBytes}-byte packets)${baseline === undefined ? '' : `, against ${baseline}`}`);
+      print(`row              translate  +record  flow table${baseline === undefined ? '' : '  baseline +record  change'}`);
+    }
+    const results: InstructionRow[] = [];
+    for (const row of chosen) {
+      const r = await countInstructions(row, flows, baseline);
+      results.push(r);
+      if (json) continue;
+      const own = `${r.row.padEnd(15)}  ${String(r.translateInstructions).padStart(9)}  ${String(r.withFlowsInstructions).padStart(7)}  ${String(r.withFlowsInstructions - r.translateInstructions).padStart(10)}`;
+      print(r.change === undefined ? own : `${own}  ${String(r.baselineWithFlowsInstructions).padStart(16)}  ${formatChange(r.change).padStart(6)}`);
+    }
+    if (json) print(JSON.stringify({ node: process.version, flows, baseline, results }, null, 2));
     return;
   }
-  process.stdout.write(`Flow table benchmark (node ${process.version}, one core, ${flows} flows, ${packetBytes}-byte packets, ${seconds} s per measurement)\n`);
-  process.stdout.write('row              translate ns  +record ns  flow table ns  heap B/packet (translate alone)  GCs\n');
+
+  if (baseline !== undefined) {
+    const build = await loadFlowBuild(baseline);
+    if (!json) {
+      print(`Flow table benchmark against ${baseline} (node ${process.version}, one core, ${flows} flows, ${turnsFor(seconds)} turns of ${turnMs} ms each per row)`);
+      print('row              baseline ns  this ns  change  flow table ns: baseline  this');
+    }
+    const comparisons: Comparison[] = [];
+    for (const row of chosen) {
+      const c = compare(build, row, flows, seconds);
+      comparisons.push(c);
+      if (!json) print(`${c.row.padEnd(15)}  ${c.baselineNs.toFixed(1).padStart(11)}  ${c.thisNs.toFixed(1).padStart(7)}  ${formatChange(c.change).padStart(6)}  ${c.baselineFlowTableNs.toFixed(1).padStart(23)}  ${c.thisFlowTableNs.toFixed(1).padStart(4)}`);
+    }
+    if (json) print(JSON.stringify({ node: process.version, flows, baseline, comparisons }, null, 2));
+    return;
+  }
+
+  const results = chosen.map((row) => measure(row, flows, seconds));
+  if (json) {
+    print(JSON.stringify({ node: process.version, flows, results }, null, 2));
+    return;
+  }
+  print(`Flow table benchmark (node ${process.version}, one core, ${flows} flows, ${packetBytes}-byte packets, ${seconds} s per measurement)`);
+  print('row              translate ns  +record ns  flow table ns  heap B/packet (translate alone)  GCs');
   for (const r of results) {
-    process.stdout.write(
-      `${r.row.padEnd(15)}  ${r.translateNs.toFixed(1).padStart(12)}  ${r.withFlowsNs.toFixed(1).padStart(10)}  ${r.flowTableNs.toFixed(1).padStart(13)}  ${r.heapBytesPerPacket.toFixed(4).padStart(13)} ${`(${r.translateHeapBytesPerPacket.toFixed(4)})`.padStart(18)}  ${String(r.gcDuringMeasure).padStart(3)}\n`,
-    );
+    print(`${r.row.padEnd(15)}  ${r.translateNs.toFixed(1).padStart(12)}  ${r.withFlowsNs.toFixed(1).padStart(10)}  ${r.flowTableNs.toFixed(1).padStart(13)}  ${r.heapBytesPerPacket.toFixed(4).padStart(13)} ${`(${r.translateHeapBytesPerPacket.toFixed(4)})`.padStart(18)}  ${String(r.gcDuringMeasure).padStart(3)}`);
   }
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:flows: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

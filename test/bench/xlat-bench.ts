@@ -8,12 +8,12 @@
 //
 // --baseline DIR compares this build with another one in the same process: DIR is that build's
 // output directory (`dist` of another checkout, after `npx tsc -b`). Each row then runs the two
-// translators in turns of 25 ms, 40 turns each per second of --seconds, and prints both medians
-// and the median of the per-turn ratios. Taking turns in one process puts both under the same load of a
-// shared machine, which separate runs cannot do: there, single runs of one build vary by ±10 %.
+// translators in turns of 25 ms, 40 turns each per second of --seconds (bench-turns.ts), and
+// prints both medians and the median of the per-turn ratios.
 
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { alternate, formatChange, turnMs, turnsFor, warmUp } from './bench-turns.js';
 import { gcCount } from './gc-counter.js';
 import { benchTranslator, loadBuild, rows, thisBuild, type Build, type Direction } from './xlat-bench-build.js';
 
@@ -25,18 +25,6 @@ interface Result {
   nsPerPacket: number;
   heapBytesPerPacket: number;
   gcDuringMeasure: number;
-}
-
-/** Warms `run` up so that the measured loop runs optimized code; answers a batch of about 50 ms. */
-function warmUp(run: (count: number) => number): number {
-  run(200_000);
-  let batch = 10_000;
-  for (;;) {
-    const t0 = performance.now();
-    run(batch);
-    if (performance.now() - t0 > 50) return batch;
-    batch *= 2;
-  }
 }
 
 function measure(direction: Direction, size: number, seconds: number): Result {
@@ -77,75 +65,31 @@ interface Comparison {
   change: number;
 }
 
-/** Short turns, so that a slow change in the machine's load falls on both builds alike. */
-const turnMs = 25;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/**
- * CPU nanoseconds per packet of `run` over about `ms` milliseconds, in whole batches. CPU time, not
- * wall time: a turn the scheduler interrupts is not charged for the time another process ran.
- */
-function timeTurn(run: (count: number) => number, batch: number, ms: number): number {
-  let packets = 0;
-  const deadline = performance.now() + ms;
-  const cpuBefore = process.cpuUsage();
-  do {
-    if (run(batch) !== 0) throw new Error('a benchmark packet was not translated');
-    packets += batch;
-  } while (performance.now() < deadline);
-  const cpu = process.cpuUsage(cpuBefore);
-  return ((cpu.user + cpu.system) * 1e3) / packets;
-}
-
 function compare(baseline: Build, direction: Direction, size: number, seconds: number): Comparison {
   const runBaseline = benchTranslator(baseline, direction, size);
   const runThis = benchTranslator(thisBuild, direction, size);
   // A batch of about 5 ms, a fifth of a turn.
   const batch = Math.max(1000, Math.round(Math.min(warmUp(runBaseline), warmUp(runThis)) / 10));
-  const turns = Math.max(10, Math.round((seconds * 1000) / turnMs));
-  const baselineNs: number[] = [];
-  const thisNs: number[] = [];
-  const ratios: number[] = [];
-  for (let turn = 0; turn < turns; turn++) {
-    // Alternate which goes first, so that neither always follows the other's garbage or cache state.
-    let a: number;
-    let b: number;
-    if (turn % 2 === 0) {
-      a = timeTurn(runBaseline, batch, turnMs);
-      b = timeTurn(runThis, batch, turnMs);
-    } else {
-      b = timeTurn(runThis, batch, turnMs);
-      a = timeTurn(runBaseline, batch, turnMs);
-    }
-    baselineNs.push(a);
-    thisNs.push(b);
-    ratios.push(b / a);
-  }
+  const turns = alternate(runBaseline, runThis, batch, turnsFor(seconds));
   return {
     direction,
     packetBytes: size,
-    baselineNsPerPacket: Number(median(baselineNs).toFixed(1)),
-    nsPerPacket: Number(median(thisNs).toFixed(1)),
-    change: Number((median(ratios) - 1).toFixed(4)),
+    baselineNsPerPacket: Number(turns.baselineNs.toFixed(1)),
+    nsPerPacket: Number(turns.thisNs.toFixed(1)),
+    change: Number(turns.change.toFixed(4)),
   };
 }
 
 async function compareWith(dir: string, seconds: number, json: boolean): Promise<void> {
   const baseline = await loadBuild(dir);
   const comparisons: Comparison[] = [];
-  if (!json) process.stdout.write(`Translator benchmark against ${dir} (node ${process.version}, one core, ${Math.max(10, Math.round((seconds * 1000) / turnMs))} turns of ${turnMs} ms each per row)\n`);
+  if (!json) process.stdout.write(`Translator benchmark against ${dir} (node ${process.version}, one core, ${turnsFor(seconds)} turns of ${turnMs} ms each per row)\n`);
   if (!json) process.stdout.write('dir  bytes  baseline ns/packet  this ns/packet  change\n');
   for (const { direction, size } of rows) {
     const c = compare(baseline, direction, size, seconds);
     comparisons.push(c);
     if (!json) {
-      const change = `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)} %`;
-      process.stdout.write(`${c.direction}   ${String(c.packetBytes).padStart(5)}  ${c.baselineNsPerPacket.toFixed(1).padStart(18)}  ${c.nsPerPacket.toFixed(1).padStart(14)}  ${change.padStart(7)}\n`);
+      process.stdout.write(`${c.direction}   ${String(c.packetBytes).padStart(5)}  ${c.baselineNsPerPacket.toFixed(1).padStart(18)}  ${c.nsPerPacket.toFixed(1).padStart(14)}  ${formatChange(c.change).padStart(7)}\n`);
     }
   }
   if (json) process.stdout.write(`${JSON.stringify({ node: process.version, baseline: dir, comparisons }, null, 2)}\n`);

@@ -3,22 +3,16 @@
 // machine, so two builds can be told apart by 1 % where timings on a shared VM vary by ±10 %; it
 // does not see cache misses or branch mispredictions, which is what bench:xlat is for.
 //
-// Each row runs a child under callgrind twice, translating 200,000 and then 600,000 packets after
-// the same warm-up; the difference divided by 400,000 is the count per packet, free of start-up and
-// JIT compilation. The child runs V8 single-threaded and predictable (`--single-threaded
-// --predictable`), so that the same build compiles the same code in every run (±0.5 % between
-// runs). Needs `valgrind` (Debian package valgrind); each row takes about half a minute.
+// Each row runs a child under callgrind twice (callgrind.ts says how, and why the counts repeat).
+// Needs `valgrind` (Debian package valgrind); each row takes about half a minute.
 //
 // Options: --baseline DIR (another build's `dist`: both counts and the change), --json.
 
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { formatChange } from './bench-turns.js';
+import { instructionsPerPacket, requireValgrind } from './callgrind.js';
 import { benchTranslator, loadBuild, rows, thisBuild, type Direction } from './xlat-bench-build.js';
-
-const run = promisify(execFile);
-const fewerPackets = 200_000;
-const morePackets = 600_000;
 
 /** The child: warm up, then translate `packets` packets of the row in `build`'s translator. */
 async function child(buildDir: string | undefined, direction: Direction, size: number, packets: number): Promise<void> {
@@ -27,23 +21,9 @@ async function child(buildDir: string | undefined, direction: Direction, size: n
   if (translate(50_000) !== 0 || translate(packets) !== 0) throw new Error('a benchmark packet was not translated');
 }
 
-/** Instructions callgrind counted for one child run. */
-async function countInstructions(buildDir: string | undefined, direction: Direction, size: number, packets: number): Promise<number> {
-  const args = [
-    '--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file',
-    process.execPath, '--single-threaded', '--predictable', fileURLToPath(import.meta.url),
-    '--child', `${direction}/${size}/${packets}`, ...(buildDir === undefined ? [] : ['--build', buildDir]),
-  ];
-  const { stderr } = await run('valgrind', args, { maxBuffer: 16 << 20 });
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-  if (refs === null) throw new Error(`callgrind printed no instruction count:\n${stderr.slice(-2000)}`);
-  return Number(refs[1].replaceAll(',', ''));
-}
-
-async function instructionsPerPacket(buildDir: string | undefined, direction: Direction, size: number): Promise<number> {
-  const fewer = await countInstructions(buildDir, direction, size, fewerPackets);
-  const more = await countInstructions(buildDir, direction, size, morePackets);
-  return Math.round((more - fewer) / (morePackets - fewerPackets));
+/** The arguments that start this script as a callgrind child for one row of one build. */
+function childArgs(buildDir: string | undefined, direction: Direction, size: number): (packets: number) => string[] {
+  return (packets) => [fileURLToPath(import.meta.url), '--child', `${direction}/${size}/${packets}`, ...(buildDir === undefined ? [] : ['--build', buildDir])];
 }
 
 interface Row {
@@ -64,11 +44,7 @@ async function main(): Promise<void> {
     await child(values.build, direction as Direction, Number(size), Number(packets));
     return;
   }
-  try {
-    await run('valgrind', ['--version']);
-  } catch {
-    throw new Error('valgrind is not installed (Debian: apt install valgrind)');
-  }
+  await requireValgrind();
   const baseline = values.baseline;
   if (!values.json) {
     process.stdout.write(`Translator instructions per packet (callgrind, node ${process.version})${baseline === undefined ? '' : `, against ${baseline}`}\n`);
@@ -76,9 +52,9 @@ async function main(): Promise<void> {
   }
   const results: Row[] = [];
   for (const { direction, size } of rows) {
-    const row: Row = { direction, packetBytes: size, instructionsPerPacket: await instructionsPerPacket(undefined, direction, size) };
+    const row: Row = { direction, packetBytes: size, instructionsPerPacket: await instructionsPerPacket(childArgs(undefined, direction, size)) };
     if (baseline !== undefined) {
-      row.baselineInstructionsPerPacket = await instructionsPerPacket(baseline, direction, size);
+      row.baselineInstructionsPerPacket = await instructionsPerPacket(childArgs(baseline, direction, size));
       row.change = Number((row.instructionsPerPacket / row.baselineInstructionsPerPacket - 1).toFixed(4));
     }
     results.push(row);
@@ -87,8 +63,7 @@ async function main(): Promise<void> {
     if (row.change === undefined) {
       process.stdout.write(`${first}  ${String(row.instructionsPerPacket).padStart(12)}\n`);
     } else {
-      const change = `${row.change >= 0 ? '+' : ''}${(row.change * 100).toFixed(1)} %`;
-      process.stdout.write(`${first}  ${String(row.baselineInstructionsPerPacket).padStart(8)}  ${String(row.instructionsPerPacket).padStart(4)}  ${change.padStart(7)}\n`);
+      process.stdout.write(`${first}  ${String(row.baselineInstructionsPerPacket).padStart(8)}  ${String(row.instructionsPerPacket).padStart(4)}  ${formatChange(row.change).padStart(7)}\n`);
     }
   }
   if (values.json) process.stdout.write(`${JSON.stringify({ node: process.version, baseline, results }, null, 2)}\n`);
