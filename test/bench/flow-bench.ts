@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { requireValgrind, instructionsPerPacket } from './callgrind.js';
 import { benchFlows, flowRows, loadFlowBuild, packetBytes, thisFlowBuild, type FlowBuild, type FlowRow } from './flow-bench-build.js';
-import { alternate, formatChange, turnMs, turnsFor, warmUp, type PacketLoop } from './bench-turns.js';
+import { alternate, formatChange, turnBatch, turnMs, turnsFor, warmUp, type PacketLoop } from './bench-turns.js';
 import { gcCount } from './gc-counter.js';
 
 interface Result {
@@ -81,8 +81,7 @@ interface Comparison {
 function compare(baseline: FlowBuild, row: FlowRow, flows: number, seconds: number): Comparison {
   const a = benchFlows(baseline, row, flows);
   const b = benchFlows(thisFlowBuild, row, flows);
-  // A batch of about 5 ms, a fifth of a turn.
-  const batch = Math.max(1000, Math.round(Math.min(warmUp(a.withFlows), warmUp(b.withFlows), warmUp(a.translate), warmUp(b.translate)) / 10));
+  const batch = turnBatch(a.withFlows, b.withFlows, a.translate, b.translate);
   const turns = turnsFor(seconds);
   const withFlows = alternate(a.withFlows, b.withFlows, batch, turns);
   const translate = alternate(a.translate, b.translate, batch, Math.max(10, turns >> 1));

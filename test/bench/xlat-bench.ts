@@ -13,7 +13,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { alternate, formatChange, turnMs, turnsFor, warmUp } from './bench-turns.js';
+import { alternate, formatChange, turnBatch, turnMs, turnsFor, warmUp } from './bench-turns.js';
 import { gcCount } from './gc-counter.js';
 import { benchTranslator, loadBuild, rows, thisBuild, type Build, type Direction } from './xlat-bench-build.js';
 
@@ -68,9 +68,7 @@ interface Comparison {
 function compare(baseline: Build, direction: Direction, size: number, seconds: number): Comparison {
   const runBaseline = benchTranslator(baseline, direction, size);
   const runThis = benchTranslator(thisBuild, direction, size);
-  // A batch of about 5 ms, a fifth of a turn.
-  const batch = Math.max(1000, Math.round(Math.min(warmUp(runBaseline), warmUp(runThis)) / 10));
-  const turns = alternate(runBaseline, runThis, batch, turnsFor(seconds));
+  const turns = alternate(runBaseline, runThis, turnBatch(runBaseline, runThis), turnsFor(seconds));
   return {
     direction,
     packetBytes: size,
