@@ -15,7 +15,9 @@
 // Options: --rounds N (default 3), --seconds N per iperf3 run (default 5), --offload on|off (the
 // engine's TUN offloads, default on), --workers N (the engine's translating threads, default 0),
 // --delivery MODE (the engine's delivery, default auto), --baseline DIR, --configs A,B (measure
-// only these, e.g. clatter,clatter-baseline; default all), --json.
+// only these, e.g. clatter,clatter-baseline; default all), --fresh-engines (a new engine process
+// for each turn, not one per run: what one process happens to get then varies from round to round
+// rather than biasing the whole run, as it does by several per cent), --json.
 // Progress goes to stderr. The lab (namespaces, engine, tayga, files) is removed at the end, on
 // failure, and on SIGINT/SIGTERM (the lab's own exit cleanup).
 
@@ -23,13 +25,13 @@ import { release } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLab, type Lab } from '../../core/lab/lab.js';
 import { benchConfigs, configNames, type ConfigName } from './lab-configs.js';
-import { BenchEngine, checkoutCli } from './lab-engine.js';
+import { BenchEngine, checkoutCli, FreshEngine, type EngineOptions, type TurnEngine } from './lab-engine.js';
 import { clockTicksPerSecond } from './lab-measure.js';
 import { baselineRatios, formatTable, ratios, summarise, type Sample } from './lab-report.js';
 import { fastPingCount, fastPingIntervalS, idleSeconds, measureTurn, pingCount, pingIntervalS, udpPayloadBytes } from './lab-turn.js';
 
 const help = `Usage: npm run bench:lab -- [--rounds N] [--seconds N] [--offload on|off] [--workers N] [--delivery MODE]
-                             [--baseline DIR] [--configs A,B,…] [--json]
+                             [--baseline DIR] [--configs A,B,…] [--fresh-engines] [--json]
 
 Measures, in the namespace lab, IPv4 traffic from the IPv6-only host to the IPv4-only server through
 our engine as the CLAT (clatter), through tayga as the CLAT (tayga-clat, set up as clatd does), and
@@ -44,6 +46,8 @@ plain IPv6 through the NAT64 (ipv6-native). Needs root.
                 npx tsc -b there), beside clatter in every round, and print clatter / clatter-baseline
   --configs A,B    measure only these (default: all): ${configNames.join(', ')};
                 clatter-baseline only with --baseline, which adds it
+  --fresh-engines  a new engine process for each turn (default: one per build for the whole run);
+                use it to compare builds: a process's luck then varies over the rounds
   --json        print the results as JSON
   -h, --help    show this help
 `;
@@ -60,6 +64,7 @@ interface Options {
   readonly baselineDir: string | undefined;
   /** The configurations measured, in configNames' order. */
   readonly configs: readonly ConfigName[];
+  readonly freshEngines: boolean;
 }
 
 function isConfigName(name: string): name is ConfigName {
@@ -93,6 +98,7 @@ function parseOptions(): Options | null {
       delivery: { type: 'string', default: 'auto' },
       baseline: { type: 'string' },
       configs: { type: 'string' },
+      'fresh-engines': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -114,7 +120,7 @@ function parseOptions(): Options | null {
   const baselineDir = values.baseline;
   const baselineCli = baselineDir === undefined ? undefined : checkoutCli(baselineDir);
   const configs = chosenConfigs(values.configs, baselineDir !== undefined, delivery);
-  return { rounds, seconds, json: values.json ?? false, offload, workers, delivery, baselineCli, baselineDir, configs };
+  return { rounds, seconds, json: values.json ?? false, offload, workers, delivery, baselineCli, baselineDir, configs, freshEngines: values['fresh-engines'] ?? false };
 }
 
 function progress(line: string): void {
@@ -126,17 +132,17 @@ async function run(lab: Lab, options: Options): Promise<Record<ConfigName, Sampl
   if (plat === undefined) throw new Error("the lab's NAT64 tayga is not among its daemons");
   const ticksPerSecond = await clockTicksPerSecond(lab);
   const engineOptions = { offload: options.offload, workers: options.workers, delivery: options.delivery };
-  const engines: BenchEngine[] = [];
+  const engines: TurnEngine[] = [];
+  const startEngine = async (build: EngineOptions): Promise<TurnEngine> => {
+    const engine = options.freshEngines ? new FreshEngine(lab, build) : await BenchEngine.start(lab, build);
+    engines.push(engine);
+    return engine;
+  };
   const samples = Object.fromEntries(configNames.map((name) => [name, []])) as unknown as Record<ConfigName, Sample[]>;
   let failed = true;
   try {
-    const engine = await BenchEngine.start(lab, engineOptions);
-    engines.push(engine);
-    let baseline: BenchEngine | null = null;
-    if (options.baselineCli !== undefined) {
-      baseline = await BenchEngine.start(lab, { ...engineOptions, cli: options.baselineCli, label: 'baseline-engine' });
-      engines.push(baseline);
-    }
+    const engine = await startEngine(engineOptions);
+    const baseline = options.baselineCli === undefined ? null : await startEngine({ ...engineOptions, cli: options.baselineCli, label: 'baseline-engine' });
     const configs = benchConfigs(lab, engine, baseline);
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of roundOrder(options.configs, round)) {
@@ -191,6 +197,7 @@ async function main(): Promise<number> {
     offload: options.offload,
     workers: options.workers,
     delivery: options.delivery,
+    freshEngines: options.freshEngines,
     configs: options.configs,
     baseline: options.baselineDir,
     secondsPerIperf3Run: options.seconds,
@@ -208,7 +215,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(
     `Lab benchmark: host namespace → ${lab.server.ipv4} (ipv6-native: ${lab.server.viaNat64[0]}); node ${process.version}, Linux ${release()}\n` +
-      `${options.rounds} round(s), ${options.seconds} s per iperf3 run; clatter with --offload ${options.offload} --workers ${options.workers} --delivery ${options.delivery}; cells: median (min–max) over the rounds\n` +
+      `${options.rounds} round(s), ${options.seconds} s per iperf3 run; clatter with --offload ${options.offload} --workers ${options.workers} --delivery ${options.delivery}${options.freshEngines ? ', a new engine each turn' : ''}; cells: median (min–max) over the rounds\n` +
       (options.baselineDir === undefined ? '' : `clatter-baseline: the engine of ${options.baselineDir} with the same arguments, beside clatter in every round (alternately first)\n`) +
       `UDP: ${udpPayloadBytes}-byte payloads at full speed (-b 0); ping: ${pingCount} at ${pingIntervalS} s, ${fastPingCount} at ${fastPingIntervalS} s; CPU s/GB: CPU seconds of the process per GB of payload received\n\n`,
   );

@@ -18,7 +18,7 @@
 // TUN and no IPv4 default route, and each stop() removes its CLAT entirely.
 
 import type { Lab } from '../../core/lab/lab.js';
-import type { BenchEngine } from './lab-engine.js';
+import type { TurnEngine } from './lab-engine.js';
 import { docker } from '../../core/lab/firewalls/docker.js';
 import type { LoadedFirewall } from '../../core/lab/firewalls/firewall.js';
 import { TaygaClat, taygaClatTun } from './lab-tayga-clat.js';
@@ -52,7 +52,7 @@ async function assertNoClat(lab: Lab, engineTun: string): Promise<void> {
 
 const engineTun = 'clat';
 
-function engineConfig(lab: Lab, name: 'clatter' | 'clatter-baseline', engine: BenchEngine): BenchConfig {
+function engineConfig(lab: Lab, name: 'clatter' | 'clatter-baseline', engine: TurnEngine): BenchConfig {
   let tun = engineTun;
   return {
     name,
@@ -69,7 +69,7 @@ function engineConfig(lab: Lab, name: 'clatter' | 'clatter-baseline', engine: Be
 }
 
 /** `baseline`: another build's engine; clatter-baseline is there only with it. */
-export function benchConfigs(lab: Lab, engine: BenchEngine, baseline: BenchEngine | null): Partial<Record<ConfigName, BenchConfig>> {
+export function benchConfigs(lab: Lab, engine: TurnEngine, baseline: TurnEngine | null): Partial<Record<ConfigName, BenchConfig>> {
   let clatterTun = engineTun;
   let tayga: TaygaClat | null = null;
   let firewall: LoadedFirewall | null = null;

@@ -43,7 +43,7 @@ export interface EngineOptions {
   readonly label?: string;
 }
 
-export class BenchEngine {
+export class BenchEngine implements TurnEngine {
   private constructor(
     private readonly lab: Lab,
     private readonly process: LabProcess,
@@ -101,5 +101,56 @@ export class BenchEngine {
     const run = await this.lab.exec('host', argv, { check: false, timeoutMs: 30_000 });
     if (run.code !== 0) throw new Error(`clatter ${command} failed: ${run.stderr.trim() || run.stdout.trim()}\n${this.process.tail()}`);
     return JSON.parse(run.stdout) as ClatStatus;
+  }
+}
+
+/** An engine that configurations turn on and off: BenchEngine, or FreshEngine. */
+export interface TurnEngine {
+  readonly pid: number;
+  up(): Promise<RunningStatus>;
+  down(tun: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A new engine process for each turn (`--fresh-engines`): started by up(), stopped after down().
+ * What one process happens to get (its JIT's choices, its memory's layout) then varies from round
+ * to round instead of biasing a whole run: with one process per build per run, builds compared
+ * with themselves differed by up to 9 % on a row's median, the other way in the next run.
+ */
+export class FreshEngine implements TurnEngine {
+  private engine: BenchEngine | null = null;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly options: EngineOptions,
+  ) {}
+
+  get pid(): number {
+    if (this.engine === null) throw new Error('no engine is running between turns');
+    return this.engine.pid;
+  }
+
+  async up(): Promise<RunningStatus> {
+    this.engine = await BenchEngine.start(this.lab, this.options);
+    return this.engine.up();
+  }
+
+  async down(tun: string): Promise<void> {
+    const engine = this.engine;
+    if (engine === null) return;
+    try {
+      await engine.down(tun);
+    } finally {
+      this.engine = null;
+      await engine.stop();
+    }
+  }
+
+  /** Stops a turn's engine that a failure left running. */
+  async stop(): Promise<void> {
+    const engine = this.engine;
+    this.engine = null;
+    await engine?.stop();
   }
 }
