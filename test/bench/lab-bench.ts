@@ -17,7 +17,7 @@
 // --delivery MODE (the engine's delivery, default auto), --baseline DIR, --configs A,B (measure
 // only these, e.g. clatter,clatter-baseline; default all), --fresh-engines (a new engine process
 // for each turn, not one per run: what one process happens to get then varies from round to round
-// rather than biasing the whole run, as it does by several per cent), --json.
+// rather than biasing the whole run, by up to 20 % here), --json.
 // Progress goes to stderr. The lab (namespaces, engine, tayga, files) is removed at the end, on
 // failure, and on SIGINT/SIGTERM (the lab's own exit cleanup).
 

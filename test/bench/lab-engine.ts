@@ -116,7 +116,8 @@ export interface TurnEngine {
  * A new engine process for each turn (`--fresh-engines`): started by up(), stopped after down().
  * What one process happens to get (its JIT's choices, its memory's layout) then varies from round
  * to round instead of biasing a whole run: with one process per build per run, builds compared
- * with themselves differed by up to 9 % on a row's median, the other way in the next run.
+ * with themselves differed by up to 20 % on a row's median, every round on one side, and the
+ * next run on another row.
  */
 export class FreshEngine implements TurnEngine {
   private engine: BenchEngine | null = null;
