@@ -2,6 +2,7 @@
 // IPv4-only server, measured in turn each round:
 //
 //   clatter      our engine as the CLAT (`clatter up`); IPv4 to 203.0.113.10
+//   clatter-baseline  the same with another build's engine (`--baseline DIR`), to compare builds
 //   clatter-docker-fw  the same behind the rules Docker 27 leaves on a desktop (ip6tables and
 //                iptables FORWARD policy DROP, core/lab/firewalls/docker.ts): ingress delivery
 //                passes them by, so its figures should be clatter's
@@ -17,12 +18,12 @@
 // TUN and no IPv4 default route, and each stop() removes its CLAT entirely.
 
 import type { Lab } from '../../core/lab/lab.js';
-import type { BenchEngine } from './lab-engine.js';
+import type { TurnEngine } from './lab-engine.js';
 import { docker } from '../../core/lab/firewalls/docker.js';
 import type { LoadedFirewall } from '../../core/lab/firewalls/firewall.js';
 import { TaygaClat, taygaClatTun } from './lab-tayga-clat.js';
 
-export const configNames = ['clatter', 'clatter-docker-fw', 'tayga-clat', 'ipv6-native'] as const;
+export const configNames = ['clatter', 'clatter-baseline', 'clatter-docker-fw', 'tayga-clat', 'ipv6-native'] as const;
 export type ConfigName = (typeof configNames)[number];
 
 export interface BenchConfig {
@@ -49,24 +50,32 @@ async function assertNoClat(lab: Lab, engineTun: string): Promise<void> {
   if (defaults.stdout.trim() !== '') throw new Error(`an IPv4 default route exists before the next configuration starts: ${defaults.stdout.trim()}`);
 }
 
-export function benchConfigs(lab: Lab, engine: BenchEngine): Record<ConfigName, BenchConfig> {
-  const engineTun = 'clat';
+const engineTun = 'clat';
+
+function engineConfig(lab: Lab, name: 'clatter' | 'clatter-baseline', engine: TurnEngine): BenchConfig {
+  let tun = engineTun;
+  return {
+    name,
+    target: lab.server.ipv4,
+    clatOnlyTarget: lab.isp.clatOnly.ipv4,
+    measuresIdle: true,
+    async start() {
+      await assertNoClat(lab, engineTun);
+      tun = (await engine.up()).tun;
+      return engine.pid;
+    },
+    stop: () => engine.down(tun),
+  };
+}
+
+/** `baseline`: another build's engine; clatter-baseline is there only with it. */
+export function benchConfigs(lab: Lab, engine: TurnEngine, baseline: TurnEngine | null): Partial<Record<ConfigName, BenchConfig>> {
   let clatterTun = engineTun;
   let tayga: TaygaClat | null = null;
   let firewall: LoadedFirewall | null = null;
   return {
-    clatter: {
-      name: 'clatter',
-      target: lab.server.ipv4,
-      clatOnlyTarget: lab.isp.clatOnly.ipv4,
-      measuresIdle: true,
-      async start() {
-        await assertNoClat(lab, engineTun);
-        clatterTun = (await engine.up()).tun;
-        return engine.pid;
-      },
-      stop: () => engine.down(clatterTun),
-    },
+    clatter: engineConfig(lab, 'clatter', engine),
+    ...(baseline === null ? {} : { 'clatter-baseline': engineConfig(lab, 'clatter-baseline', baseline) }),
     'clatter-docker-fw': {
       name: 'clatter-docker-fw',
       target: lab.server.ipv4,

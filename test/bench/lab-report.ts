@@ -1,6 +1,9 @@
 // What `npm run bench:lab` reports: the metrics (one table, one line each), their median, minimum
 // and maximum over the rounds per configuration, and the ratios of Clatter's medians to the other
 // two configurations'. A metric a configuration cannot have (CLAT CPU without a CLAT) is absent.
+// Against another build (clatter-baseline), the ratio is taken per round, clatter's turn over the
+// baseline's beside it, and reported as median (min–max): pairs measured a minute apart share the
+// machine's drift, which separate runs on this shared VM do not.
 
 import { configNames, type ConfigName } from './lab-configs.js';
 import { median } from './lab-measure.js';
@@ -48,7 +51,8 @@ export function summarise(samples: Readonly<Record<ConfigName, readonly Sample[]
     const spreads: Partial<Record<MetricId, Spread>> = {};
     for (const id of metricIds) {
       const values = samples[name].map((sample) => sample[id]).filter((value): value is number => value !== undefined);
-      if (values.length > 0) spreads[id] = { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values };
+      const metric = spread(values);
+      if (metric !== undefined) spreads[id] = metric;
     }
     summary[name] = spreads;
   }
@@ -69,6 +73,24 @@ export function ratios(summary: Summary): Ratios {
   return { clatterToTaygaClat: ratiosTo(summary, 'tayga-clat'), clatterToIpv6Native: ratiosTo(summary, 'ipv6-native') };
 }
 
+function spread(values: readonly number[]): Spread | undefined {
+  return values.length === 0 ? undefined : { median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values };
+}
+
+/** Per metric, clatter / clatter-baseline in each round that has both. */
+export function baselineRatios(samples: Readonly<Record<ConfigName, readonly Sample[]>>): Partial<Record<MetricId, Spread>> {
+  const ratios: Partial<Record<MetricId, Spread>> = {};
+  for (const id of metricIds) {
+    const perRound = samples.clatter.flatMap((ours, round) => {
+      const theirs = samples['clatter-baseline'][round]?.[id];
+      return ours[id] === undefined || theirs === undefined || theirs === 0 ? [] : [ours[id] / theirs];
+    });
+    const ratio = spread(perRound);
+    if (ratio !== undefined) ratios[id] = ratio;
+  }
+  return ratios;
+}
+
 function cell(spread: Spread | undefined, digits: number): string {
   if (spread === undefined) return '—';
   const value = (x: number) => x.toFixed(digits);
@@ -79,13 +101,28 @@ function ratioCell(ratio: number | undefined): string {
   return ratio === undefined ? '—' : `${ratio.toFixed(2)}×`;
 }
 
-/** The table: a metric per line, a configuration per column (median, then min–max), then the ratios. */
-export function formatTable(summary: Summary, ratioTable: Ratios): string {
-  const header = ['metric', 'unit', ...configNames, 'clatter/tayga-clat', 'clatter/ipv6-native'];
-  const rows = metricIds.map((id) => {
-    const { label, unit, digits } = metrics[id];
-    return [label, unit, ...configNames.map((name) => cell(summary[name][id], digits)), ratioCell(ratioTable.clatterToTaygaClat[id]), ratioCell(ratioTable.clatterToIpv6Native[id])];
-  });
+function ratioSpreadCell(ratio: Spread | undefined): string {
+  return ratio === undefined ? '—' : `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
+}
+
+interface Column {
+  readonly header: string;
+  readonly cell: (id: MetricId) => string;
+}
+
+/**
+ * The table: a metric per line, a measured configuration per column (median, then min–max), then
+ * the ratios to those of tayga-clat, ipv6-native and clatter-baseline that were measured.
+ */
+export function formatTable(summary: Summary, ratioTable: Ratios, measured: readonly ConfigName[], baseline: Partial<Record<MetricId, Spread>>): string {
+  const columns: Column[] = [
+    ...measured.map((name) => ({ header: name, cell: (id: MetricId) => cell(summary[name][id], metrics[id].digits) })),
+    ...(measured.includes('tayga-clat') ? [{ header: 'clatter/tayga-clat', cell: (id: MetricId) => ratioCell(ratioTable.clatterToTaygaClat[id]) }] : []),
+    ...(measured.includes('ipv6-native') ? [{ header: 'clatter/ipv6-native', cell: (id: MetricId) => ratioCell(ratioTable.clatterToIpv6Native[id]) }] : []),
+    ...(measured.includes('clatter-baseline') ? [{ header: 'clatter/baseline per round', cell: (id: MetricId) => ratioSpreadCell(baseline[id]) }] : []),
+  ];
+  const header = ['metric', 'unit', ...columns.map((column) => column.header)];
+  const rows = metricIds.map((id) => [metrics[id].label, metrics[id].unit, ...columns.map((column) => column.cell(id))]);
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
   const line = (row: readonly string[]) => row.map((text, column) => (column < 2 ? text.padEnd(widths[column]) : text.padStart(widths[column]))).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
