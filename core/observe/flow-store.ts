@@ -85,7 +85,6 @@ export class FlowStore {
   private lruTail = -1;
   private readonly freeSlots: Int32Array;
   private freeCount: number;
-  private used = 0;
   private readonly counts = new Float64Array(3);
 
   constructor(
@@ -130,7 +129,7 @@ export class FlowStore {
 
   /** Flows in the store. */
   get size(): number {
-    return this.used;
+    return this.capacity - this.freeCount;
   }
 
   /** Flows removed to make room for new ones. */
@@ -154,7 +153,7 @@ export class FlowStore {
 
   /**
    * The slot of the flow with this key (flow-key.ts: the host's side of the IPv4 5-tuple, and
-   * `hash`, its flowKeyHash), or -1.
+   * `hash`, FlowKey's hash of it), or -1.
    */
   find(proto: number, local: number, localPort: number, remote: number, remotePort: number, hash: number): number {
     const index = this.byKey;
@@ -205,7 +204,6 @@ export class FlowStore {
     this.byKey.insert(slot);
     this.byId.insert(slot);
     this.lruPushFront(slot);
-    this.used++;
     return slot;
   }
 
@@ -277,7 +275,6 @@ export class FlowStore {
     this.awaitingProgram[slot] = 0;
     this.remoteNames[slot] = null;
     this.freeSlots[this.freeCount++] = slot;
-    this.used--;
     this.changes.removed(this.ids[slot]);
   }
 
